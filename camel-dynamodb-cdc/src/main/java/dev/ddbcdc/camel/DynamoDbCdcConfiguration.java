@@ -1,0 +1,411 @@
+package dev.ddbcdc.camel;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import org.apache.camel.RuntimeCamelException;
+import org.apache.camel.spi.IdempotentRepository;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.StateRepository;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.spi.UriParams;
+import org.apache.camel.spi.UriPath;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+
+/** Every option of the {@code dynamodb-cdc} endpoint. */
+@UriParams
+public class DynamoDbCdcConfiguration implements Cloneable {
+
+    @UriPath(description = "The table to capture changes of: its name, or its ARN"
+                           + " (arn:aws:dynamodb:REGION:ACCOUNT:table/NAME; the region then defaults to the ARN's).")
+    @Metadata(required = true)
+    private String table;
+
+    // ---- AWS connection
+    @UriParam(label = "common", description = "The AWS region of the table, e.g. us-east-1. Defaults to the region of"
+                                              + " a table ARN, else to the AWS SDK's default region chain.")
+    private String region;
+    @UriParam(label = "common", description = "Send DynamoDB and DynamoDB Streams requests to this endpoint instead of"
+                                              + " AWS's, e.g. http://localhost:8000 for DynamoDB Local.")
+    private String uriEndpointOverride;
+    @UriParam(label = "advanced", description = "A DynamoDbClient to use instead of building one from these options.")
+    @Metadata(autowired = true)
+    private DynamoDbClient dynamoDbClient;
+    @UriParam(label = "advanced", description = "A DynamoDbStreamsClient to use instead of building one from these"
+                                                + " options.")
+    @Metadata(autowired = true)
+    private DynamoDbStreamsClient dynamoDbStreamsClient;
+
+    // ---- credentials
+    @UriParam(label = "security", secret = true, description = "AWS access key id (with secretKey).")
+    private String accessKey;
+    @UriParam(label = "security", secret = true, description = "AWS secret access key (with accessKey).")
+    private String secretKey;
+    @UriParam(label = "security", secret = true, description = "AWS session token, for temporary credentials (with"
+                                                               + " accessKey and secretKey).")
+    private String sessionToken;
+    @UriParam(label = "security", description = "Use this profile of the AWS shared credentials and config files.")
+    private String profileCredentialsName;
+    @UriParam(label = "security", defaultValue = "false",
+              description = "Use the AWS SDK's default credentials chain (environment, system properties, web identity,"
+                            + " profile, container and instance roles). It is also used when no other credentials"
+                            + " option is set.")
+    private boolean useDefaultCredentialsProvider;
+    @UriParam(label = "security", description = "Assume this IAM role through AWS STS, using the credentials the other"
+                                                + " options give as the source identity.")
+    private String stsRoleArn;
+    @UriParam(label = "security", description = "External id to present when assuming stsRoleArn.")
+    private String stsExternalId;
+    @UriParam(label = "security", defaultValue = "camel-dynamodb-cdc",
+              description = "Session name of the assumed stsRoleArn session.")
+    private String stsRoleSessionName = "camel-dynamodb-cdc";
+    @UriParam(label = "security", prefix = "stsHeaderOverrides.", multiValue = true,
+              description = "HTTP headers to add to the STS AssumeRole request, as stsHeaderOverrides.NAME=VALUE.")
+    private Map<String, Object> stsHeaderOverrides = new HashMap<>();
+
+    // ---- stream reading
+    @UriParam(label = "consumer", defaultValue = "LATEST",
+              description = "Where to start when there is no checkpoint yet: LATEST (changes made from now on) or"
+                            + " TRIM_HORIZON (every change still in the stream, up to 24 hours back).")
+    private StartPosition startPosition = StartPosition.LATEST;
+    @UriParam(label = "consumer", defaultValue = "NEW_IMAGE",
+              description = "The body of a REMOVE event: NEW_IMAGE (the removed item's key attributes) or OLD_IMAGE (the"
+                            + " item before removal; needs stream view type NEW_AND_OLD_IMAGES).")
+    private ViewOnRemove viewOnRemove = ViewOnRemove.NEW_IMAGE;
+    @UriParam(label = "consumer", defaultValue = "1000",
+              description = "Most records to ask for in one GetRecords call (1 to 1000).")
+    private int maxRecordsPerRequest = 1000;
+    @UriParam(label = "consumer", defaultValue = "100", javaType = "java.time.Duration",
+              description = "Pause after a GetRecords call that returned records but not a full batch. A full batch is"
+                            + " followed at once by the next call.")
+    private long pollDelay = 100;
+    @UriParam(label = "consumer", defaultValue = "1000", javaType = "java.time.Duration",
+              description = "Pause after a GetRecords call that returned no records: the poll rate of an idle shard.")
+    private long idlePollDelay = 1000;
+    @UriParam(label = "consumer", defaultValue = "60000", javaType = "java.time.Duration",
+              description = "How often to list the stream's shards. Shards are also listed as soon as one ends, so"
+                            + " its children are read without waiting for this interval.")
+    private long shardDiscoveryInterval = 60_000;
+    @UriParam(label = "consumer", defaultValue = "4",
+              description = "Threads reading shards. More open shards than threads are read in turns; a DynamoDB"
+                            + " table usually has few open shards at a time.")
+    private int maxConcurrentShards = 4;
+    @UriParam(label = "consumer", defaultValue = "FAIL",
+              description = "When records not yet read were trimmed (older than 24 hours): FAIL stops the affected shard"
+                            + " lineage, CONTINUE goes on from the oldest available record. Both log the loss at ERROR,"
+                            + " count it and pass it to the exception handler.")
+    private TrimmedDataPolicy trimmedDataPolicy = TrimmedDataPolicy.FAIL;
+
+    // ---- checkpoints and acknowledgments
+    @UriParam(label = "consumer", defaultValue = "default",
+              description = "Names this consumer's checkpoints, so two routes reading one table keep separate"
+                            + " positions. Changing it starts over from startPosition.")
+    private String consumerId = "default";
+    @UriParam(label = "consumer",
+              description = "Where shard positions are stored (org.apache.camel.spi.StateRepository<String,String>),"
+                            + " e.g. a FileStateRepository. Without one, positions live in memory and a restart"
+                            + " begins again at startPosition.")
+    private StateRepository<String, String> checkpointRepository;
+    @UriParam(label = "consumer",
+              description = "Records whose event id this repository already holds are not delivered again; delivered"
+                            + " ones are added once their exchange completed. Turns at-least-once into effectively-once"
+                            + " across a crash.")
+    private IdempotentRepository idempotentRepository;
+    @UriParam(label = "consumer", defaultValue = "true",
+              description = "Checkpoint a record only after its exchange completed successfully (at-least-once). When"
+                            + " false, a record is checkpointed once handed to the route, whatever its outcome.")
+    private boolean acknowledgments = true;
+    @UriParam(label = "consumer", defaultValue = "600000", javaType = "java.time.Duration",
+              description = "With acknowledgments, how long an exchange may stay uncompleted (e.g. handed to an"
+                            + " asynchronous endpoint) before its shard is rewound to the last checkpoint and read"
+                            + " again.")
+    private long shardAcknowledgmentTimeout = 600_000;
+
+    /** Checks values and combinations; every message names the option and what is allowed. */
+    public void validate() {
+        if (table == null || table.isBlank()) {
+            throw new IllegalArgumentException("The table (the part after dynamodb-cdc:) must be a table name or ARN");
+        }
+        if (maxRecordsPerRequest < 1 || maxRecordsPerRequest > 1000) {
+            throw new IllegalArgumentException(
+                    "maxRecordsPerRequest must be between 1 and 1000 (GetRecords limit), was " + maxRecordsPerRequest);
+        }
+        if (maxConcurrentShards < 1) {
+            throw new IllegalArgumentException("maxConcurrentShards must be at least 1, was " + maxConcurrentShards);
+        }
+        requireNotNegative("pollDelay", pollDelay);
+        requireNotNegative("idlePollDelay", idlePollDelay);
+        requirePositive("shardDiscoveryInterval", shardDiscoveryInterval);
+        requirePositive("shardAcknowledgmentTimeout", shardAcknowledgmentTimeout);
+        if (consumerId == null || consumerId.isBlank() || consumerId.contains("/")) {
+            throw new IllegalArgumentException("consumerId must be non-blank and contain no '/', was '" + consumerId + "'");
+        }
+        if ((accessKey == null) != (secretKey == null)) {
+            throw new IllegalArgumentException("accessKey and secretKey must be set together");
+        }
+        if (sessionToken != null && accessKey == null) {
+            throw new IllegalArgumentException("sessionToken needs accessKey and secretKey");
+        }
+        if (stsExternalId != null && stsRoleArn == null) {
+            throw new IllegalArgumentException("stsExternalId needs stsRoleArn");
+        }
+        if (!stsHeaderOverrides.isEmpty() && stsRoleArn == null) {
+            throw new IllegalArgumentException("stsHeaderOverrides needs stsRoleArn");
+        }
+        TableReference.parse(table);
+    }
+
+    private static void requireNotNegative(String option, long value) {
+        if (value < 0) {
+            throw new IllegalArgumentException(option + " must not be negative, was " + value + " ms");
+        }
+    }
+
+    private static void requirePositive(String option, long value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(option + " must be positive, was " + value + " ms");
+        }
+    }
+
+    public DynamoDbCdcConfiguration copy() {
+        try {
+            DynamoDbCdcConfiguration copy = (DynamoDbCdcConfiguration) clone();
+            copy.stsHeaderOverrides = new HashMap<>(stsHeaderOverrides);
+            return copy;
+        } catch (CloneNotSupportedException e) {
+            throw new RuntimeCamelException(e);
+        }
+    }
+
+    /** A description without secrets, for logs. */
+    @Override
+    public String toString() {
+        return "DynamoDbCdcConfiguration[table=" + table + ", region=" + region + ", startPosition=" + startPosition
+               + ", consumerId=" + consumerId + ", credentials=" + credentialsKind() + "]";
+    }
+
+    String credentialsKind() {
+        String base = accessKey != null ? "static" : profileCredentialsName != null ? "profile " + profileCredentialsName
+                : "default chain";
+        return stsRoleArn != null ? base + " + assume role " + stsRoleArn : base;
+    }
+
+    // ---- getters and setters
+
+    public String getTable() {
+        return table;
+    }
+
+    public void setTable(String table) {
+        this.table = table;
+    }
+
+    public String getRegion() {
+        return region;
+    }
+
+    public void setRegion(String region) {
+        this.region = region;
+    }
+
+    public String getUriEndpointOverride() {
+        return uriEndpointOverride;
+    }
+
+    public void setUriEndpointOverride(String uriEndpointOverride) {
+        this.uriEndpointOverride = uriEndpointOverride;
+    }
+
+    public DynamoDbClient getDynamoDbClient() {
+        return dynamoDbClient;
+    }
+
+    public void setDynamoDbClient(DynamoDbClient dynamoDbClient) {
+        this.dynamoDbClient = dynamoDbClient;
+    }
+
+    public DynamoDbStreamsClient getDynamoDbStreamsClient() {
+        return dynamoDbStreamsClient;
+    }
+
+    public void setDynamoDbStreamsClient(DynamoDbStreamsClient dynamoDbStreamsClient) {
+        this.dynamoDbStreamsClient = dynamoDbStreamsClient;
+    }
+
+    public String getAccessKey() {
+        return accessKey;
+    }
+
+    public void setAccessKey(String accessKey) {
+        this.accessKey = accessKey;
+    }
+
+    public String getSecretKey() {
+        return secretKey;
+    }
+
+    public void setSecretKey(String secretKey) {
+        this.secretKey = secretKey;
+    }
+
+    public String getSessionToken() {
+        return sessionToken;
+    }
+
+    public void setSessionToken(String sessionToken) {
+        this.sessionToken = sessionToken;
+    }
+
+    public String getProfileCredentialsName() {
+        return profileCredentialsName;
+    }
+
+    public void setProfileCredentialsName(String profileCredentialsName) {
+        this.profileCredentialsName = profileCredentialsName;
+    }
+
+    public boolean isUseDefaultCredentialsProvider() {
+        return useDefaultCredentialsProvider;
+    }
+
+    public void setUseDefaultCredentialsProvider(boolean useDefaultCredentialsProvider) {
+        this.useDefaultCredentialsProvider = useDefaultCredentialsProvider;
+    }
+
+    public String getStsRoleArn() {
+        return stsRoleArn;
+    }
+
+    public void setStsRoleArn(String stsRoleArn) {
+        this.stsRoleArn = stsRoleArn;
+    }
+
+    public String getStsExternalId() {
+        return stsExternalId;
+    }
+
+    public void setStsExternalId(String stsExternalId) {
+        this.stsExternalId = stsExternalId;
+    }
+
+    public String getStsRoleSessionName() {
+        return stsRoleSessionName;
+    }
+
+    public void setStsRoleSessionName(String stsRoleSessionName) {
+        this.stsRoleSessionName = stsRoleSessionName;
+    }
+
+    public Map<String, Object> getStsHeaderOverrides() {
+        return stsHeaderOverrides;
+    }
+
+    public void setStsHeaderOverrides(Map<String, Object> stsHeaderOverrides) {
+        this.stsHeaderOverrides = stsHeaderOverrides;
+    }
+
+    public StartPosition getStartPosition() {
+        return startPosition;
+    }
+
+    public void setStartPosition(StartPosition startPosition) {
+        this.startPosition = startPosition;
+    }
+
+    public ViewOnRemove getViewOnRemove() {
+        return viewOnRemove;
+    }
+
+    public void setViewOnRemove(ViewOnRemove viewOnRemove) {
+        this.viewOnRemove = viewOnRemove;
+    }
+
+    public int getMaxRecordsPerRequest() {
+        return maxRecordsPerRequest;
+    }
+
+    public void setMaxRecordsPerRequest(int maxRecordsPerRequest) {
+        this.maxRecordsPerRequest = maxRecordsPerRequest;
+    }
+
+    public long getPollDelay() {
+        return pollDelay;
+    }
+
+    public void setPollDelay(long pollDelay) {
+        this.pollDelay = pollDelay;
+    }
+
+    public long getIdlePollDelay() {
+        return idlePollDelay;
+    }
+
+    public void setIdlePollDelay(long idlePollDelay) {
+        this.idlePollDelay = idlePollDelay;
+    }
+
+    public long getShardDiscoveryInterval() {
+        return shardDiscoveryInterval;
+    }
+
+    public void setShardDiscoveryInterval(long shardDiscoveryInterval) {
+        this.shardDiscoveryInterval = shardDiscoveryInterval;
+    }
+
+    public int getMaxConcurrentShards() {
+        return maxConcurrentShards;
+    }
+
+    public void setMaxConcurrentShards(int maxConcurrentShards) {
+        this.maxConcurrentShards = maxConcurrentShards;
+    }
+
+    public TrimmedDataPolicy getTrimmedDataPolicy() {
+        return trimmedDataPolicy;
+    }
+
+    public void setTrimmedDataPolicy(TrimmedDataPolicy trimmedDataPolicy) {
+        this.trimmedDataPolicy = trimmedDataPolicy;
+    }
+
+    public String getConsumerId() {
+        return consumerId;
+    }
+
+    public void setConsumerId(String consumerId) {
+        this.consumerId = consumerId;
+    }
+
+    public StateRepository<String, String> getCheckpointRepository() {
+        return checkpointRepository;
+    }
+
+    public void setCheckpointRepository(StateRepository<String, String> checkpointRepository) {
+        this.checkpointRepository = checkpointRepository;
+    }
+
+    public IdempotentRepository getIdempotentRepository() {
+        return idempotentRepository;
+    }
+
+    public void setIdempotentRepository(IdempotentRepository idempotentRepository) {
+        this.idempotentRepository = idempotentRepository;
+    }
+
+    public boolean isAcknowledgments() {
+        return acknowledgments;
+    }
+
+    public void setAcknowledgments(boolean acknowledgments) {
+        this.acknowledgments = acknowledgments;
+    }
+
+    public long getShardAcknowledgmentTimeout() {
+        return shardAcknowledgmentTimeout;
+    }
+
+    public void setShardAcknowledgmentTimeout(long shardAcknowledgmentTimeout) {
+        this.shardAcknowledgmentTimeout = shardAcknowledgmentTimeout;
+    }
+}

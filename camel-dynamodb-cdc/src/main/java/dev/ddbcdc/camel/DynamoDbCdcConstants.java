@@ -1,0 +1,47 @@
+package dev.ddbcdc.camel;
+
+import org.apache.camel.spi.Metadata;
+
+/** The headers of every exchange the consumer creates. Their names are a public contract. */
+public final class DynamoDbCdcConstants {
+
+    @Metadata(description = "The kind of change: INSERT, MODIFY, REMOVE (stream) or READ (snapshot).",
+              javaType = "String")
+    public static final String OPERATION = "CamelDynamoDbCdcOperation";
+    @Metadata(description = "The table's name.", javaType = "String")
+    public static final String TABLE_NAME = "CamelDynamoDbCdcTableName";
+    @Metadata(description = "The item's key attributes as plain Java values.", javaType = "java.util.Map<String, Object>")
+    public static final String KEYS = "CamelDynamoDbCdcKeys";
+    @Metadata(description = "The item's primary key as a string: the partition key value, or partition and sort key"
+                            + " values joined by '|'. Binary values are base64.",
+              javaType = "String")
+    public static final String PRIMARY_KEY = "CamelDynamoDbCdcPrimaryKey";
+    @Metadata(description = "The item before the change (needs stream view type NEW_AND_OLD_IMAGES); absent for"
+                            + " INSERT.",
+              javaType = "java.util.Map<String, Object>")
+    public static final String OLD_IMAGE = "CamelDynamoDbCdcOldImage";
+    @Metadata(description = "The item after the change; absent for REMOVE.", javaType = "java.util.Map<String, Object>")
+    public static final String NEW_IMAGE = "CamelDynamoDbCdcNewImage";
+    @Metadata(description = "The stream record's unique event id.", javaType = "String")
+    public static final String EVENT_ID = "CamelDynamoDbCdcEventId";
+    @Metadata(description = "The stream record's sequence number (a decimal string, increasing within a shard).",
+              javaType = "String")
+    public static final String SEQUENCE_NUMBER = "CamelDynamoDbCdcSequenceNumber";
+    @Metadata(description = "The id of the shard the record was read from.", javaType = "String")
+    public static final String SHARD_ID = "CamelDynamoDbCdcShardId";
+    @Metadata(description = "The ARN of the stream the record was read from.", javaType = "String")
+    public static final String STREAM_ARN = "CamelDynamoDbCdcStreamArn";
+    @Metadata(description = "When the change was made (DynamoDB's approximate creation time), epoch milliseconds.",
+              javaType = "Long")
+    public static final String TIMESTAMP = "CamelDynamoDbCdcTimestamp";
+    @Metadata(description = "A number that grows with the time of the change: a later change of an item has a higher"
+                            + " version. Use it for external versioning in sinks.",
+              javaType = "Long")
+    public static final String DOCUMENT_VERSION = "CamelDynamoDbCdcDocumentVersion";
+    @Metadata(description = "True when the change is a deletion by DynamoDB's time-to-live process.",
+              javaType = "Boolean")
+    public static final String TTL_DELETE = "CamelDynamoDbCdcTtlDelete";
+
+    private DynamoDbCdcConstants() {
+    }
+}

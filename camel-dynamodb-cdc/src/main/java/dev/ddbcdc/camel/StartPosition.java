@@ -1,0 +1,9 @@
+package dev.ddbcdc.camel;
+
+/** Where a consumer that has no checkpoint yet starts reading the stream. */
+public enum StartPosition {
+    /** Only changes made after the consumer started. */
+    LATEST,
+    /** Every change still in the stream (up to 24 hours back), oldest first. */
+    TRIM_HORIZON
+}

@@ -1,0 +1,121 @@
+package dev.ddbcdc.camel.aws;
+
+import java.net.URI;
+import java.util.Map;
+
+import dev.ddbcdc.camel.DynamoDbCdcConfiguration;
+import dev.ddbcdc.camel.TableReference;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
+import software.amazon.awssdk.services.sts.model.AssumeRoleRequest;
+
+/**
+ * Builds the AWS clients an endpoint needs from its options. Credentials, in this order: accessKey/secretKey
+ * (with sessionToken), profileCredentialsName, else the SDK's default chain; stsRoleArn then assumes a role with
+ * those as the source identity. Secrets are handed to the SDK only, never logged.
+ */
+public final class AwsClientFactory {
+
+    private final DynamoDbCdcConfiguration configuration;
+
+    public AwsClientFactory(DynamoDbCdcConfiguration configuration) {
+        this.configuration = configuration;
+    }
+
+    /** The region: the region option, else the table ARN's, else {@code null} (the SDK's default chain). */
+    public Region region() {
+        String arnRegion = TableReference.parse(configuration.getTable()).arnRegion();
+        String option = configuration.getRegion();
+        if (option != null && arnRegion != null && !option.equals(arnRegion)) {
+            throw new IllegalArgumentException("The table ARN names region " + arnRegion + " but the region option is "
+                                               + option + "; a table can only be read in its own region");
+        }
+        String region = option != null ? option : arnRegion;
+        return region != null ? Region.of(region) : null;
+    }
+
+    public DynamoDbClient dynamoDb(AwsCredentialsProvider credentials) {
+        return configure(DynamoDbClient.builder(), credentials).build();
+    }
+
+    public DynamoDbStreamsClient streams(AwsCredentialsProvider credentials) {
+        return configure(DynamoDbStreamsClient.builder(), credentials).build();
+    }
+
+    private <B extends AwsClientBuilder<B, ?>> B configure(B builder, AwsCredentialsProvider credentials) {
+        builder.credentialsProvider(credentials);
+        Region region = region();
+        if (region != null) {
+            builder.region(region);
+        }
+        if (configuration.getUriEndpointOverride() != null) {
+            builder.endpointOverride(endpointOverride(configuration.getUriEndpointOverride()));
+        }
+        if (builder instanceof software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder) {
+            ((software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder<?, ?>) builder)
+                    .httpClientBuilder(ApacheHttpClient.builder());
+        }
+        return builder;
+    }
+
+    static URI endpointOverride(String value) {
+        URI uri;
+        try {
+            uri = URI.create(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("uriEndpointOverride '" + value + "' is not a URI", e);
+        }
+        if (uri.getScheme() == null || uri.getHost() == null) {
+            throw new IllegalArgumentException(
+                    "uriEndpointOverride must be an absolute URI such as https://host:port, was '" + value + "'");
+        }
+        return uri;
+    }
+
+    /** The credentials provider the options describe. The caller closes it if it is {@link AutoCloseable}. */
+    public AwsCredentialsProvider credentials() {
+        AwsCredentialsProvider source = sourceCredentials();
+        if (configuration.getStsRoleArn() == null) {
+            return source;
+        }
+        StsClient sts = configure(StsClient.builder(), source).build();
+        AssumeRoleRequest request = assumeRoleRequest();
+        return StsAssumeRoleCredentialsProvider.builder().stsClient(sts).refreshRequest(request).build();
+    }
+
+    AssumeRoleRequest assumeRoleRequest() {
+        AssumeRoleRequest.Builder request = AssumeRoleRequest.builder().roleArn(configuration.getStsRoleArn())
+                .roleSessionName(configuration.getStsRoleSessionName()).externalId(configuration.getStsExternalId());
+        Map<String, Object> headers = configuration.getStsHeaderOverrides();
+        if (!headers.isEmpty()) {
+            request.overrideConfiguration(o -> headers.forEach((name, value) -> o.putHeader(name, String.valueOf(value))));
+        }
+        return request.build();
+    }
+
+    private AwsCredentialsProvider sourceCredentials() {
+        if (configuration.getAccessKey() != null) {
+            if (configuration.getSessionToken() != null) {
+                return StaticCredentialsProvider.create(AwsSessionCredentials.create(configuration.getAccessKey(),
+                        configuration.getSecretKey(), configuration.getSessionToken()));
+            }
+            return StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(configuration.getAccessKey(), configuration.getSecretKey()));
+        }
+        if (configuration.getProfileCredentialsName() != null) {
+            return ProfileCredentialsProvider.create(configuration.getProfileCredentialsName());
+        }
+        return DefaultCredentialsProvider.builder().build();
+    }
+}

@@ -1,0 +1,45 @@
+package dev.ddbcdc.camel.checkpoint;
+
+import dev.ddbcdc.camel.stream.ShardPosition;
+import org.apache.camel.spi.StateRepository;
+
+/** Shard positions and the stream marker of one stream, over a Camel {@link StateRepository}. */
+public final class ShardCheckpointStore {
+
+    private final StateRepository<String, String> repository;
+    private final CheckpointKeys keys;
+
+    public ShardCheckpointStore(StateRepository<String, String> repository, CheckpointKeys keys) {
+        this.repository = repository;
+        this.keys = keys;
+    }
+
+    /** The stored position of a shard, or {@code null} if it has none. */
+    public ShardPosition load(String shardId) {
+        String value = repository.getState(keys.shard(shardId));
+        try {
+            return ShardPosition.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("Checkpoint key " + keys.shard(shardId) + " holds an unreadable value '"
+                                            + value + "'; remove it to read the shard from its oldest record",
+                    e);
+        }
+    }
+
+    public void save(String shardId, ShardPosition position) {
+        repository.setState(keys.shard(shardId), position.serialize());
+    }
+
+    public String key(String shardId) {
+        return keys.shard(shardId);
+    }
+
+    /** Whether this consumer already made its first start on this stream. */
+    public boolean streamStarted() {
+        return repository.getState(keys.streamMarker()) != null;
+    }
+
+    public void markStreamStarted(long millis) {
+        repository.setState(keys.streamMarker(), "started:" + millis);
+    }
+}

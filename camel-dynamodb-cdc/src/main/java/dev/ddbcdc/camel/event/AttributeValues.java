@@ -1,0 +1,82 @@
+package dev.ddbcdc.camel.event;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * DynamoDB attribute values as plain Java values: S String, N BigDecimal (exact), B byte[], BOOL Boolean, NULL null,
+ * L List, M Map, SS/NS/BS Set (insertion ordered). Maps keep DynamoDB's attribute order.
+ */
+public final class AttributeValues {
+
+    private AttributeValues() {
+    }
+
+    /** An item (or image) as a map of plain values; {@code null} stays {@code null}. */
+    public static Map<String, Object> toJava(Map<String, AttributeValue> item) {
+        if (item == null) {
+            return null;
+        }
+        Map<String, Object> result = new LinkedHashMap<>(Math.max(4, item.size() * 4 / 3 + 1));
+        item.forEach((name, value) -> result.put(name, toJava(value)));
+        return result;
+    }
+
+    public static Object toJava(AttributeValue value) {
+        switch (value.type()) {
+            case S:
+                return value.s();
+            case N:
+                return new BigDecimal(value.n());
+            case B:
+                return value.b().asByteArray();
+            case BOOL:
+                return value.bool();
+            case NUL:
+                return null;
+            case L:
+                List<Object> list = new ArrayList<>(value.l().size());
+                value.l().forEach(v -> list.add(toJava(v)));
+                return list;
+            case M:
+                return toJava(value.m());
+            case SS:
+                return new LinkedHashSet<>(value.ss());
+            case NS:
+                Set<BigDecimal> numbers = new LinkedHashSet<>();
+                value.ns().forEach(n -> numbers.add(new BigDecimal(n)));
+                return numbers;
+            case BS:
+                Set<byte[]> binaries = new LinkedHashSet<>();
+                for (SdkBytes b : value.bs()) {
+                    binaries.add(b.asByteArray());
+                }
+                return binaries;
+            default:
+                throw new IllegalArgumentException("Attribute value of a type this SDK does not know: " + value);
+        }
+    }
+
+    /** A key attribute (S, N or B) as the string used in a primary key: N as DynamoDB wrote it, B as base64. */
+    public static String keyString(AttributeValue value) {
+        switch (value.type()) {
+            case S:
+                return value.s();
+            case N:
+                return value.n();
+            case B:
+                return Base64.getEncoder().encodeToString(value.b().asByteArray());
+            default:
+                throw new IllegalArgumentException("Key attributes are S, N or B, not " + value.type());
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package dev.ddbcdc.camel.event;
+
+import java.util.Map;
+
+import dev.ddbcdc.camel.DynamoDbCdcConstants;
+import dev.ddbcdc.camel.ViewOnRemove;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.Identity;
+import software.amazon.awssdk.services.dynamodb.model.OperationType;
+import software.amazon.awssdk.services.dynamodb.model.Record;
+import software.amazon.awssdk.services.dynamodb.model.StreamRecord;
+
+/** Fills an exchange from a stream record: the body is the item image, everything else goes into headers. */
+public final class StreamRecordMapper {
+
+    private static final String TTL_PRINCIPAL = "dynamodb.amazonaws.com";
+
+    private final String tableName;
+    private final String streamArn;
+    private final String partitionKey;
+    private final String sortKey;
+    private final ViewOnRemove viewOnRemove;
+
+    public StreamRecordMapper(String tableName, String streamArn, String partitionKey, String sortKey,
+                              ViewOnRemove viewOnRemove) {
+        this.tableName = tableName;
+        this.streamArn = streamArn;
+        this.partitionKey = partitionKey;
+        this.sortKey = sortKey;
+        this.viewOnRemove = viewOnRemove;
+    }
+
+    public void fill(Exchange exchange, String shardId, Record record) {
+        StreamRecord change = record.dynamodb();
+        Map<String, Object> keys = AttributeValues.toJava(change.keys());
+        Map<String, Object> newImage = AttributeValues.toJava(change.newImage());
+        Map<String, Object> oldImage = AttributeValues.toJava(change.oldImage());
+        boolean remove = record.eventName() == OperationType.REMOVE;
+
+        Message message = exchange.getMessage();
+        if (remove) {
+            message.setBody(viewOnRemove == ViewOnRemove.OLD_IMAGE ? oldImage : keys);
+        } else {
+            message.setBody(newImage);
+        }
+        message.setHeader(DynamoDbCdcConstants.OPERATION, record.eventNameAsString());
+        message.setHeader(DynamoDbCdcConstants.TABLE_NAME, tableName);
+        message.setHeader(DynamoDbCdcConstants.KEYS, keys);
+        message.setHeader(DynamoDbCdcConstants.PRIMARY_KEY, primaryKey(change.keys()));
+        if (oldImage != null) {
+            message.setHeader(DynamoDbCdcConstants.OLD_IMAGE, oldImage);
+        }
+        if (newImage != null) {
+            message.setHeader(DynamoDbCdcConstants.NEW_IMAGE, newImage);
+        }
+        message.setHeader(DynamoDbCdcConstants.EVENT_ID, record.eventID());
+        message.setHeader(DynamoDbCdcConstants.SEQUENCE_NUMBER, change.sequenceNumber());
+        message.setHeader(DynamoDbCdcConstants.SHARD_ID, shardId);
+        message.setHeader(DynamoDbCdcConstants.STREAM_ARN, streamArn);
+        message.setHeader(DynamoDbCdcConstants.TIMESTAMP, change.approximateCreationDateTime().toEpochMilli());
+        message.setHeader(DynamoDbCdcConstants.DOCUMENT_VERSION,
+                DocumentVersion.ofStreamRecord(change.approximateCreationDateTime(), change.sequenceNumber()));
+        message.setHeader(DynamoDbCdcConstants.TTL_DELETE, remove && isTtlDeletion(record.userIdentity()));
+    }
+
+    String primaryKey(Map<String, AttributeValue> keys) {
+        String pk = AttributeValues.keyString(keys.get(partitionKey));
+        return sortKey == null ? pk : pk + "|" + AttributeValues.keyString(keys.get(sortKey));
+    }
+
+    private static boolean isTtlDeletion(Identity identity) {
+        return identity != null && "Service".equals(identity.type()) && TTL_PRINCIPAL.equals(identity.principalId());
+    }
+}

@@ -1,0 +1,97 @@
+package dev.ddbcdc.camel.stream;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Parent-before-child, the one place that decides it. Knows every shard the stream listed and whether it waits,
+ * is being read, is finished, or is stopped (trimmed with the FAIL policy). A shard may be read once its parent is
+ * finished, or when its parent is not listed any more (trimmed away long ago). A stopped shard blocks its
+ * descendants, so their changes are never delivered ahead of the parent's.
+ */
+public final class ShardLineageTracker {
+
+    public enum State {
+        WAITING, READING, FINISHED, STOPPED
+    }
+
+    private static final class Node {
+        final String parentId;
+        State state;
+
+        Node(String parentId, State state) {
+            this.parentId = parentId;
+            this.state = state;
+        }
+    }
+
+    private final Map<String, Node> shards = new LinkedHashMap<>();
+
+    /** Whether the shard is known. */
+    public boolean knows(String shardId) {
+        return shards.containsKey(shardId);
+    }
+
+    /** Adds a newly listed shard in the given state (FINISHED for one whose checkpoint is the end sentinel). */
+    public void add(String shardId, String parentId, State state) {
+        shards.putIfAbsent(shardId, new Node(parentId, state));
+    }
+
+    /** Shards waiting whose parent is finished or not listed, in listing order; they are marked READING. */
+    public List<String> takeReady() {
+        List<String> ready = new ArrayList<>();
+        for (Map.Entry<String, Node> e : shards.entrySet()) {
+            Node node = e.getValue();
+            if (node.state == State.WAITING && parentAllows(node.parentId)) {
+                ready.add(e.getKey());
+            }
+        }
+        ready.forEach(id -> shards.get(id).state = State.READING);
+        return ready;
+    }
+
+    private boolean parentAllows(String parentId) {
+        if (parentId == null) {
+            return true;
+        }
+        Node parent = shards.get(parentId);
+        return parent == null || parent.state == State.FINISHED;
+    }
+
+    public void finished(String shardId) {
+        set(shardId, State.FINISHED);
+    }
+
+    public void stopped(String shardId) {
+        set(shardId, State.STOPPED);
+    }
+
+    private void set(String shardId, State state) {
+        Node node = shards.get(shardId);
+        if (node == null) {
+            throw new IllegalArgumentException("Unknown shard " + shardId);
+        }
+        node.state = state;
+    }
+
+    public State state(String shardId) {
+        Node node = shards.get(shardId);
+        return node == null ? null : node.state;
+    }
+
+    /** Forgets finished shards the stream no longer lists, keeping memory flat over a long run. */
+    public void forgetFinishedExcept(Set<String> listed) {
+        shards.entrySet().removeIf(e -> e.getValue().state == State.FINISHED && !listed.contains(e.getKey()));
+    }
+
+    public long count(State state) {
+        return shards.values().stream().filter(n -> n.state == state).count();
+    }
+
+    public int size() {
+        return shards.size();
+    }
+}

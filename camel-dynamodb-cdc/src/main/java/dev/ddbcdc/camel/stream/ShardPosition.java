@@ -1,0 +1,176 @@
+package dev.ddbcdc.camel.stream;
+
+import java.util.Objects;
+
+import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
+
+/**
+ * Where reading of one shard starts or resumes. Immutable; made only through the named factories, and written to
+ * and read from the checkpoint store through {@link #serialize()} / {@link #parse(String)}.
+ * <ul>
+ * <li>{@code trimHorizon()}: the oldest record still in the shard.</li>
+ * <li>{@code latest(millis)}: records written from now on (first start with {@code startPosition=LATEST}). It is
+ * persisted as {@code from(millis)}, so a restart before the first record re-reads the shard from its oldest record,
+ * delivering those created at or after the start (at-least-once: nothing written after the start is lost).</li>
+ * <li>{@code from(millis)}: the oldest record, delivering only records whose approximate creation time is at or
+ * after {@code millis} floored to the minute (DynamoDB rounds creation times down; flooring can only add records).</li>
+ * <li>{@code after(sequenceNumber)}: resume after the last acknowledged record.</li>
+ * <li>{@code end()}: the shard was read to its end and everything in it acknowledged; never read again.</li>
+ * </ul>
+ */
+public final class ShardPosition {
+
+    private enum Kind {
+        TRIM_HORIZON, LATEST, FROM, AFTER, END
+    }
+
+    private static final String END_SENTINEL = "END";
+    private static final String AFTER_PREFIX = "seq:";
+    private static final String FROM_PREFIX = "from:";
+    private static final long MINUTE_MILLIS = 60_000L;
+
+    private final Kind kind;
+    private final String sequenceNumber;
+    private final long fromMillis;
+
+    private ShardPosition(Kind kind, String sequenceNumber, long fromMillis) {
+        this.kind = kind;
+        this.sequenceNumber = sequenceNumber;
+        this.fromMillis = fromMillis;
+    }
+
+    public static ShardPosition trimHorizon() {
+        return new ShardPosition(Kind.TRIM_HORIZON, null, 0);
+    }
+
+    public static ShardPosition latest(long startMillis) {
+        return new ShardPosition(Kind.LATEST, null, startMillis);
+    }
+
+    public static ShardPosition from(long millis) {
+        return new ShardPosition(Kind.FROM, null, millis);
+    }
+
+    public static ShardPosition after(String sequenceNumber) {
+        if (sequenceNumber == null || sequenceNumber.isBlank()) {
+            throw new IllegalArgumentException("sequence number must not be blank");
+        }
+        return new ShardPosition(Kind.AFTER, sequenceNumber, 0);
+    }
+
+    public static ShardPosition end() {
+        return new ShardPosition(Kind.END, null, 0);
+    }
+
+    /** Parses a checkpoint value written by {@link #serialize()}; {@code null} stays {@code null} (no checkpoint). */
+    public static ShardPosition parse(String value) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        if (END_SENTINEL.equals(value)) {
+            return end();
+        }
+        if (value.startsWith(AFTER_PREFIX)) {
+            return after(value.substring(AFTER_PREFIX.length()));
+        }
+        if (value.startsWith(FROM_PREFIX)) {
+            return from(Long.parseLong(value.substring(FROM_PREFIX.length())));
+        }
+        throw new IllegalArgumentException("Unreadable shard checkpoint value '" + value + "'");
+    }
+
+    /** The checkpoint form. {@code latest} is stored as {@code from} (see the class comment); trim horizon is never stored. */
+    public String serialize() {
+        switch (kind) {
+            case END:
+                return END_SENTINEL;
+            case AFTER:
+                return AFTER_PREFIX + sequenceNumber;
+            case FROM:
+            case LATEST:
+                return FROM_PREFIX + fromMillis;
+            default:
+                throw new IllegalStateException("trim horizon is a start position, not a checkpoint");
+        }
+    }
+
+    /**
+     * This position as it may be used again later: {@code latest} becomes {@code from} its start time, because a
+     * second LATEST iterator would skip what was written in between. Every other position is returned as it is.
+     */
+    public ShardPosition resumable() {
+        return kind == Kind.LATEST ? from(fromMillis) : this;
+    }
+
+    /**
+     * Whether records right after this position must still be there: true for a checkpoint ({@code after},
+     * {@code from}), false for the start positions {@code trimHorizon} and {@code latest}.
+     */
+    public boolean requiresContinuity() {
+        return kind == Kind.AFTER || kind == Kind.FROM;
+    }
+
+    public boolean isEnd() {
+        return kind == Kind.END;
+    }
+
+    public ShardIteratorType iteratorType() {
+        switch (kind) {
+            case AFTER:
+                return ShardIteratorType.AFTER_SEQUENCE_NUMBER;
+            case LATEST:
+                return ShardIteratorType.LATEST;
+            case TRIM_HORIZON:
+            case FROM:
+                return ShardIteratorType.TRIM_HORIZON;
+            default:
+                throw new IllegalStateException("an ended shard has no iterator");
+        }
+    }
+
+    /** The sequence number to resume after, or {@code null}. */
+    public String sequenceNumber() {
+        return sequenceNumber;
+    }
+
+    /**
+     * Whether a record created at {@code creationMillis} is delivered from this position: always, except for
+     * {@code from(millis)}, which delivers records created at or after {@code millis} floored to the minute.
+     */
+    public boolean accepts(long creationMillis) {
+        if (kind != Kind.FROM) {
+            return true;
+        }
+        return creationMillis >= Math.floorDiv(fromMillis, MINUTE_MILLIS) * MINUTE_MILLIS;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof ShardPosition)) {
+            return false;
+        }
+        ShardPosition that = (ShardPosition) o;
+        return kind == that.kind && fromMillis == that.fromMillis && Objects.equals(sequenceNumber, that.sequenceNumber);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(kind, sequenceNumber, fromMillis);
+    }
+
+    @Override
+    public String toString() {
+        switch (kind) {
+            case TRIM_HORIZON:
+                return "TRIM_HORIZON";
+            case LATEST:
+                return "LATEST";
+            case FROM:
+                return "TRIM_HORIZON from " + java.time.Instant.ofEpochMilli(fromMillis);
+            case AFTER:
+                return "AFTER_SEQUENCE_NUMBER " + sequenceNumber;
+            default:
+                return END_SENTINEL;
+        }
+    }
+}

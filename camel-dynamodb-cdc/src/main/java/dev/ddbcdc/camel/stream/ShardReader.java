@@ -1,0 +1,277 @@
+package dev.ddbcdc.camel.stream;
+
+import java.util.List;
+
+import dev.ddbcdc.camel.DynamoDbCdcConfiguration;
+import dev.ddbcdc.camel.TrimmedDataPolicy;
+import dev.ddbcdc.camel.checkpoint.AckTracker;
+import dev.ddbcdc.camel.checkpoint.ShardCheckpointStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.model.GetRecordsResponse;
+import software.amazon.awssdk.services.dynamodb.model.Record;
+
+/**
+ * Reads one shard: one step per run (one GetRecords call and the dispatch of its records), after which the
+ * {@link Host} schedules the next step. Records are dispatched in shard order; the position is checkpointed only up
+ * to the highest contiguous acknowledged record. A failed exchange stops dispatching, and once the records in flight
+ * have completed the shard is rewound to its last checkpoint and read again from there.
+ */
+final class ShardReader implements Runnable {
+
+    /** What the reader needs from its coordinator. */
+    interface Host {
+        boolean isRunning();
+
+        void schedule(ShardReader reader, long delayMillis);
+
+        /** The shard was read to its end and every record acknowledged; its end sentinel is written. */
+        void shardFinished(String shardId);
+
+        /** The shard lost data and the policy is FAIL: its lineage stops here. */
+        void shardStopped(String shardId);
+
+        void reportLoss(TrimmedDataException loss);
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(ShardReader.class);
+    private static final long ACK_WAIT_MILLIS = 20;
+
+    private final Host host;
+    private final StreamProxy proxy;
+    private final ShardCheckpointStore store;
+    private final RecordDispatcher dispatcher;
+    private final StreamMetrics metrics;
+    private final DynamoDbCdcConfiguration configuration;
+    private final String tableName;
+    private final String streamArn;
+    private final String shardId;
+    private final Backoff backoff = new Backoff(100, 10_000);
+    private volatile AckTracker acks;
+
+    private ShardPosition start;
+    private boolean iteratorFetched;
+    private String iterator;
+    private String lastRead;
+    private boolean endReached;
+
+    ShardReader(Host host, StreamProxy proxy, ShardCheckpointStore store, RecordDispatcher dispatcher,
+                StreamMetrics metrics, DynamoDbCdcConfiguration configuration, String tableName, String streamArn,
+                String shardId, ShardPosition start) {
+        this.host = host;
+        this.proxy = proxy;
+        this.store = store;
+        this.dispatcher = dispatcher;
+        this.metrics = metrics;
+        this.configuration = configuration;
+        this.tableName = tableName;
+        this.streamArn = streamArn;
+        this.shardId = shardId;
+        this.start = start;
+        this.acks = new AckTracker(start.sequenceNumber());
+        this.lastRead = start.sequenceNumber();
+    }
+
+    String shardId() {
+        return shardId;
+    }
+
+    @Override
+    public void run() {
+        if (!host.isRunning()) {
+            return;
+        }
+        long delay;
+        try {
+            delay = step();
+        } catch (RuntimeException e) {
+            metrics.apiErrors.incrementAndGet();
+            metrics.error("Shard " + shardId + ": " + e);
+            LOG.warn("Unexpected error reading table {} shard {}; retrying", tableName, shardId, e);
+            delay = backoff.nextDelayMillis();
+        }
+        if (delay >= 0 && host.isRunning()) {
+            host.schedule(this, delay);
+        }
+    }
+
+    /** One step; returns the delay before the next one, or -1 when this shard is done. */
+    long step() {
+        if (acks.failed() != null || acknowledgmentTimedOut()) {
+            if (acks.failed() != null && !acks.drained()) {
+                return ACK_WAIT_MILLIS;
+            }
+            return rewind();
+        }
+        if (endReached) {
+            if (!acks.drained()) {
+                return ACK_WAIT_MILLIS;
+            }
+            store.save(shardId, ShardPosition.end());
+            metrics.shardsFinished.incrementAndGet();
+            LOG.debug("Table {} shard {} finished", tableName, shardId);
+            host.shardFinished(shardId);
+            return -1;
+        }
+        GetRecordsResponse response;
+        try {
+            if (iterator == null) {
+                iterator = proxy.shardIterator(streamArn, shardId, iteratorPosition());
+                iteratorFetched = true;
+            }
+            metrics.getRecordsCalls.incrementAndGet();
+            response = proxy.getRecords(iterator, configuration.getMaxRecordsPerRequest());
+        } catch (RuntimeException e) {
+            return onError(e);
+        }
+        backoff.reset();
+        List<Record> records = response.records();
+        for (Record record : records) {
+            if (acks.failed() != null || !host.isRunning()) {
+                // stop here: the rest is read again from the last checkpoint
+                return 0;
+            }
+            dispatch(record);
+        }
+        iterator = response.nextShardIterator();
+        if (iterator == null) {
+            endReached = true;
+            return 0;
+        }
+        if (records.isEmpty()) {
+            return configuration.getIdlePollDelay();
+        }
+        return records.size() >= configuration.getMaxRecordsPerRequest() ? 0 : configuration.getPollDelay();
+    }
+
+    private void dispatch(Record record) {
+        String sequenceNumber = record.dynamodb().sequenceNumber();
+        Object handle = acks.register(sequenceNumber, System.currentTimeMillis());
+        lastRead = sequenceNumber;
+        if (!start.accepts(record.dynamodb().approximateCreationDateTime().toEpochMilli())) {
+            metrics.recordsBeforeStart.incrementAndGet();
+            acknowledge(handle);
+            return;
+        }
+        metrics.recordsDelivered.incrementAndGet();
+        dispatcher.dispatch(shardId, record, new RecordDispatcher.Acknowledgement() {
+            @Override
+            public void completed() {
+                metrics.recordsAcknowledged.incrementAndGet();
+                acknowledge(handle);
+            }
+
+            @Override
+            public void failed(Throwable cause) {
+                metrics.failedExchanges.incrementAndGet();
+                acks.fail(handle);
+            }
+        });
+    }
+
+    private void acknowledge(Object handle) {
+        AckTracker tracker = acks;
+        synchronized (tracker) {
+            String advanced = tracker.complete(handle);
+            if (advanced != null) {
+                store.save(shardId, ShardPosition.after(advanced));
+            }
+        }
+    }
+
+    private ShardPosition iteratorPosition() {
+        if (lastRead != null) {
+            return ShardPosition.after(lastRead);
+        }
+        return iteratorFetched ? start.resumable() : start;
+    }
+
+    private boolean acknowledgmentTimedOut() {
+        long oldest = acks.oldestInFlightSince();
+        return oldest >= 0 && System.currentTimeMillis() - oldest > configuration.getShardAcknowledgmentTimeout();
+    }
+
+    private long rewind() {
+        String failed = acks.failed();
+        String acknowledged = acks.acknowledged();
+        if (failed != null) {
+            LOG.warn("Table {} shard {}: the exchange of record {} failed; reading the shard again after {}", tableName,
+                    shardId, failed, acknowledged != null ? acknowledged : "its start");
+        } else {
+            LOG.warn("Table {} shard {}: an exchange was not completed within shardAcknowledgmentTimeout ({} ms);"
+                     + " reading the shard again after {}",
+                    tableName, shardId, configuration.getShardAcknowledgmentTimeout(),
+                    acknowledged != null ? acknowledged : "its start");
+        }
+        metrics.rewinds.incrementAndGet();
+        acks.rewind();
+        lastRead = acknowledged;
+        iterator = null;
+        endReached = false;
+        return backoff.nextDelayMillis();
+    }
+
+    private long onError(RuntimeException e) {
+        switch (StreamErrors.classify(e)) {
+            case EXPIRED_ITERATOR:
+                metrics.expiredIterators.incrementAndGet();
+                LOG.debug("Table {} shard {}: iterator expired; continuing after {}", tableName, shardId, lastRead);
+                iterator = null;
+                return 0;
+            case THROTTLED:
+                metrics.throttledCalls.incrementAndGet();
+                long delay = backoff.nextDelayMillis();
+                LOG.debug("Table {} shard {}: throttled, retrying in {} ms", tableName, shardId, delay);
+                return delay;
+            case TRIMMED:
+            case SHARD_GONE:
+                return onTrimmed(e);
+            default:
+                metrics.apiErrors.incrementAndGet();
+                metrics.error("Shard " + shardId + ": " + e.getMessage());
+                long retry = backoff.nextDelayMillis();
+                LOG.warn("Table {} shard {}: {} (retry {} in {} ms)", tableName, shardId, e.getMessage(),
+                        backoff.attempts(), retry);
+                return retry;
+        }
+    }
+
+    private long onTrimmed(RuntimeException e) {
+        boolean shardGone = StreamErrors.classify(e) == StreamErrors.SHARD_GONE;
+        boolean continuityRequired = lastRead != null || start.requiresContinuity();
+        if (shardGone && !continuityRequired) {
+            LOG.info("Table {} shard {} no longer exists and had nothing this consumer must read", tableName, shardId);
+            store.save(shardId, ShardPosition.end());
+            host.shardFinished(shardId);
+            return -1;
+        }
+        String position = lastRead != null ? "after sequence number " + lastRead : start.toString();
+        String what = shardGone ? "no longer exists" : "was trimmed";
+        String message = "Table " + tableName + " shard " + shardId + ": stream records " + position + " " + what
+                         + " before this consumer read them (older than the stream's 24 hour retention):"
+                         + " those changes are lost (checkpoint key " + store.key(shardId) + ")";
+        TrimmedDataException loss = new TrimmedDataException(message, e);
+        metrics.trimmedDataEvents.incrementAndGet();
+        metrics.error(message);
+        host.reportLoss(loss);
+        if (configuration.getTrimmedDataPolicy() == TrimmedDataPolicy.FAIL) {
+            LOG.error("{}. Reading of this shard and its children stops (trimmedDataPolicy=FAIL); set"
+                      + " trimmedDataPolicy=CONTINUE to go on from the oldest available record",
+                    message);
+            host.shardStopped(shardId);
+            return -1;
+        }
+        LOG.error("{}. Continuing from the oldest available record (trimmedDataPolicy=CONTINUE)", message);
+        if (shardGone) {
+            store.save(shardId, ShardPosition.end());
+            host.shardFinished(shardId);
+            return -1;
+        }
+        start = ShardPosition.trimHorizon();
+        acks = new AckTracker(null);
+        lastRead = null;
+        iteratorFetched = false;
+        iterator = null;
+        return 0;
+    }
+}

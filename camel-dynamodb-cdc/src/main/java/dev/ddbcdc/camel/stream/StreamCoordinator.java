@@ -1,0 +1,222 @@
+package dev.ddbcdc.camel.stream;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import dev.ddbcdc.camel.DynamoDbCdcConfiguration;
+import dev.ddbcdc.camel.StartPosition;
+import dev.ddbcdc.camel.TrimmedDataPolicy;
+import dev.ddbcdc.camel.checkpoint.ShardCheckpointStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.model.Shard;
+
+/**
+ * Runs the STREAMING phase of one table: lists the stream's shards periodically and as soon as a shard ends, decides
+ * where each new shard starts, and reads ready shards (parent before child, {@link ShardLineageTracker}) on a
+ * bounded pool. This consumer owns every shard of the stream.
+ * <p>
+ * Start positions: a shard with a checkpoint resumes from it. On the first start of this consumer id on this stream,
+ * {@code LATEST} marks the closed shards as finished and starts the open ones at their latest record, persisting
+ * both before anything is read; {@code TRIM_HORIZON} reads every shard from its oldest record. Shards found after the
+ * first start are new, and are read from their oldest record.
+ */
+public final class StreamCoordinator implements ShardReader.Host {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamCoordinator.class);
+
+    private final DynamoDbCdcConfiguration configuration;
+    private final StreamProxy proxy;
+    private final ShardCheckpointStore store;
+    private final RecordDispatcher dispatcher;
+    private final ScheduledExecutorService executor;
+    private final StreamMetrics metrics;
+    private final LossReporter lossReporter;
+    private final String tableName;
+    private final String streamArn;
+    private final ShardLineageTracker lineage = new ShardLineageTracker();
+    private final Map<String, ShardPosition> startPositions = new HashMap<>();
+    private volatile boolean running;
+
+    /** Where a detected loss goes besides the log: the consumer's exception handler. */
+    public interface LossReporter {
+        void report(TrimmedDataException loss);
+    }
+
+    public StreamCoordinator(DynamoDbCdcConfiguration configuration, StreamProxy proxy, ShardCheckpointStore store,
+                             RecordDispatcher dispatcher, ScheduledExecutorService executor, StreamMetrics metrics,
+                             LossReporter lossReporter, String tableName, String streamArn) {
+        this.configuration = configuration;
+        this.proxy = proxy;
+        this.store = store;
+        this.dispatcher = dispatcher;
+        this.executor = executor;
+        this.metrics = metrics;
+        this.lossReporter = lossReporter;
+        this.tableName = tableName;
+        this.streamArn = streamArn;
+    }
+
+    public void start() {
+        running = true;
+        executor.scheduleWithFixedDelay(this::discoverSafely, 0, configuration.getShardDiscoveryInterval(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    public void stop() {
+        running = false;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    private void discoverSafely() {
+        if (!running) {
+            return;
+        }
+        try {
+            discover();
+        } catch (RuntimeException e) {
+            metrics.apiErrors.incrementAndGet();
+            metrics.error("Listing shards of " + streamArn + ": " + e.getMessage());
+            LOG.warn("Could not list the shards of table {} stream {}: {}; retrying in {} ms", tableName, streamArn,
+                    e.getMessage(), configuration.getShardDiscoveryInterval());
+        }
+    }
+
+    /** Lists the shards, registers new ones with their start positions and starts reading those that are ready. */
+    synchronized void discover() {
+        List<Shard> shards = proxy.listShards(streamArn);
+        boolean firstStart = !store.streamStarted();
+        long now = System.currentTimeMillis();
+        Set<String> listed = new HashSet<>();
+        int added = 0;
+        for (Shard shard : shards) {
+            listed.add(shard.shardId());
+            if (!lineage.knows(shard.shardId())) {
+                register(shard, firstStart, now);
+                added++;
+            }
+        }
+        for (Shard shard : shards) {
+            checkParentNotLost(shard, listed);
+        }
+        if (firstStart) {
+            store.markStreamStarted(now);
+            LOG.info("Table {}: first start on stream {} at {}", tableName, streamArn, configuration.getStartPosition());
+        }
+        lineage.forgetFinishedExcept(listed);
+        if (added > 0) {
+            LOG.debug("Table {}: {} shards listed, {} new", tableName, shards.size(), added);
+        }
+        startReady();
+    }
+
+    private void register(Shard shard, boolean firstStart, long now) {
+        String id = shard.shardId();
+        ShardPosition checkpoint = store.load(id);
+        boolean closed = shard.sequenceNumberRange() != null
+                         && shard.sequenceNumberRange().endingSequenceNumber() != null;
+        ShardPosition start;
+        if (checkpoint != null) {
+            start = checkpoint;
+        } else if (firstStart && configuration.getStartPosition() == StartPosition.LATEST) {
+            start = closed ? ShardPosition.end() : ShardPosition.latest(now);
+            store.save(id, start);
+        } else {
+            start = ShardPosition.trimHorizon();
+        }
+        if (start.isEnd()) {
+            lineage.add(id, shard.parentShardId(), ShardLineageTracker.State.FINISHED);
+        } else {
+            lineage.add(id, shard.parentShardId(), ShardLineageTracker.State.WAITING);
+            startPositions.put(id, start);
+        }
+    }
+
+    /**
+     * A shard whose parent is not listed any more: if this consumer had not finished the parent, the parent's
+     * unread records were trimmed away. Detected once, when the child is still waiting.
+     */
+    private void checkParentNotLost(Shard shard, Set<String> listed) {
+        String parent = shard.parentShardId();
+        if (parent == null || listed.contains(parent)
+            || lineage.state(shard.shardId()) != ShardLineageTracker.State.WAITING) {
+            return;
+        }
+        ShardPosition parentCheckpoint = store.load(parent);
+        if (parentCheckpoint == null || parentCheckpoint.isEnd()) {
+            return;
+        }
+        String message = "Table " + tableName + " shard " + parent + ": stream records " + parentCheckpoint
+                         + " were trimmed before this consumer read them (the shard is gone from the stream):"
+                         + " those changes are lost (checkpoint key " + store.key(parent) + ")";
+        metrics.trimmedDataEvents.incrementAndGet();
+        metrics.error(message);
+        lossReporter.report(new TrimmedDataException(message, null));
+        if (configuration.getTrimmedDataPolicy() == TrimmedDataPolicy.FAIL) {
+            LOG.error("{}. Its child {} is not read (trimmedDataPolicy=FAIL)", message, shard.shardId());
+            lineage.stopped(shard.shardId());
+            startPositions.remove(shard.shardId());
+        } else {
+            LOG.error("{}. Continuing with its child {} (trimmedDataPolicy=CONTINUE)", message, shard.shardId());
+            store.save(parent, ShardPosition.end());
+        }
+    }
+
+    private void startReady() {
+        for (String id : lineage.takeReady()) {
+            ShardPosition start = startPositions.remove(id);
+            LOG.debug("Table {}: reading shard {} from {}", tableName, id, start);
+            metrics.shardsReading.incrementAndGet();
+            executor.execute(new ShardReader(this, proxy, store, dispatcher, metrics, configuration, tableName,
+                    streamArn, id, start));
+        }
+    }
+
+    @Override
+    public void schedule(ShardReader reader, long delayMillis) {
+        if (!running) {
+            return;
+        }
+        if (delayMillis <= 0) {
+            executor.execute(reader);
+        } else {
+            executor.schedule(reader, delayMillis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @Override
+    public void shardFinished(String shardId) {
+        synchronized (this) {
+            metrics.shardsReading.decrementAndGet();
+            lineage.finished(shardId);
+            startReady();
+        }
+        // its children may not be listed yet: look now rather than at the next interval
+        executor.execute(this::discoverSafely);
+    }
+
+    @Override
+    public synchronized void shardStopped(String shardId) {
+        metrics.shardsReading.decrementAndGet();
+        lineage.stopped(shardId);
+    }
+
+    @Override
+    public void reportLoss(TrimmedDataException loss) {
+        lossReporter.report(loss);
+    }
+
+    /** For tests and health: how many shards are in each lineage state. */
+    public synchronized long shardCount(ShardLineageTracker.State state) {
+        return lineage.count(state);
+    }
+}

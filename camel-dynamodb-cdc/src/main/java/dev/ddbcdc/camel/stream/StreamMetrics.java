@@ -1,0 +1,31 @@
+package dev.ddbcdc.camel.stream;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** Counters of the stream engine, read by tests, logs and (later) health checks and metrics. */
+public final class StreamMetrics {
+
+    public final AtomicLong recordsDelivered = new AtomicLong();
+    public final AtomicLong recordsAcknowledged = new AtomicLong();
+    public final AtomicLong recordsBeforeStart = new AtomicLong();
+    public final AtomicLong recordsAlreadyDelivered = new AtomicLong();
+    public final AtomicLong failedExchanges = new AtomicLong();
+    public final AtomicLong rewinds = new AtomicLong();
+    public final AtomicLong trimmedDataEvents = new AtomicLong();
+    public final AtomicLong expiredIterators = new AtomicLong();
+    public final AtomicLong throttledCalls = new AtomicLong();
+    public final AtomicLong apiErrors = new AtomicLong();
+    public final AtomicLong getRecordsCalls = new AtomicLong();
+    public final AtomicLong shardsFinished = new AtomicLong();
+    public final AtomicLong shardsReading = new AtomicLong();
+    private final AtomicReference<String> lastError = new AtomicReference<>();
+
+    public void error(String message) {
+        lastError.set(message);
+    }
+
+    public String lastError() {
+        return lastError.get();
+    }
+}

@@ -1,0 +1,91 @@
+package dev.ddbcdc.camel.stream;
+
+import dev.ddbcdc.camel.ViewOnRemove;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
+import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
+
+/**
+ * The table facts the consumer needs, read once at start with DescribeTable: its ARN, key schema and latest stream.
+ * Fails with a message that says what to do when the table does not exist, has no stream, or its stream does not
+ * carry the images the options need.
+ */
+public final class TableStream {
+
+    private final String tableName;
+    private final String tableArn;
+    private final String streamArn;
+    private final String partitionKey;
+    private final String sortKey;
+
+    private TableStream(String tableName, String tableArn, String streamArn, String partitionKey, String sortKey) {
+        this.tableName = tableName;
+        this.tableArn = tableArn;
+        this.streamArn = streamArn;
+        this.partitionKey = partitionKey;
+        this.sortKey = sortKey;
+    }
+
+    public static TableStream describe(DynamoDbClient client, String tableName, ViewOnRemove viewOnRemove) {
+        TableDescription table;
+        try {
+            table = client.describeTable(b -> b.tableName(tableName)).table();
+        } catch (ResourceNotFoundException e) {
+            throw new IllegalStateException("DynamoDB table '" + tableName + "' does not exist (in this region and"
+                                            + " account: check the table and region options)",
+                    e);
+        }
+        StreamSpecification stream = table.streamSpecification();
+        if (stream == null || !Boolean.TRUE.equals(stream.streamEnabled()) || table.latestStreamArn() == null) {
+            throw new IllegalStateException("DynamoDB table '" + tableName + "' has no stream enabled. Enable one with"
+                                            + " view type NEW_AND_OLD_IMAGES (or NEW_IMAGE), e.g. aws dynamodb update-table"
+                                            + " --table-name " + tableName + " --stream-specification"
+                                            + " StreamEnabled=true,StreamViewType=NEW_AND_OLD_IMAGES");
+        }
+        StreamViewType view = stream.streamViewType();
+        if (view != StreamViewType.NEW_IMAGE && view != StreamViewType.NEW_AND_OLD_IMAGES) {
+            throw new IllegalStateException("The stream of DynamoDB table '" + tableName + "' has view type " + view
+                                            + ", which carries no new item images; it needs NEW_IMAGE or"
+                                            + " NEW_AND_OLD_IMAGES (disable and re-enable the stream to change it)");
+        }
+        if (viewOnRemove == ViewOnRemove.OLD_IMAGE && view != StreamViewType.NEW_AND_OLD_IMAGES) {
+            throw new IllegalStateException("viewOnRemove=OLD_IMAGE needs stream view type NEW_AND_OLD_IMAGES, but the"
+                                            + " stream of DynamoDB table '" + tableName + "' has " + view);
+        }
+        String partitionKey = null;
+        String sortKey = null;
+        for (KeySchemaElement key : table.keySchema()) {
+            if (key.keyType() == KeyType.HASH) {
+                partitionKey = key.attributeName();
+            } else {
+                sortKey = key.attributeName();
+            }
+        }
+        return new TableStream(tableName, table.tableArn(), table.latestStreamArn(), partitionKey, sortKey);
+    }
+
+    public String tableName() {
+        return tableName;
+    }
+
+    public String tableArn() {
+        return tableArn;
+    }
+
+    public String streamArn() {
+        return streamArn;
+    }
+
+    public String partitionKey() {
+        return partitionKey;
+    }
+
+    /** The sort key's name, or {@code null} when the table has only a partition key. */
+    public String sortKey() {
+        return sortKey;
+    }
+}

@@ -1,0 +1,9 @@
+package dev.ddbcdc.camel.stream;
+
+/** Stream records that this consumer had not read yet were trimmed or their shard is gone: changes were lost. */
+public class TrimmedDataException extends RuntimeException {
+
+    public TrimmedDataException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}
