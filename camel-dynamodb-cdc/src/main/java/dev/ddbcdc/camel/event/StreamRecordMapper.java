@@ -35,8 +35,9 @@ public final class StreamRecordMapper {
     public void fill(Exchange exchange, String shardId, Record record) {
         StreamRecord change = record.dynamodb();
         Map<String, Object> keys = AttributeValues.toJava(change.keys());
-        Map<String, Object> newImage = AttributeValues.toJava(change.newImage());
-        Map<String, Object> oldImage = AttributeValues.toJava(change.oldImage());
+        // the SDK answers an absent image with an empty auto-constructed map: ask whether it was sent
+        Map<String, Object> newImage = change.hasNewImage() ? AttributeValues.toJava(change.newImage()) : null;
+        Map<String, Object> oldImage = change.hasOldImage() ? AttributeValues.toJava(change.oldImage()) : null;
         boolean remove = record.eventName() == OperationType.REMOVE;
 
         Message message = exchange.getMessage();

@@ -49,7 +49,9 @@ final class ShardReader implements Runnable {
     private final Backoff backoff = new Backoff(100, 10_000);
     private volatile AckTracker acks;
 
+    private final boolean closed;
     private ShardPosition start;
+    private boolean startMustBeComplete;
     private boolean iteratorFetched;
     private String iterator;
     private String lastRead;
@@ -57,7 +59,7 @@ final class ShardReader implements Runnable {
 
     ShardReader(Host host, StreamProxy proxy, ShardCheckpointStore store, RecordDispatcher dispatcher,
                 StreamMetrics metrics, DynamoDbCdcConfiguration configuration, String tableName, String streamArn,
-                String shardId, ShardPosition start) {
+                String shardId, ShardStart shardStart) {
         this.host = host;
         this.proxy = proxy;
         this.store = store;
@@ -67,7 +69,9 @@ final class ShardReader implements Runnable {
         this.tableName = tableName;
         this.streamArn = streamArn;
         this.shardId = shardId;
-        this.start = start;
+        this.closed = shardStart.closed();
+        this.start = shardStart.position();
+        this.startMustBeComplete = shardStart.mustBeComplete();
         this.acks = new AckTracker(start.sequenceNumber());
         this.lastRead = start.sequenceNumber();
     }
@@ -238,12 +242,17 @@ final class ShardReader implements Runnable {
 
     private long onTrimmed(RuntimeException e) {
         boolean shardGone = StreamErrors.classify(e) == StreamErrors.SHARD_GONE;
-        boolean continuityRequired = lastRead != null || start.requiresContinuity();
-        if (shardGone && !continuityRequired) {
-            LOG.info("Table {} shard {} no longer exists and had nothing this consumer must read", tableName, shardId);
-            store.save(shardId, ShardPosition.end());
-            host.shardFinished(shardId);
-            return -1;
+        if (lastRead == null && !startMustBeComplete) {
+            // nothing promised before the oldest record still there: no loss
+            if (shardGone || closed) {
+                LOG.info("Table {} shard {} has no readable records left", tableName, shardId);
+                store.save(shardId, ShardPosition.end());
+                host.shardFinished(shardId);
+                return -1;
+            }
+            iterator = null;
+            iteratorFetched = false;
+            return backoff.nextDelayMillis();
         }
         String position = lastRead != null ? "after sequence number " + lastRead : start.toString();
         String what = shardGone ? "no longer exists" : "was trimmed";
@@ -268,6 +277,7 @@ final class ShardReader implements Runnable {
             return -1;
         }
         start = ShardPosition.trimHorizon();
+        startMustBeComplete = false;
         acks = new AckTracker(null);
         lastRead = null;
         iteratorFetched = false;

@@ -40,7 +40,7 @@ public final class StreamCoordinator implements ShardReader.Host {
     private final String tableName;
     private final String streamArn;
     private final ShardLineageTracker lineage = new ShardLineageTracker();
-    private final Map<String, ShardPosition> startPositions = new HashMap<>();
+    private final Map<String, ShardStart> startPositions = new HashMap<>();
     private volatile boolean running;
 
     /** Where a detected loss goes besides the log: the consumer's exception handler. */
@@ -100,8 +100,10 @@ public final class StreamCoordinator implements ShardReader.Host {
         int added = 0;
         for (Shard shard : shards) {
             listed.add(shard.shardId());
+        }
+        for (Shard shard : shards) {
             if (!lineage.knows(shard.shardId())) {
-                register(shard, firstStart, now);
+                register(shard, firstStart, now, listed);
                 added++;
             }
         }
@@ -119,7 +121,7 @@ public final class StreamCoordinator implements ShardReader.Host {
         startReady();
     }
 
-    private void register(Shard shard, boolean firstStart, long now) {
+    private void register(Shard shard, boolean firstStart, long now, Set<String> listed) {
         String id = shard.shardId();
         ShardPosition checkpoint = store.load(id);
         boolean closed = shard.sequenceNumberRange() != null
@@ -137,7 +139,10 @@ public final class StreamCoordinator implements ShardReader.Host {
             lineage.add(id, shard.parentShardId(), ShardLineageTracker.State.FINISHED);
         } else {
             lineage.add(id, shard.parentShardId(), ShardLineageTracker.State.WAITING);
-            startPositions.put(id, start);
+            // a shard's beginning was promised when it was born after the first start, or its parent is read too
+            boolean mustBeComplete = start.requiresContinuity() || !firstStart
+                                     || shard.parentShardId() != null && listed.contains(shard.parentShardId());
+            startPositions.put(id, new ShardStart(start, closed, mustBeComplete));
         }
     }
 
@@ -173,7 +178,7 @@ public final class StreamCoordinator implements ShardReader.Host {
 
     private void startReady() {
         for (String id : lineage.takeReady()) {
-            ShardPosition start = startPositions.remove(id);
+            ShardStart start = startPositions.remove(id);
             LOG.debug("Table {}: reading shard {} from {}", tableName, id, start);
             metrics.shardsReading.incrementAndGet();
             executor.execute(new ShardReader(this, proxy, store, dispatcher, metrics, configuration, tableName,
