@@ -1,5 +1,6 @@
 package dev.ddbcdc.camel;
 
+import java.util.Arrays;
 import java.util.Map;
 
 import org.apache.camel.Endpoint;
@@ -22,9 +23,27 @@ public class DynamoDbCdcComponent extends DefaultComponent {
         DynamoDbCdcEndpoint endpoint = new DynamoDbCdcEndpoint(uri, this, endpointConfiguration);
         Map<String, Object> headerOverrides = PropertiesHelper.extractProperties(parameters, "stsHeaderOverrides.");
         endpointConfiguration.getStsHeaderOverrides().putAll(headerOverrides);
+        checkEnum(parameters, "startPosition", StartPosition.class);
+        checkEnum(parameters, "viewOnRemove", ViewOnRemove.class);
+        checkEnum(parameters, "trimmedDataPolicy", TrimmedDataPolicy.class);
         setProperties(endpoint, parameters);
         endpointConfiguration.validate();
         return endpoint;
+    }
+
+    /** Camel's own message names the bad value but not the allowed ones; this one names both. */
+    private static <E extends Enum<E>> void checkEnum(Map<String, Object> parameters, String option, Class<E> type) {
+        Object value = parameters.get(option);
+        if (!(value instanceof String) || ((String) value).startsWith("{{")) {
+            return;
+        }
+        for (E constant : type.getEnumConstants()) {
+            if (constant.name().equalsIgnoreCase((String) value)) {
+                return;
+            }
+        }
+        throw new IllegalArgumentException(option + " must be one of " + Arrays.toString(type.getEnumConstants())
+                                           + ", was '" + value + "'");
     }
 
     public DynamoDbCdcConfiguration getConfiguration() {

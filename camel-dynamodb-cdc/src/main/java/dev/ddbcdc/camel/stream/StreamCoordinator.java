@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -181,20 +182,31 @@ public final class StreamCoordinator implements ShardReader.Host {
             ShardStart start = startPositions.remove(id);
             LOG.debug("Table {}: reading shard {} from {}", tableName, id, start);
             metrics.shardsReading.incrementAndGet();
-            executor.execute(new ShardReader(this, proxy, store, dispatcher, metrics, configuration, tableName,
-                    streamArn, id, start));
+            submit(new ShardReader(this, proxy, store, dispatcher, metrics, configuration, tableName, streamArn, id,
+                    start), 0);
         }
     }
 
     @Override
     public void schedule(ShardReader reader, long delayMillis) {
+        submit(reader, delayMillis);
+    }
+
+    private void submit(Runnable task, long delayMillis) {
         if (!running) {
             return;
         }
-        if (delayMillis <= 0) {
-            executor.execute(reader);
-        } else {
-            executor.schedule(reader, delayMillis, TimeUnit.MILLISECONDS);
+        try {
+            if (delayMillis <= 0) {
+                executor.execute(task);
+            } else {
+                executor.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+            }
+        } catch (RejectedExecutionException e) {
+            if (running) {
+                throw e;
+            }
+            // stopping: the task will run again from the checkpoint at the next start
         }
     }
 
@@ -206,7 +218,7 @@ public final class StreamCoordinator implements ShardReader.Host {
             startReady();
         }
         // its children may not be listed yet: look now rather than at the next interval
-        executor.execute(this::discoverSafely);
+        submit(this::discoverSafely, 0);
     }
 
     @Override

@@ -1,0 +1,163 @@
+package dev.ddbcdc.camel;
+
+import java.util.Map;
+
+import dev.ddbcdc.localaws.LocalDynamoDb;
+import dev.ddbcdc.localaws.Tables;
+import org.apache.camel.Endpoint;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Bad options and tables fail at endpoint creation or route start, with messages naming the cause. */
+class StartupValidationTest {
+
+    static LocalDynamoDb ddb;
+
+    @BeforeAll
+    static void start() {
+        ddb = LocalDynamoDb.start();
+        Tables.createWithoutStream(ddb.client(), "no_stream");
+        Tables.createWithStream(ddb.client(), "keys_only", StreamViewType.KEYS_ONLY);
+        Tables.createWithStream(ddb.client(), "new_image", StreamViewType.NEW_IMAGE);
+    }
+
+    @AfterAll
+    static void stop() {
+        ddb.close();
+    }
+
+    static String startFailure(String uri) {
+        CdcHarness cdc = new CdcHarness();
+        Exception e = assertThrows(Exception.class, () -> cdc.start(uri));
+        cdc.close();
+        StringBuilder messages = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            messages.append(t.getMessage()).append(" | ");
+        }
+        return messages.toString();
+    }
+
+    @Test
+    void unknownEnumValueNamesTheOptionAndTheAllowedValues() {
+        String message = startFailure(CdcHarness.uri(ddb, "new_image", "startPosition=OLDEST"));
+        assertTrue(message.contains("startPosition") && message.contains("OLDEST"), message);
+        assertTrue(message.contains("TRIM_HORIZON"), message);
+    }
+
+    @Test
+    void unknownOptionIsRejected() {
+        String message = startFailure(CdcHarness.uri(ddb, "new_image", "startPositon=LATEST"));
+        assertTrue(message.contains("startPositon"), message);
+    }
+
+    @Test
+    void outOfRangeValuesAreRejected() {
+        String message = startFailure(CdcHarness.uri(ddb, "new_image", "maxRecordsPerRequest=5000"));
+        assertTrue(message.contains("maxRecordsPerRequest must be between 1 and 1000"), message);
+        message = startFailure(CdcHarness.uri(ddb, "new_image", "consumerId=a/b"));
+        assertTrue(message.contains("consumerId"), message);
+    }
+
+    @Test
+    void missingTableFailsAtStart() {
+        String message = startFailure(CdcHarness.uri(ddb, "does_not_exist", ""));
+        assertTrue(message.contains("'does_not_exist' does not exist"), message);
+    }
+
+    @Test
+    void tableWithoutStreamFailsAtStartSayingHowToEnableIt() {
+        String message = startFailure(CdcHarness.uri(ddb, "no_stream", ""));
+        assertTrue(message.contains("'no_stream' has no stream enabled"), message);
+        assertTrue(message.contains("StreamViewType=NEW_AND_OLD_IMAGES"), message);
+    }
+
+    @Test
+    void streamWithoutImagesFailsAtStart() {
+        String message = startFailure(CdcHarness.uri(ddb, "keys_only", ""));
+        assertTrue(message.contains("KEYS_ONLY"), message);
+    }
+
+    @Test
+    void oldImageOnRemoveNeedsNewAndOldImages() {
+        String message = startFailure(CdcHarness.uri(ddb, "new_image", "viewOnRemove=OLD_IMAGE"));
+        assertTrue(message.contains("viewOnRemove=OLD_IMAGE needs stream view type NEW_AND_OLD_IMAGES"), message);
+    }
+
+    @Test
+    void tableArnOfAnotherRegionThanTheRegionOption() {
+        String message = startFailure(CdcHarness.uri(ddb, "arn:aws:dynamodb:eu-west-1:123456789012:table/new_image", ""));
+        assertTrue(message.contains("eu-west-1") && message.contains("us-east-1"), message);
+    }
+
+    @Test
+    void malformedArnIsRejected() {
+        String message = startFailure("dynamodb-cdc:arn:aws:s3:::bucket?region=us-east-1");
+        assertTrue(message.contains("is not a DynamoDB table ARN"), message);
+    }
+
+    @Test
+    void tableArnSetsTheTableAndRegion() throws Exception {
+        try (CdcHarness cdc = new CdcHarness().start("dynamodb-cdc:arn:aws:dynamodb:us-east-1:000000000000:table/new_image"
+                                                     + "?uriEndpointOverride=" + ddb.endpoint() + "&accessKey="
+                                                     + LocalDynamoDb.ACCESS_KEY + "&secretKey=" + LocalDynamoDb.SECRET_KEY)) {
+            assertEquals(org.apache.camel.ServiceStatus.Started, cdc.context.getRouteController().getRouteStatus(CdcHarness.ROUTE_ID));
+        }
+    }
+
+    @Test
+    void credentialOptionsMustComeTogether() {
+        String message = startFailure("dynamodb-cdc:t?region=us-east-1&accessKey=AKIAEXAMPLE");
+        assertTrue(message.contains("accessKey and secretKey must be set together"), message);
+        message = startFailure("dynamodb-cdc:t?region=us-east-1&stsExternalId=x");
+        assertTrue(message.contains("stsExternalId needs stsRoleArn"), message);
+    }
+
+    @Test
+    void secretsAreNeverInToStringOrErrors() throws Exception {
+        String secret = "SuperSecretValue123";
+        String token = "SessionTokenValue456";
+        try (DefaultCamelContext context = new DefaultCamelContext()) {
+            context.start();
+            Endpoint endpoint = context.getEndpoint("dynamodb-cdc:orders?region=us-east-1&accessKey=AKIDEXAMPLE&secretKey="
+                                                    + secret + "&sessionToken=" + token);
+            DynamoDbCdcConfiguration configuration = ((DynamoDbCdcEndpoint) endpoint).getConfiguration();
+            for (String text : new String[] { endpoint.toString(), configuration.toString() }) {
+                assertFalse(text.contains(secret), text);
+                assertFalse(text.contains(token), text);
+            }
+        }
+        String message = startFailure("dynamodb-cdc:missing?region=us-east-1&uriEndpointOverride=" + ddb.endpoint()
+                                      + "&accessKey=" + LocalDynamoDb.ACCESS_KEY + "&secretKey=" + secret);
+        assertFalse(message.contains(secret), message);
+    }
+
+    @Test
+    void stsHeaderOverridesAreCollectedFromThePrefix() throws Exception {
+        try (DefaultCamelContext context = new DefaultCamelContext()) {
+            context.start();
+            DynamoDbCdcEndpoint endpoint = (DynamoDbCdcEndpoint) context.getEndpoint(
+                    "dynamodb-cdc:orders?region=us-east-1&stsRoleArn=arn:aws:iam::123456789012:role/cdc"
+                    + "&stsExternalId=ext-1&stsHeaderOverrides.x-team=payments&stsHeaderOverrides.x-env=prod");
+            assertEquals(Map.of("x-team", "payments", "x-env", "prod"),
+                    endpoint.getConfiguration().getStsHeaderOverrides());
+        }
+    }
+
+    @Test
+    void producerIsRefused() throws Exception {
+        try (DefaultCamelContext context = new DefaultCamelContext()) {
+            context.start();
+            Endpoint endpoint = context.getEndpoint("dynamodb-cdc:orders?region=us-east-1");
+            assertThrows(UnsupportedOperationException.class, endpoint::createProducer);
+        }
+    }
+
+}

@@ -1,0 +1,46 @@
+package dev.ddbcdc.camel.engine;
+
+import org.junit.jupiter.api.Test;
+
+import static dev.ddbcdc.camel.engine.Phase.EXPORTING;
+import static dev.ddbcdc.camel.engine.Phase.INIT;
+import static dev.ddbcdc.camel.engine.Phase.LOADING;
+import static dev.ddbcdc.camel.engine.Phase.STOPPED;
+import static dev.ddbcdc.camel.engine.Phase.STREAMING;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class PhaseTest {
+
+    @Test
+    void streamOnly() {
+        assertEquals(STREAMING, INIT.moveTo(STREAMING));
+    }
+
+    @Test
+    void snapshotThenStream() {
+        assertEquals(EXPORTING, INIT.moveTo(EXPORTING));
+        assertEquals(LOADING, EXPORTING.moveTo(LOADING));
+        assertEquals(STREAMING, LOADING.moveTo(STREAMING));
+    }
+
+    @Test
+    void resumeAtACheckpointedPhase() {
+        assertEquals(LOADING, INIT.moveTo(LOADING));
+    }
+
+    @Test
+    void everyPhaseCanStop() {
+        for (Phase p : new Phase[] { INIT, EXPORTING, LOADING, STREAMING }) {
+            assertEquals(STOPPED, p.moveTo(STOPPED));
+        }
+    }
+
+    @Test
+    void noWayBack() {
+        assertThrows(IllegalStateException.class, () -> STREAMING.moveTo(LOADING));
+        assertThrows(IllegalStateException.class, () -> LOADING.moveTo(EXPORTING));
+        assertThrows(IllegalStateException.class, () -> EXPORTING.moveTo(STREAMING));
+        assertThrows(IllegalStateException.class, () -> STOPPED.moveTo(STREAMING));
+    }
+}

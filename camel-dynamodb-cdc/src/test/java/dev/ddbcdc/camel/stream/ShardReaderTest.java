@@ -1,0 +1,176 @@
+package dev.ddbcdc.camel.stream;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+import dev.ddbcdc.camel.DynamoDbCdcConfiguration;
+import dev.ddbcdc.camel.checkpoint.CheckpointKeys;
+import dev.ddbcdc.camel.checkpoint.ShardCheckpointStore;
+import org.apache.camel.support.processor.state.MemoryStateRepository;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.ExpiredIteratorException;
+import software.amazon.awssdk.services.dynamodb.model.GetRecordsResponse;
+import software.amazon.awssdk.services.dynamodb.model.LimitExceededException;
+import software.amazon.awssdk.services.dynamodb.model.OperationType;
+import software.amazon.awssdk.services.dynamodb.model.Record;
+import software.amazon.awssdk.services.dynamodb.model.Shard;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The reader's recovery paths, against a small fake of the streams API. */
+class ShardReaderTest {
+
+    /** Serves scripted GetRecords answers (or failures) and records the iterator requests. */
+    static final class FakeProxy implements StreamProxy {
+        final Deque<Object> answers = new ArrayDeque<>();
+        final List<ShardPosition> iteratorRequests = new ArrayList<>();
+
+        @Override
+        public List<Shard> listShards(String streamArn) {
+            return List.of();
+        }
+
+        @Override
+        public String shardIterator(String streamArn, String shardId, ShardPosition position) {
+            iteratorRequests.add(position);
+            return "it-" + iteratorRequests.size();
+        }
+
+        @Override
+        public GetRecordsResponse getRecords(String shardIterator, int limit) {
+            Object next = answers.removeFirst();
+            if (next instanceof RuntimeException) {
+                throw (RuntimeException) next;
+            }
+            return (GetRecordsResponse) next;
+        }
+    }
+
+    static final class FakeHost implements ShardReader.Host {
+        final List<String> finished = new ArrayList<>();
+        final List<TrimmedDataException> losses = new ArrayList<>();
+
+        @Override
+        public boolean isRunning() {
+            return true;
+        }
+
+        @Override
+        public void schedule(ShardReader reader, long delayMillis) {
+        }
+
+        @Override
+        public void shardFinished(String shardId) {
+            finished.add(shardId);
+        }
+
+        @Override
+        public void shardStopped(String shardId) {
+        }
+
+        @Override
+        public void reportLoss(TrimmedDataException loss) {
+            losses.add(loss);
+        }
+    }
+
+    static Record record(String sequenceNumber) {
+        return Record.builder().eventID("e" + sequenceNumber).eventName(OperationType.INSERT)
+                .dynamodb(d -> d.sequenceNumber(sequenceNumber).approximateCreationDateTime(Instant.now())).build();
+    }
+
+    static GetRecordsResponse page(String next, Record... records) {
+        return GetRecordsResponse.builder().records(records).nextShardIterator(next).build();
+    }
+
+    final FakeProxy proxy = new FakeProxy();
+    final FakeHost host = new FakeHost();
+    final MemoryStateRepository repository = new MemoryStateRepository();
+    final ShardCheckpointStore store = new ShardCheckpointStore(repository, new CheckpointKeys("c", "stream"));
+    final StreamMetrics metrics = new StreamMetrics();
+    final List<String> delivered = new ArrayList<>();
+    String failOn;
+
+    ShardReader reader(ShardPosition start) {
+        RecordDispatcher dispatcher = (shardId, record, ack) -> {
+            delivered.add(record.dynamodb().sequenceNumber());
+            if (record.dynamodb().sequenceNumber().equals(failOn)) {
+                ack.failed(new IllegalStateException("route failed"));
+            } else {
+                ack.completed();
+            }
+        };
+        return new ShardReader(host, proxy, store, dispatcher, metrics, new DynamoDbCdcConfiguration(), "t", "stream",
+                "s1", new ShardStart(start, false, true));
+    }
+
+    @Test
+    void expiredIteratorResumesAfterTheLastRecordRead() {
+        ShardReader reader = reader(ShardPosition.trimHorizon());
+        proxy.answers.add(page("next", record("1"), record("2")));
+        proxy.answers.add(ExpiredIteratorException.builder().message("expired").build());
+        proxy.answers.add(page("next2", record("3")));
+        reader.step();
+        assertEquals(0, reader.step());
+        reader.step();
+        assertEquals(List.of(ShardPosition.trimHorizon(), ShardPosition.after("2")), proxy.iteratorRequests);
+        assertEquals(List.of("1", "2", "3"), delivered);
+        assertEquals(1, metrics.expiredIterators.get());
+        assertEquals(ShardPosition.after("3"), store.load("s1"));
+    }
+
+    @Test
+    void throttlingBacksOffAndRetriesTheSameIterator() {
+        ShardReader reader = reader(ShardPosition.after("9"));
+        proxy.answers.add(LimitExceededException.builder().message("slow down").build());
+        proxy.answers.add(page("next", record("10")));
+        long delay = reader.step();
+        assertTrue(delay >= 50 && delay <= 100, "jittered backoff, was " + delay);
+        reader.step();
+        assertEquals(1, proxy.iteratorRequests.size(), "the iterator is still good");
+        assertEquals(1, metrics.throttledCalls.get());
+        assertEquals(List.of("10"), delivered);
+    }
+
+    @Test
+    void aFailedExchangeStopsDispatchAndRewindsToTheCheckpoint() {
+        failOn = "2";
+        ShardReader reader = reader(ShardPosition.after("0"));
+        proxy.answers.add(page("next", record("1"), record("2"), record("3")));
+        reader.step();
+        assertEquals(List.of("1", "2"), delivered, "nothing after the failed record");
+        assertEquals(ShardPosition.after("1"), store.load("s1"));
+        reader.step(); // rewind
+        failOn = null;
+        proxy.answers.add(page("next", record("2"), record("3")));
+        reader.step();
+        assertEquals(ShardPosition.after("1"), proxy.iteratorRequests.get(1));
+        assertEquals(List.of("1", "2", "2", "3"), delivered);
+        assertEquals(ShardPosition.after("3"), store.load("s1"));
+        assertEquals(1, metrics.rewinds.get());
+    }
+
+    @Test
+    void theEndSentinelIsWrittenWhenTheShardEndsAndEverythingIsAcknowledged() {
+        ShardReader reader = reader(ShardPosition.trimHorizon());
+        proxy.answers.add(page(null, record("1")));
+        reader.step();
+        assertEquals(-1, reader.step());
+        assertEquals(ShardPosition.end(), store.load("s1"));
+        assertEquals(List.of("s1"), host.finished);
+    }
+
+    @Test
+    void recordsBeforeAFromPositionAreSkippedButCheckpointed() {
+        ShardReader reader = reader(ShardPosition.from(System.currentTimeMillis() + 120_000));
+        proxy.answers.add(page("next", record("1")));
+        reader.step();
+        assertEquals(List.of(), delivered);
+        assertEquals(1, metrics.recordsBeforeStart.get());
+        assertEquals(ShardPosition.after("1"), store.load("s1"));
+    }
+}
