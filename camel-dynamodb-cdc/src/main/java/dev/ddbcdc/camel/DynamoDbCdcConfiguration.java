@@ -147,6 +147,13 @@ public class DynamoDbCdcConfiguration implements Cloneable {
         if (sessionToken != null && accessKey == null) {
             throw new IllegalArgumentException("sessionToken needs accessKey and secretKey");
         }
+        if (useDefaultCredentialsProvider && (accessKey != null || profileCredentialsName != null)) {
+            throw new IllegalArgumentException("useDefaultCredentialsProvider=true cannot be combined with accessKey or"
+                                               + " profileCredentialsName: choose one source of credentials");
+        }
+        if (accessKey != null && profileCredentialsName != null) {
+            throw new IllegalArgumentException("accessKey and profileCredentialsName cannot be combined: choose one");
+        }
         if (stsExternalId != null && stsRoleArn == null) {
             throw new IllegalArgumentException("stsExternalId needs stsRoleArn");
         }

@@ -116,6 +116,8 @@ class StartupValidationTest {
     void credentialOptionsMustComeTogether() {
         String message = startFailure("dynamodb-cdc:t?region=us-east-1&accessKey=AKIAEXAMPLE");
         assertTrue(message.contains("accessKey and secretKey must be set together"), message);
+        message = startFailure("dynamodb-cdc:t?region=us-east-1&useDefaultCredentialsProvider=true&profileCredentialsName=p");
+        assertTrue(message.contains("useDefaultCredentialsProvider=true cannot be combined"), message);
         message = startFailure("dynamodb-cdc:t?region=us-east-1&stsExternalId=x");
         assertTrue(message.contains("stsExternalId needs stsRoleArn"), message);
     }

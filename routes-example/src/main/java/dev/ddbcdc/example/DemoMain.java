@@ -1,0 +1,117 @@
+package dev.ddbcdc.example;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import dev.ddbcdc.camel.DynamoDbCdcConstants;
+import dev.ddbcdc.localaws.LocalDynamoDb;
+import dev.ddbcdc.localaws.Tables;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.processor.state.FileStateRepository;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
+
+/**
+ * The embedded-default demo: starts DynamoDB Local in this JVM, creates an {@code orders} table with a stream, runs
+ * {@link ChangeLogRoute}, makes inserts, updates and deletes (and a shard rollover), shows every change arriving and
+ * ends with a summary. No AWS account needed. {@code --forever} keeps it running until Ctrl-C.
+ */
+public final class DemoMain {
+
+    static final String TABLE = "orders";
+
+    /** What the demo saw: changes per operation, and whether every change made arrived. */
+    record Summary(Map<String, Integer> perOperation, int expected, int received) {
+        boolean complete() {
+            return received == expected;
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean forever = List.of(args).contains("--forever");
+        Summary summary = run(forever);
+        System.out.println();
+        System.out.println("==== dynamodb-cdc demo summary ====");
+        summary.perOperation().forEach((op, n) -> System.out.printf("  %-7s %d%n", op, n));
+        System.out.printf("  changes made %d, changes received %d: %s%n", summary.expected(), summary.received(),
+                summary.complete() ? "nothing lost" : "INCOMPLETE");
+        System.exit(summary.complete() ? 0 : 1);
+    }
+
+    static Summary run(boolean forever) throws Exception {
+        File checkpoints = Files.createTempFile("dynamodb-cdc-demo", ".checkpoints").toFile();
+        checkpoints.deleteOnExit();
+        List<String> operations = new CopyOnWriteArrayList<>();
+        try (LocalDynamoDb ddb = LocalDynamoDb.start(); CamelContext camel = new DefaultCamelContext()) {
+            DynamoDbClient client = ddb.client();
+            Tables.createWithStream(client, TABLE, StreamViewType.NEW_AND_OLD_IMAGES);
+            System.out.println("DynamoDB Local is up at " + ddb.endpoint() + "; table '" + TABLE + "' has a stream");
+
+            camel.getPropertiesComponent().addInitialProperty("cdc.table", TABLE);
+            camel.getPropertiesComponent().addInitialProperty("cdc.region", "us-east-1");
+            camel.getPropertiesComponent().addInitialProperty("cdc.startPosition", "TRIM_HORIZON");
+            camel.getPropertiesComponent().addInitialProperty("cdc.consumerId", "demo");
+            camel.getPropertiesComponent().addInitialProperty("cdc.connection", "&uriEndpointOverride="
+                    + ddb.endpoint() + "&accessKey=" + LocalDynamoDb.ACCESS_KEY + "&secretKey=" + LocalDynamoDb.SECRET_KEY
+                    + "&idlePollDelay=200&shardDiscoveryInterval=2000");
+            camel.getRegistry().bind("checkpoints", FileStateRepository.fileStateRepository(checkpoints));
+            camel.addRoutes(new ChangeLogRoute());
+            camel.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("direct:changes").process(e -> operations.add(
+                            e.getMessage().getHeader(DynamoDbCdcConstants.OPERATION, String.class)));
+                }
+            });
+            camel.start();
+
+            int made = makeChanges(ddb);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (operations.size() < made && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            if (forever) {
+                System.out.println("Running until Ctrl-C: change table '" + TABLE + "' at " + ddb.endpoint());
+                Thread.currentThread().join();
+            }
+            Map<String, Integer> perOperation = new TreeMap<>();
+            operations.forEach(op -> perOperation.merge(op, 1, Integer::sum));
+            return new Summary(perOperation, made, operations.size());
+        }
+    }
+
+    /** Inserts, updates and deletes, with a shard rollover in the middle; returns how many changes were made. */
+    static int makeChanges(LocalDynamoDb ddb) {
+        DynamoDbClient client = ddb.client();
+        int changes = 0;
+        for (int i = 1; i <= 5; i++) {
+            String id = "order-" + i;
+            int qty = i;
+            client.putItem(b -> b.tableName(TABLE).item(Map.of("pk", AttributeValue.fromS(id),
+                    "status", AttributeValue.fromS("NEW"), "qty", AttributeValue.fromN(Integer.toString(qty)))));
+            changes++;
+        }
+        ddb.triggerShardRollovers();
+        for (int i = 1; i <= 3; i++) {
+            String id = "order-" + i;
+            client.updateItem(b -> b.tableName(TABLE).key(Map.of("pk", AttributeValue.fromS(id)))
+                    .updateExpression("SET #s = :s").expressionAttributeNames(Map.of("#s", "status"))
+                    .expressionAttributeValues(Map.of(":s", AttributeValue.fromS("SHIPPED"))));
+            changes++;
+        }
+        client.deleteItem(b -> b.tableName(TABLE).key(Map.of("pk", AttributeValue.fromS("order-5"))));
+        changes++;
+        return changes;
+    }
+
+    private DemoMain() {
+    }
+}

@@ -1,0 +1,19 @@
+package dev.ddbcdc.example;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The README's demo, run as a test so that it cannot rot. */
+class DemoMainTest {
+
+    @Test
+    void everyChangeOfTheDemoArrives() throws Exception {
+        DemoMain.Summary summary = DemoMain.run(false);
+        assertTrue(summary.complete(), summary.toString());
+        assertEquals(Map.of("INSERT", 5, "MODIFY", 3, "REMOVE", 1), summary.perOperation());
+    }
+}
