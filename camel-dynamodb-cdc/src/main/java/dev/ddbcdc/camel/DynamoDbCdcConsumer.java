@@ -62,8 +62,13 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements RecordDispat
         super.doStart();
         phase = Phase.INIT;
         String tableName = TableReference.parse(configuration.getTable()).name();
-        DynamoDbClient dynamoDb = dynamoDbClient();
-        TableStream table = TableStream.describe(dynamoDb, tableName, configuration.getViewOnRemove());
+        TableStream table;
+        try {
+            table = TableStream.describe(dynamoDbClient(), tableName, configuration.getViewOnRemove());
+        } catch (RuntimeException e) {
+            closeClients();
+            throw e;
+        }
         StateRepository<String, String> checkpoints = checkpointRepository(tableName);
         idempotentRepository = configuration.getIdempotentRepository();
         ServiceHelper.startService(checkpoints, idempotentRepository);
@@ -128,6 +133,14 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements RecordDispat
             getEndpoint().getCamelContext().getExecutorServiceManager().shutdownGraceful(executor);
             executor = null;
         }
+        closeClients();
+        if (phase != Phase.STOPPED) {
+            phase = phase.moveTo(Phase.STOPPED);
+        }
+        super.doStop();
+    }
+
+    private void closeClients() {
         closeQuietly(ownDynamoDb);
         closeQuietly(ownStreams);
         if (credentials instanceof AutoCloseable) {
@@ -136,10 +149,6 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements RecordDispat
         ownDynamoDb = null;
         ownStreams = null;
         credentials = null;
-        if (phase != Phase.STOPPED) {
-            phase = phase.moveTo(Phase.STOPPED);
-        }
-        super.doStop();
     }
 
     private static void closeQuietly(AutoCloseable closeable) {

@@ -10,11 +10,12 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import dev.ddbcdc.localaws.LocalDynamoDb;
+import dev.ddbcdc.localaws.LocalDynamoDbExtension;
 import dev.ddbcdc.localaws.Tables;
 import org.apache.camel.Exchange;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
@@ -28,16 +29,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Stream records of every kind and attribute type arrive as exchanges with the right body and headers. */
 class ChangeEventsTest {
 
+    @RegisterExtension
+    static LocalDynamoDbExtension local = new LocalDynamoDbExtension();
     static LocalDynamoDb ddb;
 
     @BeforeAll
     static void start() {
-        ddb = LocalDynamoDb.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        ddb.close();
+        ddb = local.get();
     }
 
     static Map<String, AttributeValue> everyType(String pk) {

@@ -9,13 +9,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import dev.ddbcdc.localaws.LocalDynamoDb;
+import dev.ddbcdc.localaws.LocalDynamoDbExtension;
 import dev.ddbcdc.localaws.Tables;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
 import org.apache.camel.support.processor.state.FileStateRepository;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
@@ -26,6 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** With a durable FileStateRepository a restart resumes exactly where the acknowledged records end. */
 class RestartTest {
 
+    @RegisterExtension
+    static LocalDynamoDbExtension local = new LocalDynamoDbExtension();
     static LocalDynamoDb ddb;
 
     @TempDir
@@ -33,12 +36,7 @@ class RestartTest {
 
     @BeforeAll
     static void start() {
-        ddb = LocalDynamoDb.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        ddb.close();
+        ddb = local.get();
     }
 
     static void put(String table, String pk) {

@@ -10,11 +10,12 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.ddbcdc.localaws.LocalDynamoDb;
+import dev.ddbcdc.localaws.LocalDynamoDbExtension;
 import dev.ddbcdc.localaws.Tables;
 import org.apache.camel.Exchange;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 
@@ -24,16 +25,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Writes spread over several shard generations arrive complete and, per key, in the order they were made. */
 class ShardLineageConsumerTest {
 
+    @RegisterExtension
+    static LocalDynamoDbExtension local = new LocalDynamoDbExtension();
     static LocalDynamoDb ddb;
 
     @BeforeAll
     static void start() {
-        ddb = LocalDynamoDb.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        ddb.close();
+        ddb = local.get();
     }
 
     @Test

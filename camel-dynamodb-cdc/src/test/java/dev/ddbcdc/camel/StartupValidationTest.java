@@ -3,12 +3,13 @@ package dev.ddbcdc.camel;
 import java.util.Map;
 
 import dev.ddbcdc.localaws.LocalDynamoDb;
+import dev.ddbcdc.localaws.LocalDynamoDbExtension;
 import dev.ddbcdc.localaws.Tables;
 import org.apache.camel.Endpoint;
 import org.apache.camel.impl.DefaultCamelContext;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,19 +20,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Bad options and tables fail at endpoint creation or route start, with messages naming the cause. */
 class StartupValidationTest {
 
+    @RegisterExtension
+    static LocalDynamoDbExtension local = new LocalDynamoDbExtension();
     static LocalDynamoDb ddb;
 
     @BeforeAll
     static void start() {
-        ddb = LocalDynamoDb.start();
+        ddb = local.get();
         Tables.createWithoutStream(ddb.client(), "no_stream");
         Tables.createWithStream(ddb.client(), "keys_only", StreamViewType.KEYS_ONLY);
         Tables.createWithStream(ddb.client(), "new_image", StreamViewType.NEW_IMAGE);
-    }
-
-    @AfterAll
-    static void stop() {
-        ddb.close();
     }
 
     static String startFailure(String uri) {

@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.Shard;
 import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
@@ -20,16 +20,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class LocalDynamoDbTest {
 
+    @RegisterExtension
+    static LocalDynamoDbExtension local = new LocalDynamoDbExtension();
     static LocalDynamoDb ddb;
 
     @BeforeAll
     static void start() {
-        ddb = LocalDynamoDb.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        ddb.close();
+        ddb = local.get();
     }
 
     @Test
