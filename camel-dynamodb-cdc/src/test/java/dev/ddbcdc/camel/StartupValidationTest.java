@@ -111,6 +111,18 @@ class StartupValidationTest {
     }
 
     @Test
+    void autowiredClientsTakePrecedence() throws Exception {
+        // no endpoint override and no credentials in the URI: only the autowired beans can reach DynamoDB Local
+        try (CdcHarness cdc = new CdcHarness().bind("ddb", ddb.client()).bind("streams", ddb.streamsClient())
+                .start("dynamodb-cdc:new_image?region=eu-central-1&startPosition=TRIM_HORIZON&idlePollDelay=50")) {
+            ddb.client().putItem(b -> b.tableName("new_image")
+                    .item(Map.of("pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("via-beans"))));
+            cdc.await(1, java.time.Duration.ofSeconds(20));
+            assertEquals("via-beans", cdc.received.get(0).getMessage().getHeader(DynamoDbCdcConstants.PRIMARY_KEY));
+        }
+    }
+
+    @Test
     void credentialOptionsMustComeTogether() {
         String message = startFailure("dynamodb-cdc:t?region=us-east-1&accessKey=AKIAEXAMPLE");
         assertTrue(message.contains("accessKey and secretKey must be set together"), message);

@@ -94,9 +94,18 @@ class ShardReaderTest {
     final StreamMetrics metrics = new StreamMetrics();
     final List<String> delivered = new ArrayList<>();
     String failOn;
+    String neverCompletes;
 
     ShardReader reader(ShardPosition start) {
+        return reader(start, new DynamoDbCdcConfiguration());
+    }
+
+    ShardReader reader(ShardPosition start, DynamoDbCdcConfiguration configuration) {
         RecordDispatcher dispatcher = (shardId, record, ack) -> {
+            if (record.dynamodb().sequenceNumber().equals(neverCompletes)) {
+                delivered.add(record.dynamodb().sequenceNumber());
+                return;
+            }
             delivered.add(record.dynamodb().sequenceNumber());
             if (record.dynamodb().sequenceNumber().equals(failOn)) {
                 ack.failed(new IllegalStateException("route failed"));
@@ -104,7 +113,7 @@ class ShardReaderTest {
                 ack.completed();
             }
         };
-        return new ShardReader(host, proxy, store, dispatcher, metrics, new DynamoDbCdcConfiguration(), "t", "stream",
+        return new ShardReader(host, proxy, store, dispatcher, metrics, configuration, "t", "stream",
                 "s1", new ShardStart(start, false, true));
     }
 
@@ -152,6 +161,24 @@ class ShardReaderTest {
         assertEquals(List.of("1", "2", "2", "3"), delivered);
         assertEquals(ShardPosition.after("3"), store.load("s1"));
         assertEquals(1, metrics.rewinds.get());
+    }
+
+    @Test
+    void anExchangeNotCompletedWithinTheTimeoutRewindsTheShard() throws Exception {
+        DynamoDbCdcConfiguration configuration = new DynamoDbCdcConfiguration();
+        configuration.setShardAcknowledgmentTimeout(1);
+        neverCompletes = "2";
+        ShardReader reader = reader(ShardPosition.after("0"), configuration);
+        proxy.answers.add(page("next", record("1"), record("2")));
+        reader.step();
+        Thread.sleep(5);
+        reader.step(); // timed out: rewind
+        assertEquals(1, metrics.rewinds.get());
+        neverCompletes = null;
+        proxy.answers.add(page("next", record("2")));
+        reader.step();
+        assertEquals(ShardPosition.after("1"), proxy.iteratorRequests.get(1));
+        assertEquals(ShardPosition.after("2"), store.load("s1"));
     }
 
     @Test
