@@ -22,7 +22,8 @@ import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 /**
  * The embedded-default demo: starts DynamoDB Local in this JVM, creates an {@code orders} table with a stream, runs
  * {@link ChangeLogRoute}, makes inserts, updates and deletes (and a shard rollover), shows every change arriving and
- * ends with a summary. No AWS account needed. {@code --forever} keeps it running until Ctrl-C.
+ * ends with a summary. No AWS account needed. {@code --once} (default) ends after the summary; {@code --forever}
+ * keeps it running until Ctrl-C.
  */
 public final class DemoMain {
 
@@ -36,7 +37,11 @@ public final class DemoMain {
     }
 
     public static void main(String[] args) throws Exception {
-        boolean forever = List.of(args).contains("--forever");
+        if (args.length > 1 || args.length == 1 && !List.of("--once", "--forever").contains(args[0])) {
+            System.err.println("usage: DemoMain [--once | --forever]  (--once, the default, ends after the summary)");
+            System.exit(2);
+        }
+        boolean forever = args.length == 1 && args[0].equals("--forever");
         Summary summary = run(forever);
         System.out.println();
         System.out.println("==== dynamodb-cdc demo summary ====");
