@@ -46,10 +46,28 @@ public class DynamoDbCdcComponentConfigurer extends PropertyConfigurerSupport im
         case "dynamoDbClient": getOrCreateConfiguration(target).setDynamoDbClient(property(camelContext, software.amazon.awssdk.services.dynamodb.DynamoDbClient.class, value)); return true;
         case "dynamodbstreamsclient":
         case "dynamoDbStreamsClient": getOrCreateConfiguration(target).setDynamoDbStreamsClient(property(camelContext, software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient.class, value)); return true;
+        case "exportarn":
+        case "exportArn": getOrCreateConfiguration(target).setExportArn(property(camelContext, java.lang.String.class, value)); return true;
+        case "exportformat":
+        case "exportFormat": getOrCreateConfiguration(target).setExportFormat(property(camelContext, dev.ddbcdc.camel.ExportFormat.class, value)); return true;
+        case "exportpollinterval":
+        case "exportPollInterval": getOrCreateConfiguration(target).setExportPollInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "exports3bucket":
+        case "exportS3Bucket": getOrCreateConfiguration(target).setExportS3Bucket(property(camelContext, java.lang.String.class, value)); return true;
+        case "exports3bucketowner":
+        case "exportS3BucketOwner": getOrCreateConfiguration(target).setExportS3BucketOwner(property(camelContext, java.lang.String.class, value)); return true;
+        case "exports3prefix":
+        case "exportS3Prefix": getOrCreateConfiguration(target).setExportS3Prefix(property(camelContext, java.lang.String.class, value)); return true;
+        case "exports3region":
+        case "exportS3Region": getOrCreateConfiguration(target).setExportS3Region(property(camelContext, java.lang.String.class, value)); return true;
+        case "exports3ssekmskeyid":
+        case "exportS3SseKmsKeyId": getOrCreateConfiguration(target).setExportS3SseKmsKeyId(property(camelContext, java.lang.String.class, value)); return true;
         case "idempotentrepository":
         case "idempotentRepository": getOrCreateConfiguration(target).setIdempotentRepository(property(camelContext, org.apache.camel.spi.IdempotentRepository.class, value)); return true;
         case "idlepolldelay":
         case "idlePollDelay": getOrCreateConfiguration(target).setIdlePollDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "maxconcurrentdatafiles":
+        case "maxConcurrentDataFiles": getOrCreateConfiguration(target).setMaxConcurrentDataFiles(property(camelContext, int.class, value)); return true;
         case "maxconcurrentshards":
         case "maxConcurrentShards": getOrCreateConfiguration(target).setMaxConcurrentShards(property(camelContext, int.class, value)); return true;
         case "maxrecordsperrequest":
@@ -59,6 +77,12 @@ public class DynamoDbCdcComponentConfigurer extends PropertyConfigurerSupport im
         case "profilecredentialsname":
         case "profileCredentialsName": getOrCreateConfiguration(target).setProfileCredentialsName(property(camelContext, java.lang.String.class, value)); return true;
         case "region": getOrCreateConfiguration(target).setRegion(property(camelContext, java.lang.String.class, value)); return true;
+        case "s3client":
+        case "s3Client": getOrCreateConfiguration(target).setS3Client(property(camelContext, software.amazon.awssdk.services.s3.S3Client.class, value)); return true;
+        case "s3datafileacknowledgmenttimeout":
+        case "s3DataFileAcknowledgmentTimeout": getOrCreateConfiguration(target).setS3DataFileAcknowledgmentTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "s3uriendpointoverride":
+        case "s3UriEndpointOverride": getOrCreateConfiguration(target).setS3UriEndpointOverride(property(camelContext, java.lang.String.class, value)); return true;
         case "secretkey":
         case "secretKey": getOrCreateConfiguration(target).setSecretKey(property(camelContext, java.lang.String.class, value)); return true;
         case "sessiontoken":
@@ -69,6 +93,8 @@ public class DynamoDbCdcComponentConfigurer extends PropertyConfigurerSupport im
         case "shardDiscoveryInterval": getOrCreateConfiguration(target).setShardDiscoveryInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "startposition":
         case "startPosition": getOrCreateConfiguration(target).setStartPosition(property(camelContext, dev.ddbcdc.camel.StartPosition.class, value)); return true;
+        case "streamoverlap":
+        case "streamOverlap": getOrCreateConfiguration(target).setStreamOverlap(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "stsexternalid":
         case "stsExternalId": getOrCreateConfiguration(target).setStsExternalId(property(camelContext, java.lang.String.class, value)); return true;
         case "stsheaderoverrides":
@@ -91,7 +117,7 @@ public class DynamoDbCdcComponentConfigurer extends PropertyConfigurerSupport im
 
     @Override
     public String[] getAutowiredNames() {
-        return new String[]{"dynamoDbClient", "dynamoDbStreamsClient"};
+        return new String[]{"dynamoDbClient", "dynamoDbStreamsClient", "s3Client"};
     }
 
     @Override
@@ -113,10 +139,28 @@ public class DynamoDbCdcComponentConfigurer extends PropertyConfigurerSupport im
         case "dynamoDbClient": return software.amazon.awssdk.services.dynamodb.DynamoDbClient.class;
         case "dynamodbstreamsclient":
         case "dynamoDbStreamsClient": return software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient.class;
+        case "exportarn":
+        case "exportArn": return java.lang.String.class;
+        case "exportformat":
+        case "exportFormat": return dev.ddbcdc.camel.ExportFormat.class;
+        case "exportpollinterval":
+        case "exportPollInterval": return long.class;
+        case "exports3bucket":
+        case "exportS3Bucket": return java.lang.String.class;
+        case "exports3bucketowner":
+        case "exportS3BucketOwner": return java.lang.String.class;
+        case "exports3prefix":
+        case "exportS3Prefix": return java.lang.String.class;
+        case "exports3region":
+        case "exportS3Region": return java.lang.String.class;
+        case "exports3ssekmskeyid":
+        case "exportS3SseKmsKeyId": return java.lang.String.class;
         case "idempotentrepository":
         case "idempotentRepository": return org.apache.camel.spi.IdempotentRepository.class;
         case "idlepolldelay":
         case "idlePollDelay": return long.class;
+        case "maxconcurrentdatafiles":
+        case "maxConcurrentDataFiles": return int.class;
         case "maxconcurrentshards":
         case "maxConcurrentShards": return int.class;
         case "maxrecordsperrequest":
@@ -126,6 +170,12 @@ public class DynamoDbCdcComponentConfigurer extends PropertyConfigurerSupport im
         case "profilecredentialsname":
         case "profileCredentialsName": return java.lang.String.class;
         case "region": return java.lang.String.class;
+        case "s3client":
+        case "s3Client": return software.amazon.awssdk.services.s3.S3Client.class;
+        case "s3datafileacknowledgmenttimeout":
+        case "s3DataFileAcknowledgmentTimeout": return long.class;
+        case "s3uriendpointoverride":
+        case "s3UriEndpointOverride": return java.lang.String.class;
         case "secretkey":
         case "secretKey": return java.lang.String.class;
         case "sessiontoken":
@@ -136,6 +186,8 @@ public class DynamoDbCdcComponentConfigurer extends PropertyConfigurerSupport im
         case "shardDiscoveryInterval": return long.class;
         case "startposition":
         case "startPosition": return dev.ddbcdc.camel.StartPosition.class;
+        case "streamoverlap":
+        case "streamOverlap": return long.class;
         case "stsexternalid":
         case "stsExternalId": return java.lang.String.class;
         case "stsheaderoverrides":
@@ -176,10 +228,28 @@ public class DynamoDbCdcComponentConfigurer extends PropertyConfigurerSupport im
         case "dynamoDbClient": return getOrCreateConfiguration(target).getDynamoDbClient();
         case "dynamodbstreamsclient":
         case "dynamoDbStreamsClient": return getOrCreateConfiguration(target).getDynamoDbStreamsClient();
+        case "exportarn":
+        case "exportArn": return getOrCreateConfiguration(target).getExportArn();
+        case "exportformat":
+        case "exportFormat": return getOrCreateConfiguration(target).getExportFormat();
+        case "exportpollinterval":
+        case "exportPollInterval": return getOrCreateConfiguration(target).getExportPollInterval();
+        case "exports3bucket":
+        case "exportS3Bucket": return getOrCreateConfiguration(target).getExportS3Bucket();
+        case "exports3bucketowner":
+        case "exportS3BucketOwner": return getOrCreateConfiguration(target).getExportS3BucketOwner();
+        case "exports3prefix":
+        case "exportS3Prefix": return getOrCreateConfiguration(target).getExportS3Prefix();
+        case "exports3region":
+        case "exportS3Region": return getOrCreateConfiguration(target).getExportS3Region();
+        case "exports3ssekmskeyid":
+        case "exportS3SseKmsKeyId": return getOrCreateConfiguration(target).getExportS3SseKmsKeyId();
         case "idempotentrepository":
         case "idempotentRepository": return getOrCreateConfiguration(target).getIdempotentRepository();
         case "idlepolldelay":
         case "idlePollDelay": return getOrCreateConfiguration(target).getIdlePollDelay();
+        case "maxconcurrentdatafiles":
+        case "maxConcurrentDataFiles": return getOrCreateConfiguration(target).getMaxConcurrentDataFiles();
         case "maxconcurrentshards":
         case "maxConcurrentShards": return getOrCreateConfiguration(target).getMaxConcurrentShards();
         case "maxrecordsperrequest":
@@ -189,6 +259,12 @@ public class DynamoDbCdcComponentConfigurer extends PropertyConfigurerSupport im
         case "profilecredentialsname":
         case "profileCredentialsName": return getOrCreateConfiguration(target).getProfileCredentialsName();
         case "region": return getOrCreateConfiguration(target).getRegion();
+        case "s3client":
+        case "s3Client": return getOrCreateConfiguration(target).getS3Client();
+        case "s3datafileacknowledgmenttimeout":
+        case "s3DataFileAcknowledgmentTimeout": return getOrCreateConfiguration(target).getS3DataFileAcknowledgmentTimeout();
+        case "s3uriendpointoverride":
+        case "s3UriEndpointOverride": return getOrCreateConfiguration(target).getS3UriEndpointOverride();
         case "secretkey":
         case "secretKey": return getOrCreateConfiguration(target).getSecretKey();
         case "sessiontoken":
@@ -199,6 +275,8 @@ public class DynamoDbCdcComponentConfigurer extends PropertyConfigurerSupport im
         case "shardDiscoveryInterval": return getOrCreateConfiguration(target).getShardDiscoveryInterval();
         case "startposition":
         case "startPosition": return getOrCreateConfiguration(target).getStartPosition();
+        case "streamoverlap":
+        case "streamOverlap": return getOrCreateConfiguration(target).getStreamOverlap();
         case "stsexternalid":
         case "stsExternalId": return getOrCreateConfiguration(target).getStsExternalId();
         case "stsheaderoverrides":

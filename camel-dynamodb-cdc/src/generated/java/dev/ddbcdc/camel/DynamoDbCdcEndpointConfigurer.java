@@ -40,10 +40,28 @@ public class DynamoDbCdcEndpointConfigurer extends PropertyConfigurerSupport imp
         case "exceptionHandler": target.setExceptionHandler(property(camelContext, org.apache.camel.spi.ExceptionHandler.class, value)); return true;
         case "exchangepattern":
         case "exchangePattern": target.setExchangePattern(property(camelContext, org.apache.camel.ExchangePattern.class, value)); return true;
+        case "exportarn":
+        case "exportArn": target.getConfiguration().setExportArn(property(camelContext, java.lang.String.class, value)); return true;
+        case "exportformat":
+        case "exportFormat": target.getConfiguration().setExportFormat(property(camelContext, dev.ddbcdc.camel.ExportFormat.class, value)); return true;
+        case "exportpollinterval":
+        case "exportPollInterval": target.getConfiguration().setExportPollInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "exports3bucket":
+        case "exportS3Bucket": target.getConfiguration().setExportS3Bucket(property(camelContext, java.lang.String.class, value)); return true;
+        case "exports3bucketowner":
+        case "exportS3BucketOwner": target.getConfiguration().setExportS3BucketOwner(property(camelContext, java.lang.String.class, value)); return true;
+        case "exports3prefix":
+        case "exportS3Prefix": target.getConfiguration().setExportS3Prefix(property(camelContext, java.lang.String.class, value)); return true;
+        case "exports3region":
+        case "exportS3Region": target.getConfiguration().setExportS3Region(property(camelContext, java.lang.String.class, value)); return true;
+        case "exports3ssekmskeyid":
+        case "exportS3SseKmsKeyId": target.getConfiguration().setExportS3SseKmsKeyId(property(camelContext, java.lang.String.class, value)); return true;
         case "idempotentrepository":
         case "idempotentRepository": target.getConfiguration().setIdempotentRepository(property(camelContext, org.apache.camel.spi.IdempotentRepository.class, value)); return true;
         case "idlepolldelay":
         case "idlePollDelay": target.getConfiguration().setIdlePollDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "maxconcurrentdatafiles":
+        case "maxConcurrentDataFiles": target.getConfiguration().setMaxConcurrentDataFiles(property(camelContext, int.class, value)); return true;
         case "maxconcurrentshards":
         case "maxConcurrentShards": target.getConfiguration().setMaxConcurrentShards(property(camelContext, int.class, value)); return true;
         case "maxrecordsperrequest":
@@ -53,6 +71,12 @@ public class DynamoDbCdcEndpointConfigurer extends PropertyConfigurerSupport imp
         case "profilecredentialsname":
         case "profileCredentialsName": target.getConfiguration().setProfileCredentialsName(property(camelContext, java.lang.String.class, value)); return true;
         case "region": target.getConfiguration().setRegion(property(camelContext, java.lang.String.class, value)); return true;
+        case "s3client":
+        case "s3Client": target.getConfiguration().setS3Client(property(camelContext, software.amazon.awssdk.services.s3.S3Client.class, value)); return true;
+        case "s3datafileacknowledgmenttimeout":
+        case "s3DataFileAcknowledgmentTimeout": target.getConfiguration().setS3DataFileAcknowledgmentTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "s3uriendpointoverride":
+        case "s3UriEndpointOverride": target.getConfiguration().setS3UriEndpointOverride(property(camelContext, java.lang.String.class, value)); return true;
         case "secretkey":
         case "secretKey": target.getConfiguration().setSecretKey(property(camelContext, java.lang.String.class, value)); return true;
         case "sessiontoken":
@@ -63,6 +87,8 @@ public class DynamoDbCdcEndpointConfigurer extends PropertyConfigurerSupport imp
         case "shardDiscoveryInterval": target.getConfiguration().setShardDiscoveryInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "startposition":
         case "startPosition": target.getConfiguration().setStartPosition(property(camelContext, dev.ddbcdc.camel.StartPosition.class, value)); return true;
+        case "streamoverlap":
+        case "streamOverlap": target.getConfiguration().setStreamOverlap(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "stsexternalid":
         case "stsExternalId": target.getConfiguration().setStsExternalId(property(camelContext, java.lang.String.class, value)); return true;
         case "stsheaderoverrides":
@@ -85,7 +111,7 @@ public class DynamoDbCdcEndpointConfigurer extends PropertyConfigurerSupport imp
 
     @Override
     public String[] getAutowiredNames() {
-        return new String[]{"dynamoDbClient", "dynamoDbStreamsClient"};
+        return new String[]{"dynamoDbClient", "dynamoDbStreamsClient", "s3Client"};
     }
 
     @Override
@@ -108,10 +134,28 @@ public class DynamoDbCdcEndpointConfigurer extends PropertyConfigurerSupport imp
         case "exceptionHandler": return org.apache.camel.spi.ExceptionHandler.class;
         case "exchangepattern":
         case "exchangePattern": return org.apache.camel.ExchangePattern.class;
+        case "exportarn":
+        case "exportArn": return java.lang.String.class;
+        case "exportformat":
+        case "exportFormat": return dev.ddbcdc.camel.ExportFormat.class;
+        case "exportpollinterval":
+        case "exportPollInterval": return long.class;
+        case "exports3bucket":
+        case "exportS3Bucket": return java.lang.String.class;
+        case "exports3bucketowner":
+        case "exportS3BucketOwner": return java.lang.String.class;
+        case "exports3prefix":
+        case "exportS3Prefix": return java.lang.String.class;
+        case "exports3region":
+        case "exportS3Region": return java.lang.String.class;
+        case "exports3ssekmskeyid":
+        case "exportS3SseKmsKeyId": return java.lang.String.class;
         case "idempotentrepository":
         case "idempotentRepository": return org.apache.camel.spi.IdempotentRepository.class;
         case "idlepolldelay":
         case "idlePollDelay": return long.class;
+        case "maxconcurrentdatafiles":
+        case "maxConcurrentDataFiles": return int.class;
         case "maxconcurrentshards":
         case "maxConcurrentShards": return int.class;
         case "maxrecordsperrequest":
@@ -121,6 +165,12 @@ public class DynamoDbCdcEndpointConfigurer extends PropertyConfigurerSupport imp
         case "profilecredentialsname":
         case "profileCredentialsName": return java.lang.String.class;
         case "region": return java.lang.String.class;
+        case "s3client":
+        case "s3Client": return software.amazon.awssdk.services.s3.S3Client.class;
+        case "s3datafileacknowledgmenttimeout":
+        case "s3DataFileAcknowledgmentTimeout": return long.class;
+        case "s3uriendpointoverride":
+        case "s3UriEndpointOverride": return java.lang.String.class;
         case "secretkey":
         case "secretKey": return java.lang.String.class;
         case "sessiontoken":
@@ -131,6 +181,8 @@ public class DynamoDbCdcEndpointConfigurer extends PropertyConfigurerSupport imp
         case "shardDiscoveryInterval": return long.class;
         case "startposition":
         case "startPosition": return dev.ddbcdc.camel.StartPosition.class;
+        case "streamoverlap":
+        case "streamOverlap": return long.class;
         case "stsexternalid":
         case "stsExternalId": return java.lang.String.class;
         case "stsheaderoverrides":
@@ -172,10 +224,28 @@ public class DynamoDbCdcEndpointConfigurer extends PropertyConfigurerSupport imp
         case "exceptionHandler": return target.getExceptionHandler();
         case "exchangepattern":
         case "exchangePattern": return target.getExchangePattern();
+        case "exportarn":
+        case "exportArn": return target.getConfiguration().getExportArn();
+        case "exportformat":
+        case "exportFormat": return target.getConfiguration().getExportFormat();
+        case "exportpollinterval":
+        case "exportPollInterval": return target.getConfiguration().getExportPollInterval();
+        case "exports3bucket":
+        case "exportS3Bucket": return target.getConfiguration().getExportS3Bucket();
+        case "exports3bucketowner":
+        case "exportS3BucketOwner": return target.getConfiguration().getExportS3BucketOwner();
+        case "exports3prefix":
+        case "exportS3Prefix": return target.getConfiguration().getExportS3Prefix();
+        case "exports3region":
+        case "exportS3Region": return target.getConfiguration().getExportS3Region();
+        case "exports3ssekmskeyid":
+        case "exportS3SseKmsKeyId": return target.getConfiguration().getExportS3SseKmsKeyId();
         case "idempotentrepository":
         case "idempotentRepository": return target.getConfiguration().getIdempotentRepository();
         case "idlepolldelay":
         case "idlePollDelay": return target.getConfiguration().getIdlePollDelay();
+        case "maxconcurrentdatafiles":
+        case "maxConcurrentDataFiles": return target.getConfiguration().getMaxConcurrentDataFiles();
         case "maxconcurrentshards":
         case "maxConcurrentShards": return target.getConfiguration().getMaxConcurrentShards();
         case "maxrecordsperrequest":
@@ -185,6 +255,12 @@ public class DynamoDbCdcEndpointConfigurer extends PropertyConfigurerSupport imp
         case "profilecredentialsname":
         case "profileCredentialsName": return target.getConfiguration().getProfileCredentialsName();
         case "region": return target.getConfiguration().getRegion();
+        case "s3client":
+        case "s3Client": return target.getConfiguration().getS3Client();
+        case "s3datafileacknowledgmenttimeout":
+        case "s3DataFileAcknowledgmentTimeout": return target.getConfiguration().getS3DataFileAcknowledgmentTimeout();
+        case "s3uriendpointoverride":
+        case "s3UriEndpointOverride": return target.getConfiguration().getS3UriEndpointOverride();
         case "secretkey":
         case "secretKey": return target.getConfiguration().getSecretKey();
         case "sessiontoken":
@@ -195,6 +271,8 @@ public class DynamoDbCdcEndpointConfigurer extends PropertyConfigurerSupport imp
         case "shardDiscoveryInterval": return target.getConfiguration().getShardDiscoveryInterval();
         case "startposition":
         case "startPosition": return target.getConfiguration().getStartPosition();
+        case "streamoverlap":
+        case "streamOverlap": return target.getConfiguration().getStreamOverlap();
         case "stsexternalid":
         case "stsExternalId": return target.getConfiguration().getStsExternalId();
         case "stsheaderoverrides":

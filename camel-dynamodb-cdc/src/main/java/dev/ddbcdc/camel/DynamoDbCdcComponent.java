@@ -26,6 +26,7 @@ public class DynamoDbCdcComponent extends DefaultComponent {
         checkEnum(parameters, "startPosition", StartPosition.class);
         checkEnum(parameters, "viewOnRemove", ViewOnRemove.class);
         checkEnum(parameters, "trimmedDataPolicy", TrimmedDataPolicy.class);
+        checkEnum(parameters, "exportFormat", ExportFormat.class);
         setProperties(endpoint, parameters);
         endpointConfiguration.validate();
         return endpoint;

@@ -12,10 +12,13 @@ import org.apache.camel.spi.UriParams;
 import org.apache.camel.spi.UriPath;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /** Every option of the {@code dynamodb-cdc} endpoint. */
 @UriParams
 public class DynamoDbCdcConfiguration implements Cloneable {
+
+    private static final long MINIMUM_STREAM_OVERLAP = 60_000;
 
     @UriPath(description = "The table to capture changes of: its name, or its ARN"
                            + " (arn:aws:dynamodb:REGION:ACCOUNT:table/NAME; the region then defaults to the ARN's).")
@@ -67,7 +70,8 @@ public class DynamoDbCdcConfiguration implements Cloneable {
     // ---- stream reading
     @UriParam(label = "consumer", defaultValue = "LATEST",
               description = "Where to start when there is no checkpoint yet: LATEST (changes made from now on) or"
-                            + " TRIM_HORIZON (every change still in the stream, up to 24 hours back).")
+                            + " TRIM_HORIZON (every change still in the stream, up to 24 hours back). Not used with a"
+                            + " snapshot: the stream then starts at the export time minus streamOverlap.")
     private StartPosition startPosition = StartPosition.LATEST;
     @UriParam(label = "consumer", defaultValue = "NEW_IMAGE",
               description = "The body of a REMOVE event: NEW_IMAGE (the removed item's key attributes) or OLD_IMAGE (the"
@@ -94,8 +98,60 @@ public class DynamoDbCdcConfiguration implements Cloneable {
     @UriParam(label = "consumer", defaultValue = "FAIL",
               description = "When records not yet read were trimmed (older than 24 hours): FAIL stops the affected shard"
                             + " lineage, CONTINUE goes on from the oldest available record. Both log the loss at ERROR,"
-                            + " count it and pass it to the exception handler.")
+                            + " count it and pass it to the exception handler. After a snapshot it also applies when the"
+                            + " stream may no longer hold the records from the export time minus streamOverlap: FAIL"
+                            + " does not start the stream.")
     private TrimmedDataPolicy trimmedDataPolicy = TrimmedDataPolicy.FAIL;
+
+    // ---- snapshot: point-in-time-recovery export to S3, then the stream
+    @UriParam(label = "snapshot",
+              description = "Setting it turns the snapshot on: the consumer exports the table (point-in-time recovery"
+                            + " export) into this S3 bucket, delivers every item as a READ event, then reads the"
+                            + " stream from the export time minus streamOverlap. Needs point-in-time recovery enabled"
+                            + " on the table.")
+    private String exportS3Bucket;
+    @UriParam(label = "snapshot", description = "Key prefix of the export in exportS3Bucket.")
+    private String exportS3Prefix;
+    @UriParam(label = "snapshot", description = "The AWS region of exportS3Bucket. Defaults to the table's region.")
+    private String exportS3Region;
+    @UriParam(label = "snapshot", description = "The AWS account id that owns exportS3Bucket, when it is another"
+                                                + " account's bucket.")
+    private String exportS3BucketOwner;
+    @UriParam(label = "snapshot", description = "Encrypt the export with this AWS KMS key (id or ARN). Without it the"
+                                                + " export is encrypted with S3-managed keys (AES256).")
+    private String exportS3SseKmsKeyId;
+    @UriParam(label = "snapshot", defaultValue = "DYNAMODB_JSON",
+              description = "The export's file format: DYNAMODB_JSON or ION. Both are read with exact numbers.")
+    private ExportFormat exportFormat = ExportFormat.DYNAMODB_JSON;
+    @UriParam(label = "snapshot",
+              description = "Use this existing export (its ARN) as the snapshot instead of requesting one. It must be a"
+                            + " full export of this table; the bucket and format are taken from it.")
+    private String exportArn;
+    @UriParam(label = "snapshot", defaultValue = "30000", javaType = "java.time.Duration",
+              description = "How often to ask whether the export has finished (DescribeExport). Exports take minutes"
+                            + " to hours.")
+    private long exportPollInterval = 30_000;
+    @UriParam(label = "snapshot", defaultValue = "4",
+              description = "Export data files read at the same time, each on its own thread.")
+    private int maxConcurrentDataFiles = 4;
+    @UriParam(label = "snapshot", defaultValue = "300000", javaType = "java.time.Duration",
+              description = "With acknowledgments, how long the items of a data file may stay uncompleted after the"
+                            + " file was read to its end before the file is read again from its last checkpointed"
+                            + " line.")
+    private long s3DataFileAcknowledgmentTimeout = 300_000;
+    @UriParam(label = "snapshot", defaultValue = "300000", javaType = "java.time.Duration",
+              description = "After the snapshot, stream records created at or after the export time minus this overlap"
+                            + " are delivered, so changes made around the export time are not missed. At least 1"
+                            + " minute: an export is only guaranteed to hold the changes made up to about a minute"
+                            + " before its export time.")
+    private long streamOverlap = 300_000;
+    @UriParam(label = "snapshot", description = "Send S3 requests to this endpoint instead of AWS's, e.g."
+                                                + " http://localhost:9090 for a local S3.")
+    private String s3UriEndpointOverride;
+    @UriParam(label = "advanced", description = "An S3Client to read the export with instead of building one from"
+                                                + " these options.")
+    @Metadata(autowired = true)
+    private S3Client s3Client;
 
     // ---- checkpoints and acknowledgments
     @UriParam(label = "consumer", defaultValue = "default",
@@ -161,6 +217,43 @@ public class DynamoDbCdcConfiguration implements Cloneable {
             throw new IllegalArgumentException("stsHeaderOverrides needs stsRoleArn");
         }
         TableReference.parse(table);
+        validateSnapshot();
+    }
+
+    private void validateSnapshot() {
+        if (maxConcurrentDataFiles < 1) {
+            throw new IllegalArgumentException("maxConcurrentDataFiles must be at least 1, was " + maxConcurrentDataFiles);
+        }
+        requirePositive("exportPollInterval", exportPollInterval);
+        requirePositive("s3DataFileAcknowledgmentTimeout", s3DataFileAcknowledgmentTimeout);
+        if (streamOverlap < MINIMUM_STREAM_OVERLAP) {
+            throw new IllegalArgumentException("streamOverlap must be at least 60000 ms (1 minute): an export holds the"
+                                               + " changes made up to about a minute before its export time, and the"
+                                               + " stream must cover the rest; was " + streamOverlap + " ms");
+        }
+        if (exportArn != null) {
+            if (exportS3Bucket != null || exportS3Prefix != null || exportS3SseKmsKeyId != null
+                || exportS3BucketOwner != null) {
+                throw new IllegalArgumentException("exportArn adopts an existing export, whose bucket, prefix and"
+                                                   + " encryption are already fixed: remove exportS3Bucket,"
+                                                   + " exportS3Prefix, exportS3SseKmsKeyId and exportS3BucketOwner");
+            }
+            String tableName = TableReference.parse(table).name();
+            String expectedPart = ":table/" + tableName + "/export/";
+            if (!exportArn.startsWith("arn:") || !exportArn.contains(expectedPart)) {
+                throw new IllegalArgumentException("exportArn must be the ARN of an export of table " + tableName
+                                                   + " (arn:aws:dynamodb:REGION:ACCOUNT:table/" + tableName
+                                                   + "/export/ID), was '" + exportArn + "'");
+            }
+        }
+        if (exportS3Bucket != null && exportS3Bucket.isBlank()) {
+            throw new IllegalArgumentException("exportS3Bucket must not be blank");
+        }
+    }
+
+    /** Whether the consumer starts with a snapshot: exportS3Bucket or exportArn is set. */
+    public boolean isSnapshotEnabled() {
+        return exportS3Bucket != null || exportArn != null;
     }
 
     private static void requireNotNegative(String option, long value) {
@@ -189,7 +282,9 @@ public class DynamoDbCdcConfiguration implements Cloneable {
     @Override
     public String toString() {
         return "DynamoDbCdcConfiguration[table=" + table + ", region=" + region + ", startPosition=" + startPosition
-               + ", consumerId=" + consumerId + ", credentials=" + credentialsKind() + "]";
+               + ", consumerId=" + consumerId + ", credentials=" + credentialsKind()
+               + (exportS3Bucket != null ? ", exportS3Bucket=" + exportS3Bucket : "")
+               + (exportArn != null ? ", exportArn=" + exportArn : "") + "]";
     }
 
     String credentialsKind() {
@@ -414,5 +509,109 @@ public class DynamoDbCdcConfiguration implements Cloneable {
 
     public void setShardAcknowledgmentTimeout(long shardAcknowledgmentTimeout) {
         this.shardAcknowledgmentTimeout = shardAcknowledgmentTimeout;
+    }
+
+    public String getExportS3Bucket() {
+        return exportS3Bucket;
+    }
+
+    public void setExportS3Bucket(String exportS3Bucket) {
+        this.exportS3Bucket = exportS3Bucket;
+    }
+
+    public String getExportS3Prefix() {
+        return exportS3Prefix;
+    }
+
+    public void setExportS3Prefix(String exportS3Prefix) {
+        this.exportS3Prefix = exportS3Prefix;
+    }
+
+    public String getExportS3Region() {
+        return exportS3Region;
+    }
+
+    public void setExportS3Region(String exportS3Region) {
+        this.exportS3Region = exportS3Region;
+    }
+
+    public String getExportS3BucketOwner() {
+        return exportS3BucketOwner;
+    }
+
+    public void setExportS3BucketOwner(String exportS3BucketOwner) {
+        this.exportS3BucketOwner = exportS3BucketOwner;
+    }
+
+    public String getExportS3SseKmsKeyId() {
+        return exportS3SseKmsKeyId;
+    }
+
+    public void setExportS3SseKmsKeyId(String exportS3SseKmsKeyId) {
+        this.exportS3SseKmsKeyId = exportS3SseKmsKeyId;
+    }
+
+    public ExportFormat getExportFormat() {
+        return exportFormat;
+    }
+
+    public void setExportFormat(ExportFormat exportFormat) {
+        this.exportFormat = exportFormat;
+    }
+
+    public String getExportArn() {
+        return exportArn;
+    }
+
+    public void setExportArn(String exportArn) {
+        this.exportArn = exportArn;
+    }
+
+    public long getExportPollInterval() {
+        return exportPollInterval;
+    }
+
+    public void setExportPollInterval(long exportPollInterval) {
+        this.exportPollInterval = exportPollInterval;
+    }
+
+    public int getMaxConcurrentDataFiles() {
+        return maxConcurrentDataFiles;
+    }
+
+    public void setMaxConcurrentDataFiles(int maxConcurrentDataFiles) {
+        this.maxConcurrentDataFiles = maxConcurrentDataFiles;
+    }
+
+    public long getS3DataFileAcknowledgmentTimeout() {
+        return s3DataFileAcknowledgmentTimeout;
+    }
+
+    public void setS3DataFileAcknowledgmentTimeout(long s3DataFileAcknowledgmentTimeout) {
+        this.s3DataFileAcknowledgmentTimeout = s3DataFileAcknowledgmentTimeout;
+    }
+
+    public long getStreamOverlap() {
+        return streamOverlap;
+    }
+
+    public void setStreamOverlap(long streamOverlap) {
+        this.streamOverlap = streamOverlap;
+    }
+
+    public String getS3UriEndpointOverride() {
+        return s3UriEndpointOverride;
+    }
+
+    public void setS3UriEndpointOverride(String s3UriEndpointOverride) {
+        this.s3UriEndpointOverride = s3UriEndpointOverride;
+    }
+
+    public S3Client getS3Client() {
+        return s3Client;
+    }
+
+    public void setS3Client(S3Client s3Client) {
+        this.s3Client = s3Client;
     }
 }

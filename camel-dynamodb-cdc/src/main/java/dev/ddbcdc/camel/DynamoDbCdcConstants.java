@@ -13,7 +13,8 @@ public final class DynamoDbCdcConstants {
     @Metadata(description = "The item's key attributes as plain Java values.", javaType = "java.util.Map<String, Object>")
     public static final String KEYS = "CamelDynamoDbCdcKeys";
     @Metadata(description = "The item's primary key as a string: the partition key value, or partition and sort key"
-                            + " values joined by '|'. Binary values are base64.",
+                            + " values joined by '|'. Numbers in plain notation without trailing zeros, binary values as"
+                            + " base64.",
               javaType = "String")
     public static final String PRIMARY_KEY = "CamelDynamoDbCdcPrimaryKey";
     @Metadata(description = "The item before the change (needs stream view type NEW_AND_OLD_IMAGES); absent for"
@@ -31,16 +32,26 @@ public final class DynamoDbCdcConstants {
     public static final String SHARD_ID = "CamelDynamoDbCdcShardId";
     @Metadata(description = "The ARN of the stream the record was read from.", javaType = "String")
     public static final String STREAM_ARN = "CamelDynamoDbCdcStreamArn";
-    @Metadata(description = "When the change was made (DynamoDB's approximate creation time), epoch milliseconds.",
+    @Metadata(description = "When the change was made (DynamoDB's approximate creation time), epoch milliseconds. For"
+                            + " READ events: the export time.",
               javaType = "Long")
     public static final String TIMESTAMP = "CamelDynamoDbCdcTimestamp";
     @Metadata(description = "A number that grows with the time of the change: a later change of an item has a higher"
-                            + " version. Use it for external versioning in sinks.",
+                            + " version. Snapshot (READ) items carry a version below that of every stream record delivered after"
+                            + " the snapshot. Use it for external versioning in sinks.",
               javaType = "Long")
     public static final String DOCUMENT_VERSION = "CamelDynamoDbCdcDocumentVersion";
     @Metadata(description = "True when the change is a deletion by DynamoDB's time-to-live process.",
               javaType = "Boolean")
     public static final String TTL_DELETE = "CamelDynamoDbCdcTtlDelete";
+
+    @Metadata(description = "READ events: the ARN of the table export the item was read from.", javaType = "String")
+    public static final String EXPORT_ARN = "CamelDynamoDbCdcExportArn";
+    @Metadata(description = "READ events: the S3 key of the export data file the item was read from.",
+              javaType = "String")
+    public static final String EXPORT_DATA_FILE = "CamelDynamoDbCdcExportDataFile";
+    @Metadata(description = "READ events: the item's line in its export data file (from 1).", javaType = "Long")
+    public static final String EXPORT_LINE = "CamelDynamoDbCdcExportLine";
 
     private DynamoDbCdcConstants() {
     }

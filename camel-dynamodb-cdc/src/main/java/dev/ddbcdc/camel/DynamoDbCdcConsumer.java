@@ -1,17 +1,30 @@
 package dev.ddbcdc.camel;
 
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import dev.ddbcdc.camel.aws.AwsClientFactory;
+import dev.ddbcdc.camel.checkpoint.Acknowledgement;
 import dev.ddbcdc.camel.checkpoint.CheckpointKeys;
 import dev.ddbcdc.camel.checkpoint.ShardCheckpointStore;
+import dev.ddbcdc.camel.checkpoint.SnapshotCheckpointStore;
+import dev.ddbcdc.camel.engine.Delivery;
 import dev.ddbcdc.camel.engine.Phase;
+import dev.ddbcdc.camel.engine.SnapshotRunner;
+import dev.ddbcdc.camel.engine.SnapshotState;
+import dev.ddbcdc.camel.event.KeySchema;
 import dev.ddbcdc.camel.event.StreamRecordMapper;
+import dev.ddbcdc.camel.export.ExportService;
+import dev.ddbcdc.camel.export.SnapshotException;
+import dev.ddbcdc.camel.export.SnapshotMetrics;
+import dev.ddbcdc.camel.stream.FirstStart;
 import dev.ddbcdc.camel.stream.RecordDispatcher;
 import dev.ddbcdc.camel.stream.SdkStreamProxy;
 import dev.ddbcdc.camel.stream.StreamCoordinator;
 import dev.ddbcdc.camel.stream.StreamMetrics;
 import dev.ddbcdc.camel.stream.TableStream;
+import dev.ddbcdc.camel.stream.TrimmedDataException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.spi.IdempotentRepository;
@@ -26,26 +39,36 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.Record;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
- * The {@code dynamodb-cdc} consumer: checks the table and its stream, then runs the STREAMING phase, turning every
- * stream record into one exchange. With {@code acknowledgments} a record is checkpointed only once its exchange
- * completed successfully.
+ * The {@code dynamodb-cdc} consumer: checks the table and its stream, then runs the phases ({@link Phase}): with a
+ * snapshot configured EXPORTING and LOADING on a {@link SnapshotRunner}, then STREAMING, turning every snapshot item
+ * and stream record into one exchange. With {@code acknowledgments} a position is checkpointed only once its
+ * exchange completed successfully.
  */
-public class DynamoDbCdcConsumer extends DefaultConsumer implements RecordDispatcher {
+public class DynamoDbCdcConsumer extends DefaultConsumer implements RecordDispatcher, Delivery {
 
     private static final Logger LOG = LoggerFactory.getLogger(DynamoDbCdcConsumer.class);
 
     private final DynamoDbCdcConfiguration configuration;
     private final StreamMetrics metrics = new StreamMetrics();
+    private final SnapshotMetrics snapshotMetrics = new SnapshotMetrics();
     private volatile Phase phase = Phase.INIT;
     private AwsCredentialsProvider credentials;
     private DynamoDbClient ownDynamoDb;
     private DynamoDbStreamsClient ownStreams;
+    private S3Client ownS3;
     private ScheduledExecutorService executor;
     private StreamCoordinator coordinator;
+    private SnapshotRunner snapshot;
     private StreamRecordMapper mapper;
     private IdempotentRepository idempotentRepository;
+    private ShardCheckpointStore shardStore;
+    private TableStream table;
+    private String tableName;
 
     public DynamoDbCdcConsumer(DynamoDbCdcEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -61,42 +84,146 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements RecordDispat
     protected void doStart() throws Exception {
         super.doStart();
         phase = Phase.INIT;
-        String tableName = TableReference.parse(configuration.getTable()).name();
-        TableStream table;
+        tableName = TableReference.parse(configuration.getTable()).name();
         try {
             table = TableStream.describe(dynamoDbClient(), tableName, configuration.getViewOnRemove());
+            StateRepository<String, String> checkpoints = checkpointRepository();
+            idempotentRepository = configuration.getIdempotentRepository();
+            ServiceHelper.startService(checkpoints, idempotentRepository);
+            CheckpointKeys keys = new CheckpointKeys(configuration.getConsumerId(), table.streamArn());
+            shardStore = new ShardCheckpointStore(checkpoints, keys);
+            mapper = new StreamRecordMapper(tableName, table.streamArn(), table.partitionKey(), table.sortKey(),
+                    configuration.getViewOnRemove());
+            int threads = configuration.isSnapshotEnabled()
+                    ? Math.max(configuration.getMaxConcurrentShards(), configuration.getMaxConcurrentDataFiles() + 1)
+                    : configuration.getMaxConcurrentShards();
+            executor = getEndpoint().getCamelContext().getExecutorServiceManager()
+                    .newScheduledThreadPool(this, "DynamoDbCdc[" + tableName + "]", threads);
+            if (configuration.isSnapshotEnabled()) {
+                snapshot = prepareSnapshot(new SnapshotCheckpointStore(checkpoints, keys));
+                executor.execute(snapshot);
+            } else {
+                startStreaming(FirstStart.at(configuration.getStartPosition()));
+            }
         } catch (RuntimeException e) {
+            if (executor != null) {
+                getEndpoint().getCamelContext().getExecutorServiceManager().shutdownNow(executor);
+                executor = null;
+            }
+            snapshot = null;
             closeClients();
             throw e;
         }
-        StateRepository<String, String> checkpoints = checkpointRepository(tableName);
-        idempotentRepository = configuration.getIdempotentRepository();
-        ServiceHelper.startService(checkpoints, idempotentRepository);
+    }
 
-        mapper = new StreamRecordMapper(tableName, table.streamArn(), table.partitionKey(), table.sortKey(),
-                configuration.getViewOnRemove());
-        ShardCheckpointStore store = new ShardCheckpointStore(checkpoints,
-                new CheckpointKeys(configuration.getConsumerId(), table.streamArn()));
-        executor = getEndpoint().getCamelContext().getExecutorServiceManager()
-                .newScheduledThreadPool(this, "DynamoDbCdcStream[" + tableName + "]",
-                        configuration.getMaxConcurrentShards());
-        coordinator = new StreamCoordinator(configuration, new SdkStreamProxy(streamsClient()), store, this, executor,
-                metrics, loss -> getExceptionHandler().handleException(loss.getMessage(), loss), tableName,
-                table.streamArn());
-        phase = phase.moveTo(Phase.STREAMING);
-        LOG.info("Capturing changes of table {} from stream {} (consumerId={}, startPosition={}, acknowledgments={})",
-                tableName, table.streamArn(), configuration.getConsumerId(), configuration.getStartPosition(),
+    /** Checks what the snapshot needs before anything runs, so that bad configuration fails the start. */
+    private SnapshotRunner prepareSnapshot(SnapshotCheckpointStore store) {
+        ExportService exports = new ExportService(dynamoDbClient(), tableName, table.tableArn());
+        SnapshotState state = store.load();
+        String adopt = configuration.getExportArn();
+        if (adopt != null && state != null && !adopt.equals(state.exportArn())) {
+            throw new IllegalStateException("exportArn is " + adopt + ", but this consumer's checkpoint (key "
+                                            + store.key() + ") holds a snapshot of export " + state.exportArn()
+                                            + ". Use another consumerId, or remove that key, to adopt the new export");
+        }
+        S3Client s3 = s3Client();
+        if (state == null && adopt == null) {
+            exports.requirePointInTimeRecovery();
+            requireBucket(s3, configuration.getExportS3Bucket());
+        }
+        if (state != null && state.stage() == SnapshotState.Stage.DONE) {
+            LOG.info("Table {}: the snapshot (export {}) was done before; going on with the stream", tableName,
+                    state.exportArn());
+        }
+        KeySchema keySchema = new KeySchema(table.partitionKey(), table.sortKey());
+        return new SnapshotRunner(configuration, exports, s3, store, this, snapshotMetrics, executor, keySchema, tableName,
+                table.tableArn(), new SnapshotHost());
+    }
+
+    private void requireBucket(S3Client s3, String bucket) {
+        try {
+            s3.headBucket(b -> b.bucket(bucket));
+        } catch (NoSuchBucketException e) {
+            throw new IllegalStateException("exportS3Bucket '" + bucket + "' does not exist (check the name and"
+                                            + " exportS3Region)",
+                    e);
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                throw new IllegalStateException("exportS3Bucket '" + bucket + "' does not exist (check the name and"
+                                                + " exportS3Region)",
+                        e);
+            }
+            LOG.debug("Could not check exportS3Bucket {} (HTTP {}); the export will tell", bucket, e.statusCode());
+        }
+    }
+
+    /** The consumer's side of the snapshot: phase changes, failures and the hand-over to the stream. */
+    private final class SnapshotHost implements SnapshotRunner.Host {
+        @Override
+        public boolean isRunning() {
+            return isRunAllowed();
+        }
+
+        @Override
+        public void enter(Phase next) {
+            moveTo(next);
+        }
+
+        @Override
+        public void snapshotFailed(SnapshotException failure) {
+            snapshotMetrics.error(failure.getMessage());
+            LOG.error("{}", failure.getMessage());
+            moveTo(Phase.FAILED);
+            getExceptionHandler().handleException(failure.getMessage(), failure);
+        }
+
+        @Override
+        public void reportLoss(TrimmedDataException loss) {
+            metrics.trimmedDataEvents.incrementAndGet();
+            getExceptionHandler().handleException(loss.getMessage(), loss);
+        }
+
+        @Override
+        public boolean streamStarted() {
+            return shardStore.streamStarted();
+        }
+
+        @Override
+        public void startStreaming(FirstStart firstStart) {
+            DynamoDbCdcConsumer.this.startStreaming(firstStart);
+        }
+    }
+
+    private synchronized void moveTo(Phase next) {
+        if (phase == next) {
+            return;
+        }
+        phase = phase.moveTo(next);
+        LOG.info("Table {}: phase {}", tableName, next);
+    }
+
+    private synchronized void startStreaming(FirstStart firstStart) {
+        if (!isRunAllowed()) {
+            return;
+        }
+        coordinator = new StreamCoordinator(configuration, new SdkStreamProxy(streamsClient()), shardStore, this,
+                executor, metrics, loss -> getExceptionHandler().handleException(loss.getMessage(), loss), firstStart,
+                tableName, table.streamArn());
+        moveTo(Phase.STREAMING);
+        LOG.info("Capturing changes of table {} from stream {} (consumerId={}, first start at {}, acknowledgments={})",
+                tableName, table.streamArn(), configuration.getConsumerId(), firstStart,
                 configuration.isAcknowledgments());
         coordinator.start();
     }
 
-    private StateRepository<String, String> checkpointRepository(String tableName) {
+    private StateRepository<String, String> checkpointRepository() {
         StateRepository<String, String> repository = configuration.getCheckpointRepository();
         if (repository == null || repository instanceof MemoryStateRepository) {
-            LOG.warn("Table {}: no durable checkpointRepository is configured, so stream positions are kept in memory"
-                     + " only and a restart begins again at startPosition={}. Set checkpointRepository to a durable"
-                     + " StateRepository (e.g. FileStateRepository) to resume where the route left off.",
-                    tableName, configuration.getStartPosition());
+            LOG.warn("Table {}: no durable checkpointRepository is configured, so positions are kept in memory only and"
+                     + " a restart begins again ({}). Set checkpointRepository to a durable StateRepository (e.g."
+                     + " FileStateRepository) to resume where the route left off.",
+                    tableName, configuration.isSnapshotEnabled() ? "with a new snapshot"
+                            : "at startPosition=" + configuration.getStartPosition());
         }
         return repository != null ? repository : new MemoryStateRepository();
     }
@@ -105,7 +232,9 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements RecordDispat
         if (configuration.getDynamoDbClient() != null) {
             return configuration.getDynamoDbClient();
         }
-        ownDynamoDb = new AwsClientFactory(configuration).dynamoDb(credentials());
+        if (ownDynamoDb == null) {
+            ownDynamoDb = new AwsClientFactory(configuration).dynamoDb(credentials());
+        }
         return ownDynamoDb;
     }
 
@@ -113,8 +242,20 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements RecordDispat
         if (configuration.getDynamoDbStreamsClient() != null) {
             return configuration.getDynamoDbStreamsClient();
         }
-        ownStreams = new AwsClientFactory(configuration).streams(credentials());
+        if (ownStreams == null) {
+            ownStreams = new AwsClientFactory(configuration).streams(credentials());
+        }
         return ownStreams;
+    }
+
+    private S3Client s3Client() {
+        if (configuration.getS3Client() != null) {
+            return configuration.getS3Client();
+        }
+        if (ownS3 == null) {
+            ownS3 = new AwsClientFactory(configuration).s3(credentials());
+        }
+        return ownS3;
     }
 
     private AwsCredentialsProvider credentials() {
@@ -133,9 +274,14 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements RecordDispat
             getEndpoint().getCamelContext().getExecutorServiceManager().shutdownGraceful(executor);
             executor = null;
         }
+        if (snapshot != null) {
+            snapshot.flush();
+            snapshot = null;
+        }
+        coordinator = null;
         closeClients();
         if (phase != Phase.STOPPED) {
-            phase = phase.moveTo(Phase.STOPPED);
+            moveTo(Phase.STOPPED);
         }
         super.doStop();
     }
@@ -143,11 +289,13 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements RecordDispat
     private void closeClients() {
         closeQuietly(ownDynamoDb);
         closeQuietly(ownStreams);
+        closeQuietly(ownS3);
         if (credentials instanceof AutoCloseable) {
             closeQuietly((AutoCloseable) credentials);
         }
         ownDynamoDb = null;
         ownStreams = null;
+        ownS3 = null;
         credentials = null;
     }
 
@@ -164,14 +312,21 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements RecordDispat
 
     @Override
     public void dispatch(String shardId, Record record, Acknowledgement acknowledgement) {
-        String deliveredKey = idempotentRepository == null ? null : CheckpointKeys.deliveredRecord(record.eventID());
+        deliver(exchange -> mapper.fill(exchange, shardId, record), () -> CheckpointKeys.deliveredRecord(record.eventID()),
+                () -> "change " + record.eventID() + " of shard " + shardId, acknowledgement);
+    }
+
+    @Override
+    public void deliver(Consumer<Exchange> filler, Supplier<String> deliveredKeys, Supplier<String> description,
+                        Acknowledgement acknowledgement) {
+        String deliveredKey = idempotentRepository == null ? null : deliveredKeys.get();
         if (deliveredKey != null && idempotentRepository.contains(deliveredKey)) {
             metrics.recordsAlreadyDelivered.incrementAndGet();
             acknowledgement.completed();
             return;
         }
         Exchange exchange = createExchange(false);
-        mapper.fill(exchange, shardId, record);
+        filler.accept(exchange);
         if (configuration.isAcknowledgments()) {
             exchange.getExchangeExtension().addOnCompletion(new Synchronization() {
                 @Override
@@ -194,8 +349,8 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements RecordDispat
             exchange.setException(e);
         }
         if (exchange.getException() != null) {
-            getExceptionHandler().handleException("Error processing change " + record.eventID() + " of shard " + shardId,
-                    exchange, exchange.getException());
+            getExceptionHandler().handleException("Error processing " + description.get(), exchange,
+                    exchange.getException());
         }
         if (!configuration.isAcknowledgments()) {
             if (deliveredKey != null) {
@@ -213,5 +368,10 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements RecordDispat
     /** The stream engine's counters. */
     public StreamMetrics getMetrics() {
         return metrics;
+    }
+
+    /** The snapshot's counters. */
+    public SnapshotMetrics getSnapshotMetrics() {
+        return snapshotMetrics;
     }
 }

@@ -16,6 +16,8 @@ import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
 import software.amazon.awssdk.services.sts.model.AssumeRoleRequest;
@@ -53,6 +55,25 @@ public final class AwsClientFactory {
         return configure(DynamoDbStreamsClient.builder(), credentials).build();
     }
 
+    /**
+     * The S3 client that reads the export: in exportS3Region, else the table's region; s3UriEndpointOverride (with
+     * path-style addressing, as local S3 implementations need) instead of AWS's endpoint.
+     */
+    public S3Client s3(AwsCredentialsProvider credentials) {
+        S3ClientBuilder builder = S3Client.builder().credentialsProvider(credentials)
+                .httpClientBuilder(ApacheHttpClient.builder());
+        Region region = configuration.getExportS3Region() != null ? Region.of(configuration.getExportS3Region())
+                : region();
+        if (region != null) {
+            builder.region(region);
+        }
+        if (configuration.getS3UriEndpointOverride() != null) {
+            builder.endpointOverride(endpointOverride("s3UriEndpointOverride", configuration.getS3UriEndpointOverride()))
+                    .forcePathStyle(true);
+        }
+        return builder.build();
+    }
+
     private <B extends AwsClientBuilder<B, ?>> B configure(B builder, AwsCredentialsProvider credentials) {
         builder.credentialsProvider(credentials);
         Region region = region();
@@ -60,7 +81,7 @@ public final class AwsClientFactory {
             builder.region(region);
         }
         if (configuration.getUriEndpointOverride() != null) {
-            builder.endpointOverride(endpointOverride(configuration.getUriEndpointOverride()));
+            builder.endpointOverride(endpointOverride("uriEndpointOverride", configuration.getUriEndpointOverride()));
         }
         if (builder instanceof software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder) {
             ((software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder<?, ?>) builder)
@@ -69,16 +90,16 @@ public final class AwsClientFactory {
         return builder;
     }
 
-    static URI endpointOverride(String value) {
+    static URI endpointOverride(String option, String value) {
         URI uri;
         try {
             uri = URI.create(value);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("uriEndpointOverride '" + value + "' is not a URI", e);
+            throw new IllegalArgumentException(option + " '" + value + "' is not a URI", e);
         }
         if (uri.getScheme() == null || uri.getHost() == null) {
             throw new IllegalArgumentException(
-                    "uriEndpointOverride must be an absolute URI such as https://host:port, was '" + value + "'");
+                    option + " must be an absolute URI such as https://host:port, was '" + value + "'");
         }
         return uri;
     }

@@ -1,22 +1,38 @@
 package dev.ddbcdc.camel.checkpoint;
 
 /**
- * Every key the consumer writes into the checkpoint repository, built in this one place:
+ * Every key the consumer writes into its repositories, built in this one place. In the checkpoint repository
+ * ({@code StateRepository}):
  * <ul>
  * <li>{@code dynamodb-cdc/<consumerId>/<streamArn>/<shardId>}: the shard's position.</li>
  * <li>{@code dynamodb-cdc/<consumerId>/<streamArn>}: the stream marker, written once the first start has fixed its
  * positions. Shards found after that are read from their oldest record, whatever {@code startPosition} says.</li>
+ * <li>{@code dynamodb-cdc/<consumerId>/<tableArn>/snapshot}: the snapshot's phase, export ARN and export time.</li>
+ * <li>{@code dynamodb-cdc/<consumerId>/<tableArn>/snapshot/<dataFileS3Key>}: the last acknowledged line of an
+ * export data file, or its end sentinel. The data file key contains the export id.</li>
  * </ul>
- * The stream ARN contains the table ARN, so the namespace is the table plus the consumer id.
+ * In the idempotent repository: {@code dynamodb-cdc/event/<eventID>} for a delivered stream record and
+ * {@code dynamodb-cdc/item/<dataFileS3Key>#<line>} for a delivered snapshot item.
+ * <p>
+ * The stream ARN begins with the table ARN, so the namespace is the table plus the consumer id.
  */
 public final class CheckpointKeys {
 
     private static final String PREFIX = "dynamodb-cdc/";
+    private static final String STREAM_INFIX = "/stream/";
 
     private final String streamPrefix;
+    private final String snapshotKey;
 
     public CheckpointKeys(String consumerId, String streamArn) {
         this.streamPrefix = PREFIX + consumerId + "/" + streamArn;
+        this.snapshotKey = PREFIX + consumerId + "/" + tableArnOf(streamArn) + "/snapshot";
+    }
+
+    /** A stream ARN is {@code <tableArn>/stream/<label>}. */
+    static String tableArnOf(String streamArn) {
+        int stream = streamArn.lastIndexOf(STREAM_INFIX);
+        return stream > 0 ? streamArn.substring(0, stream) : streamArn;
     }
 
     public String shard(String shardId) {
@@ -27,8 +43,21 @@ public final class CheckpointKeys {
         return streamPrefix;
     }
 
+    public String snapshot() {
+        return snapshotKey;
+    }
+
+    public String dataFile(String dataFileS3Key) {
+        return snapshotKey + "/" + dataFileS3Key;
+    }
+
     /** The id under which a delivered stream record is kept in the idempotent repository. */
     public static String deliveredRecord(String eventId) {
         return PREFIX + "event/" + eventId;
+    }
+
+    /** The id under which a delivered snapshot item is kept in the idempotent repository. */
+    public static String deliveredItem(String dataFileS3Key, long line) {
+        return PREFIX + "item/" + dataFileS3Key + "#" + line;
     }
 }

@@ -12,26 +12,33 @@ import java.util.Set;
  *  INIT ---+-- export configured, none done --&gt; EXPORTING --&gt; LOADING --&gt; STREAMING
  *          |
  *          +-- checkpoint says phase X --&gt; resume at X
+ *
+ *  EXPORTING, LOADING, and the hand-over to STREAMING (also from INIT, when the snapshot was done before)
+ *      --&gt; FAILED (export failed, data file unreadable, stream already trimmed past the snapshot)
  * </pre>
  *
- * Stream-only mode goes INIT to STREAMING. Every phase may go to STOPPED when the route stops.
+ * Stream-only mode goes INIT to STREAMING. FAILED means the snapshot cannot go on without the user: the cause was
+ * logged and passed to the exception handler, nothing further is delivered, and a restart tries again from the
+ * checkpoint. Every phase may go to STOPPED when the route stops.
  */
 public enum Phase {
     INIT,
     EXPORTING,
     LOADING,
     STREAMING,
+    FAILED,
     STOPPED;
 
     private Set<Phase> next() {
         switch (this) {
             case INIT:
-                return EnumSet.of(EXPORTING, LOADING, STREAMING, STOPPED);
+                return EnumSet.of(EXPORTING, LOADING, STREAMING, FAILED, STOPPED);
             case EXPORTING:
-                return EnumSet.of(LOADING, STOPPED);
+                return EnumSet.of(LOADING, FAILED, STOPPED);
             case LOADING:
-                return EnumSet.of(STREAMING, STOPPED);
+                return EnumSet.of(STREAMING, FAILED, STOPPED);
             case STREAMING:
+            case FAILED:
                 return EnumSet.of(STOPPED);
             default:
                 return EnumSet.noneOf(Phase.class);

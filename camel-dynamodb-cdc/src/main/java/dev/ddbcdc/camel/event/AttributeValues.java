@@ -66,17 +66,36 @@ public final class AttributeValues {
         }
     }
 
-    /** A key attribute (S, N or B) as the string used in a primary key: N as DynamoDB wrote it, B as base64. */
+    /**
+     * A key attribute (S, N or B) as the string used in a primary key: S as it is, N in plain decimal notation without
+     * trailing zeros (so {@code 100}, {@code 1E+2} and {@code 100.0} agree), B as base64.
+     */
     public static String keyString(AttributeValue value) {
         switch (value.type()) {
             case S:
                 return value.s();
             case N:
-                return value.n();
+                return keyString(new BigDecimal(value.n()));
             case B:
-                return Base64.getEncoder().encodeToString(value.b().asByteArray());
+                return keyString(value.b().asByteArray());
             default:
                 throw new IllegalArgumentException("Key attributes are S, N or B, not " + value.type());
         }
+    }
+
+    /** The same as {@link #keyString(AttributeValue)} for a key attribute already in plain Java form. */
+    public static String keyString(Object value) {
+        if (value instanceof String) {
+            return (String) value;
+        }
+        if (value instanceof BigDecimal) {
+            BigDecimal number = (BigDecimal) value;
+            return number.signum() == 0 ? "0" : number.stripTrailingZeros().toPlainString();
+        }
+        if (value instanceof byte[]) {
+            return Base64.getEncoder().encodeToString((byte[]) value);
+        }
+        throw new IllegalArgumentException("Key attributes are strings, numbers or binaries, not "
+                                           + (value == null ? "null" : value.getClass().getSimpleName()));
     }
 }

@@ -26,6 +26,14 @@ public final class DocumentVersion {
         return creationTime.getEpochSecond() * SECOND_FACTOR + tiebreak;
     }
 
+    /**
+     * The version of every item of a snapshot handed over to the stream at {@code streamFromMillis}: one below the
+     * lowest version a stream record created at or after that time can carry, so any such record wins in a sink.
+     */
+    public static long ofSnapshotItem(long streamFromMillis) {
+        return lowestAt(Instant.ofEpochMilli(Math.floorDiv(streamFromMillis, 1000) * 1000)) - 1;
+    }
+
     /** The lowest version any change made at or after {@code time} can carry. */
     public static long lowestAt(Instant time) {
         return time.getEpochSecond() * SECOND_FACTOR;

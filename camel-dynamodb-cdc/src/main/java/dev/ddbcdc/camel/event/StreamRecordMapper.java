@@ -6,7 +6,6 @@ import dev.ddbcdc.camel.DynamoDbCdcConstants;
 import dev.ddbcdc.camel.ViewOnRemove;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.Identity;
 import software.amazon.awssdk.services.dynamodb.model.OperationType;
 import software.amazon.awssdk.services.dynamodb.model.Record;
@@ -19,16 +18,14 @@ public final class StreamRecordMapper {
 
     private final String tableName;
     private final String streamArn;
-    private final String partitionKey;
-    private final String sortKey;
+    private final KeySchema keySchema;
     private final ViewOnRemove viewOnRemove;
 
     public StreamRecordMapper(String tableName, String streamArn, String partitionKey, String sortKey,
                               ViewOnRemove viewOnRemove) {
         this.tableName = tableName;
         this.streamArn = streamArn;
-        this.partitionKey = partitionKey;
-        this.sortKey = sortKey;
+        this.keySchema = new KeySchema(partitionKey, sortKey);
         this.viewOnRemove = viewOnRemove;
     }
 
@@ -49,7 +46,7 @@ public final class StreamRecordMapper {
         message.setHeader(DynamoDbCdcConstants.OPERATION, record.eventNameAsString());
         message.setHeader(DynamoDbCdcConstants.TABLE_NAME, tableName);
         message.setHeader(DynamoDbCdcConstants.KEYS, keys);
-        message.setHeader(DynamoDbCdcConstants.PRIMARY_KEY, primaryKey(change.keys()));
+        message.setHeader(DynamoDbCdcConstants.PRIMARY_KEY, keySchema.primaryKey(change.keys()));
         if (oldImage != null) {
             message.setHeader(DynamoDbCdcConstants.OLD_IMAGE, oldImage);
         }
@@ -64,11 +61,6 @@ public final class StreamRecordMapper {
         message.setHeader(DynamoDbCdcConstants.DOCUMENT_VERSION,
                 DocumentVersion.ofStreamRecord(change.approximateCreationDateTime(), change.sequenceNumber()));
         message.setHeader(DynamoDbCdcConstants.TTL_DELETE, remove && isTtlDeletion(record.userIdentity()));
-    }
-
-    String primaryKey(Map<String, AttributeValue> keys) {
-        String pk = AttributeValues.keyString(keys.get(partitionKey));
-        return sortKey == null ? pk : pk + "|" + AttributeValues.keyString(keys.get(sortKey));
     }
 
     private static boolean isTtlDeletion(Identity identity) {

@@ -110,6 +110,11 @@ public final class ShardPosition {
         return kind == Kind.AFTER || kind == Kind.FROM;
     }
 
+    /** Whether this position can be written as a checkpoint (all but trim horizon). */
+    public boolean isStorable() {
+        return kind != Kind.TRIM_HORIZON;
+    }
+
     public boolean isEnd() {
         return kind == Kind.END;
     }
@@ -141,7 +146,15 @@ public final class ShardPosition {
         if (kind != Kind.FROM) {
             return true;
         }
-        return creationMillis >= Math.floorDiv(fromMillis, MINUTE_MILLIS) * MINUTE_MILLIS;
+        return creationMillis >= deliversFromMillis();
+    }
+
+    /** For {@code from(millis)}: the earliest creation time delivered, {@code millis} floored to the minute. */
+    public long deliversFromMillis() {
+        if (kind != Kind.FROM) {
+            throw new IllegalStateException(this + " delivers every record");
+        }
+        return Math.floorDiv(fromMillis, MINUTE_MILLIS) * MINUTE_MILLIS;
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.util.List;
 import dev.ddbcdc.camel.DynamoDbCdcConfiguration;
 import dev.ddbcdc.camel.TrimmedDataPolicy;
 import dev.ddbcdc.camel.checkpoint.AckTracker;
+import dev.ddbcdc.camel.checkpoint.Acknowledgement;
 import dev.ddbcdc.camel.checkpoint.ShardCheckpointStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +48,7 @@ final class ShardReader implements Runnable {
     private final String streamArn;
     private final String shardId;
     private final Backoff backoff = new Backoff(100, 10_000);
-    private volatile AckTracker acks;
+    private volatile AckTracker<String> acks;
 
     private final boolean closed;
     private ShardPosition start;
@@ -72,7 +73,7 @@ final class ShardReader implements Runnable {
         this.closed = shardStart.closed();
         this.start = shardStart.position();
         this.startMustBeComplete = shardStart.mustBeComplete();
-        this.acks = new AckTracker(start.sequenceNumber());
+        this.acks = new AckTracker<>(start.sequenceNumber());
         this.lastRead = start.sequenceNumber();
     }
 
@@ -158,7 +159,7 @@ final class ShardReader implements Runnable {
             return;
         }
         metrics.recordsDelivered.incrementAndGet();
-        dispatcher.dispatch(shardId, record, new RecordDispatcher.Acknowledgement() {
+        dispatcher.dispatch(shardId, record, new Acknowledgement() {
             @Override
             public void completed() {
                 metrics.recordsAcknowledged.incrementAndGet();
@@ -174,7 +175,7 @@ final class ShardReader implements Runnable {
     }
 
     private void acknowledge(Object handle) {
-        AckTracker tracker = acks;
+        AckTracker<String> tracker = acks;
         synchronized (tracker) {
             String advanced = tracker.complete(handle);
             if (advanced != null) {
@@ -278,7 +279,7 @@ final class ShardReader implements Runnable {
         }
         start = ShardPosition.trimHorizon();
         startMustBeComplete = false;
-        acks = new AckTracker(null);
+        acks = new AckTracker<>(null);
         lastRead = null;
         iteratorFetched = false;
         iterator = null;

@@ -10,7 +10,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import dev.ddbcdc.camel.DynamoDbCdcConfiguration;
-import dev.ddbcdc.camel.StartPosition;
 import dev.ddbcdc.camel.TrimmedDataPolicy;
 import dev.ddbcdc.camel.checkpoint.ShardCheckpointStore;
 import org.slf4j.Logger;
@@ -23,9 +22,10 @@ import software.amazon.awssdk.services.dynamodb.model.Shard;
  * bounded pool. This consumer owns every shard of the stream.
  * <p>
  * Start positions: a shard with a checkpoint resumes from it. On the first start of this consumer id on this stream,
- * {@code LATEST} marks the closed shards as finished and starts the open ones at their latest record, persisting
- * both before anything is read; {@code TRIM_HORIZON} reads every shard from its oldest record. Shards found after the
- * first start are new, and are read from their oldest record.
+ * the {@link FirstStart} decides: {@code LATEST} marks the closed shards as finished and starts the open ones at their
+ * latest record, {@code from(time)} starts every shard at its oldest record delivering records created from that
+ * time, both persisted before anything is read; {@code TRIM_HORIZON} reads every shard from its oldest record. Shards
+ * found after the first start are new, and are read from their oldest record.
  */
 public final class StreamCoordinator implements ShardReader.Host {
 
@@ -38,6 +38,7 @@ public final class StreamCoordinator implements ShardReader.Host {
     private final ScheduledExecutorService executor;
     private final StreamMetrics metrics;
     private final LossReporter lossReporter;
+    private final FirstStart firstStartPosition;
     private final String tableName;
     private final String streamArn;
     private final ShardLineageTracker lineage = new ShardLineageTracker();
@@ -51,7 +52,8 @@ public final class StreamCoordinator implements ShardReader.Host {
 
     public StreamCoordinator(DynamoDbCdcConfiguration configuration, StreamProxy proxy, ShardCheckpointStore store,
                              RecordDispatcher dispatcher, ScheduledExecutorService executor, StreamMetrics metrics,
-                             LossReporter lossReporter, String tableName, String streamArn) {
+                             LossReporter lossReporter, FirstStart firstStartPosition, String tableName,
+                             String streamArn) {
         this.configuration = configuration;
         this.proxy = proxy;
         this.store = store;
@@ -59,6 +61,7 @@ public final class StreamCoordinator implements ShardReader.Host {
         this.executor = executor;
         this.metrics = metrics;
         this.lossReporter = lossReporter;
+        this.firstStartPosition = firstStartPosition;
         this.tableName = tableName;
         this.streamArn = streamArn;
     }
@@ -113,7 +116,7 @@ public final class StreamCoordinator implements ShardReader.Host {
         }
         if (firstStart) {
             store.markStreamStarted(now);
-            LOG.info("Table {}: first start on stream {} at {}", tableName, streamArn, configuration.getStartPosition());
+            LOG.info("Table {}: first start on stream {} at {}", tableName, streamArn, firstStartPosition);
         }
         lineage.forgetFinishedExcept(listed);
         if (added > 0) {
@@ -130,9 +133,11 @@ public final class StreamCoordinator implements ShardReader.Host {
         ShardPosition start;
         if (checkpoint != null) {
             start = checkpoint;
-        } else if (firstStart && configuration.getStartPosition() == StartPosition.LATEST) {
-            start = closed ? ShardPosition.end() : ShardPosition.latest(now);
-            store.save(id, start);
+        } else if (firstStart) {
+            start = firstStartPosition.positionFor(closed, now);
+            if (start.isStorable()) {
+                store.save(id, start);
+            }
         } else {
             start = ShardPosition.trimHorizon();
         }

@@ -47,9 +47,9 @@ class AwsClientFactoryTest {
 
     @Test
     void endpointOverrideMustBeAnAbsoluteUri() {
-        assertEquals("localhost", AwsClientFactory.endpointOverride("http://localhost:8000").getHost());
+        assertEquals("localhost", AwsClientFactory.endpointOverride("uriEndpointOverride", "http://localhost:8000").getHost());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> AwsClientFactory.endpointOverride("localhost:8000"));
+                () -> AwsClientFactory.endpointOverride("uriEndpointOverride", "localhost:8000"));
         assertTrue(e.getMessage().contains("uriEndpointOverride"), e.getMessage());
     }
 }

@@ -11,7 +11,7 @@ class AckTrackerTest {
 
     @Test
     void acknowledgesOnlyTheHighestContiguousCompletedRecord() {
-        AckTracker acks = new AckTracker("10");
+        AckTracker<String> acks = new AckTracker<>("10");
         Object a = acks.register("11", 0);
         Object b = acks.register("12", 0);
         Object c = acks.register("13", 0);
@@ -24,7 +24,7 @@ class AckTrackerTest {
 
     @Test
     void aFailureHoldsThePositionInFrontOfIt() {
-        AckTracker acks = new AckTracker(null);
+        AckTracker<String> acks = new AckTracker<>(null);
         Object a = acks.register("1", 0);
         Object b = acks.register("2", 0);
         Object c = acks.register("3", 0);
@@ -39,7 +39,7 @@ class AckTrackerTest {
 
     @Test
     void rewindForgetsInFlightRecordsAndLateCompletionsAreIgnored() {
-        AckTracker acks = new AckTracker("5");
+        AckTracker<String> acks = new AckTracker<>("5");
         Object a = acks.register("6", 100);
         assertEquals(100, acks.oldestInFlightSince());
         assertEquals(1, acks.inFlight());

@@ -3,6 +3,7 @@ package dev.ddbcdc.camel.engine;
 import org.junit.jupiter.api.Test;
 
 import static dev.ddbcdc.camel.engine.Phase.EXPORTING;
+import static dev.ddbcdc.camel.engine.Phase.FAILED;
 import static dev.ddbcdc.camel.engine.Phase.INIT;
 import static dev.ddbcdc.camel.engine.Phase.LOADING;
 import static dev.ddbcdc.camel.engine.Phase.STOPPED;
@@ -30,8 +31,18 @@ class PhaseTest {
     }
 
     @Test
+    void snapshotFailures() {
+        assertEquals(FAILED, EXPORTING.moveTo(FAILED));
+        assertEquals(FAILED, LOADING.moveTo(FAILED));
+        assertEquals(STOPPED, FAILED.moveTo(STOPPED));
+        assertThrows(IllegalStateException.class, () -> FAILED.moveTo(STREAMING));
+        assertThrows(IllegalStateException.class, () -> STREAMING.moveTo(FAILED));
+        assertEquals(FAILED, INIT.moveTo(FAILED), "hand-over of a snapshot finished before the restart");
+    }
+
+    @Test
     void everyPhaseCanStop() {
-        for (Phase p : new Phase[] { INIT, EXPORTING, LOADING, STREAMING }) {
+        for (Phase p : new Phase[] { INIT, EXPORTING, LOADING, STREAMING, FAILED }) {
             assertEquals(STOPPED, p.moveTo(STOPPED));
         }
     }

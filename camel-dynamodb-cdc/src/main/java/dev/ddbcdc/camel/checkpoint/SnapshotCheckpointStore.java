@@ -1,0 +1,79 @@
+package dev.ddbcdc.camel.checkpoint;
+
+import dev.ddbcdc.camel.engine.SnapshotState;
+import org.apache.camel.spi.StateRepository;
+
+/**
+ * The snapshot's state and the progress of each export data file, over a Camel {@link StateRepository}. A data
+ * file's value is {@code line:<n>} (lines 1 to n were acknowledged) or {@code END} (every line was).
+ */
+public final class SnapshotCheckpointStore {
+
+    private static final String END = "END";
+    private static final String LINE_PREFIX = "line:";
+
+    private final StateRepository<String, String> repository;
+    private final CheckpointKeys keys;
+
+    public SnapshotCheckpointStore(StateRepository<String, String> repository, CheckpointKeys keys) {
+        this.repository = repository;
+        this.keys = keys;
+    }
+
+    /** The stored snapshot state, or {@code null} when no snapshot was started. */
+    public SnapshotState load() {
+        String value = repository.getState(keys.snapshot());
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        try {
+            return SnapshotState.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("Checkpoint key " + keys.snapshot() + " holds an unreadable value '" + value
+                                            + "'; remove it (and the keys below it) to take a new snapshot",
+                    e);
+        }
+    }
+
+    public void save(SnapshotState state) {
+        repository.setState(keys.snapshot(), state.serialize());
+    }
+
+    public String key() {
+        return keys.snapshot();
+    }
+
+    public boolean isFileDone(String dataFileS3Key) {
+        return END.equals(repository.getState(keys.dataFile(dataFileS3Key)));
+    }
+
+    /** The last acknowledged line of a data file (1-based), or 0 when none was. */
+    public long acknowledgedLine(String dataFileS3Key) {
+        String key = keys.dataFile(dataFileS3Key);
+        String value = repository.getState(key);
+        if (value == null || value.isEmpty()) {
+            return 0;
+        }
+        if (value.startsWith(LINE_PREFIX)) {
+            try {
+                return Long.parseLong(value.substring(LINE_PREFIX.length()));
+            } catch (NumberFormatException e) {
+                // fall through to the error below
+            }
+        }
+        throw new IllegalStateException("Checkpoint key " + key + " holds an unreadable value '" + value
+                                        + "'; remove it to read the data file from its first line");
+    }
+
+    public void saveLine(String dataFileS3Key, long line) {
+        repository.setState(keys.dataFile(dataFileS3Key), LINE_PREFIX + line);
+    }
+
+    public void markFileDone(String dataFileS3Key) {
+        repository.setState(keys.dataFile(dataFileS3Key), END);
+    }
+
+    public String fileKey(String dataFileS3Key) {
+        return keys.dataFile(dataFileS3Key);
+    }
+}

@@ -1,0 +1,20 @@
+package dev.ddbcdc.camel.engine;
+
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+import dev.ddbcdc.camel.checkpoint.Acknowledgement;
+import org.apache.camel.Exchange;
+
+/** Hands one change to the route as one exchange; implemented by the consumer. */
+public interface Delivery {
+
+    /**
+     * @param filler       fills the new exchange's body and headers
+     * @param deliveredKey the change's id in the idempotent repository (asked for only when one is configured)
+     * @param description  what the change is, for error messages
+     * @param ack          told exactly once how the exchange ended
+     */
+    void deliver(Consumer<Exchange> filler, Supplier<String> deliveredKey, Supplier<String> description,
+                 Acknowledgement ack);
+}

@@ -1,0 +1,52 @@
+package dev.ddbcdc.camel.event;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * A table's key attributes, and the one rule for an item's primary key string: the partition key value, or the
+ * partition and sort key values joined by {@code |} (see {@link AttributeValues#keyString(Object)}). Stream records
+ * and snapshot items of one item get the same string.
+ */
+public final class KeySchema {
+
+    private final String partitionKey;
+    private final String sortKey;
+
+    /** @param sortKey {@code null} when the table has only a partition key */
+    public KeySchema(String partitionKey, String sortKey) {
+        this.partitionKey = partitionKey;
+        this.sortKey = sortKey;
+    }
+
+    public String primaryKey(Map<String, AttributeValue> keys) {
+        String pk = AttributeValues.keyString(keys.get(partitionKey));
+        return sortKey == null ? pk : pk + "|" + AttributeValues.keyString(keys.get(sortKey));
+    }
+
+    /** The primary key string of an item in plain Java form. */
+    public String primaryKeyOf(Map<String, Object> item) {
+        String pk = AttributeValues.keyString(item.get(partitionKey));
+        return sortKey == null ? pk : pk + "|" + AttributeValues.keyString(item.get(sortKey));
+    }
+
+    /** The key attributes of an item in plain Java form; fails naming the attribute when one is missing. */
+    public Map<String, Object> keysOf(Map<String, Object> item) {
+        Map<String, Object> keys = new LinkedHashMap<>(4);
+        keys.put(partitionKey, required(item, partitionKey));
+        if (sortKey != null) {
+            keys.put(sortKey, required(item, sortKey));
+        }
+        return keys;
+    }
+
+    private static Object required(Map<String, Object> item, String name) {
+        Object value = item.get(name);
+        if (value == null) {
+            throw new IllegalArgumentException("the item has no key attribute '" + name + "'");
+        }
+        return value;
+    }
+}

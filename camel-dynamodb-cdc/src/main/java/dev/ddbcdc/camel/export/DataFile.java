@@ -1,0 +1,34 @@
+package dev.ddbcdc.camel.export;
+
+/** One data file of an export, as manifest-files.json lists it. */
+public final class DataFile {
+
+    private final String key;
+    private final long itemCount;
+    private final String md5Base64;
+
+    public DataFile(String key, long itemCount, String md5Base64) {
+        this.key = key;
+        this.itemCount = itemCount;
+        this.md5Base64 = md5Base64;
+    }
+
+    /** The S3 key of the gzip data file. */
+    public String key() {
+        return key;
+    }
+
+    public long itemCount() {
+        return itemCount;
+    }
+
+    /** The base64 MD5 of the data file object, or {@code null} if the manifest gives none. */
+    public String md5Base64() {
+        return md5Base64;
+    }
+
+    @Override
+    public String toString() {
+        return key + " (" + itemCount + " items)";
+    }
+}

@@ -1,0 +1,318 @@
+package dev.ddbcdc.camel.export;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+
+import dev.ddbcdc.camel.checkpoint.AckTracker;
+import dev.ddbcdc.camel.checkpoint.Acknowledgement;
+import dev.ddbcdc.camel.checkpoint.CheckpointKeys;
+import dev.ddbcdc.camel.checkpoint.SnapshotCheckpointStore;
+import dev.ddbcdc.camel.engine.Delivery;
+import dev.ddbcdc.camel.event.SnapshotItemMapper;
+import dev.ddbcdc.camel.stream.Backoff;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+
+/**
+ * Loads one export data file: checks its MD5 against the manifest before anything is delivered, then streams it
+ * (gzip, one item per line, never the whole file in memory) and hands each item to the route.
+ * <p>
+ * Lines are acknowledged in order ({@link AckTracker}); the highest contiguous acknowledged line is checkpointed
+ * (at most every {@value #CHECKPOINT_EVERY_LINES} lines or {@value #CHECKPOINT_EVERY_MILLIS} ms while running, and
+ * always when the consumer stops), and the file's end sentinel once every line was acknowledged and the line count
+ * matched the manifest. A failed exchange, a read error or an acknowledgment timeout make the file be read again
+ * from its last acknowledged line once the exchanges in flight have completed. A corrupt line, a wrong checksum or
+ * a missing file stop the load with a {@link SnapshotException} naming the file and line.
+ */
+final class DataFileLoader {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DataFileLoader.class);
+    static final int CHECKPOINT_EVERY_LINES = 1000;
+    static final long CHECKPOINT_EVERY_MILLIS = 1000;
+    private static final int MAX_IN_FLIGHT = 1000;
+    private static final long WAIT_MILLIS = 10;
+    private static final int BUFFER = 64 * 1024;
+
+    private final S3Client s3;
+    private final String bucket;
+    private final DataFile file;
+    private final ItemParser parser;
+    private final SnapshotItemMapper mapper;
+    private final Delivery delivery;
+    private final SnapshotCheckpointStore store;
+    private final SnapshotMetrics metrics;
+    private final BooleanSupplier running;
+    private final long acknowledgmentTimeoutMillis;
+    private final String where;
+
+    private volatile AckTracker<Long> acks;
+    private long savedLine;
+    private long savedAtMillis;
+
+    DataFileLoader(S3Client s3, String bucket, DataFile file, ItemParser parser, SnapshotItemMapper mapper,
+                   Delivery delivery, SnapshotCheckpointStore store, SnapshotMetrics metrics, BooleanSupplier running,
+                   long acknowledgmentTimeoutMillis, String exportArn) {
+        this.s3 = s3;
+        this.bucket = bucket;
+        this.file = file;
+        this.parser = parser;
+        this.mapper = mapper;
+        this.delivery = delivery;
+        this.store = store;
+        this.metrics = metrics;
+        this.running = running;
+        this.acknowledgmentTimeoutMillis = acknowledgmentTimeoutMillis;
+        this.where = "Data file s3://" + bucket + "/" + file.key() + " of export " + exportArn;
+    }
+
+    /** Loads the file; true when every line is acknowledged (or was before), false when the consumer stopped first. */
+    boolean load() {
+        if (store.isFileDone(file.key())) {
+            metrics.itemsAlreadyDone.addAndGet(file.itemCount());
+            return true;
+        }
+        try {
+            return verifyAndLoad();
+        } catch (SnapshotException e) {
+            flush();
+            throw e;
+        }
+    }
+
+    private boolean verifyAndLoad() {
+        verifyChecksum();
+        long resumeAfter = store.acknowledgedLine(file.key());
+        metrics.itemsAlreadyDone.addAndGet(Math.min(resumeAfter, file.itemCount()));
+        savedLine = resumeAfter;
+        Backoff backoff = new Backoff(200, 30_000);
+        while (running.getAsBoolean()) {
+            acks = new AckTracker<>(resumeAfter == 0 ? null : resumeAfter);
+            boolean endReached = false;
+            try {
+                endReached = readFrom(resumeAfter);
+            } catch (IOException | SdkException e) {
+                metrics.readErrors.incrementAndGet();
+                metrics.error(where + ": " + e.getMessage());
+                LOG.warn("{}: read failed after the line it had reached ({}); reading again from line {}", where,
+                        e.getMessage(), acknowledgedLine(resumeAfter) + 1);
+            }
+            if (endReached && awaitAcknowledgments()) {
+                store.markFileDone(file.key());
+                return true;
+            }
+            awaitDrained();
+            if (!running.getAsBoolean()) {
+                break;
+            }
+            long acknowledged = acknowledgedLine(resumeAfter);
+            metrics.rewinds.incrementAndGet();
+            LOG.info("{}: reading again from line {} (after a failed or unacknowledged exchange, or a read error)",
+                    where, acknowledged + 1);
+            resumeAfter = acknowledged;
+            pause(backoff.nextDelayMillis());
+        }
+        flush();
+        return false;
+    }
+
+    /** Reads lines after {@code resumeAfter}; true when the end was reached with every line handed over. */
+    private boolean readFrom(long resumeAfter) throws IOException {
+        long line = 0;
+        try (InputStream object = open();
+             BufferedReader lines = new BufferedReader(
+                     new InputStreamReader(new GZIPInputStream(object, BUFFER), StandardCharsets.UTF_8), BUFFER)) {
+            String text;
+            while ((text = readLine(lines, line)) != null) {
+                line++;
+                if (line <= resumeAfter) {
+                    continue;
+                }
+                if (!running.getAsBoolean() || acks.failed() != null) {
+                    return false;
+                }
+                awaitRoomInFlight();
+                dispatch(parse(text, line), line);
+            }
+        }
+        if (line != file.itemCount()) {
+            throw new SnapshotException(where + " has " + line + " lines, but manifest-files.json says it holds "
+                                        + file.itemCount() + " items");
+        }
+        return true;
+    }
+
+    private String readLine(BufferedReader lines, long linesRead) throws IOException {
+        try {
+            return lines.readLine();
+        } catch (ZipException e) {
+            throw new SnapshotException(where + " is not a readable gzip file after line " + linesRead + ": "
+                                        + e.getMessage(), e);
+        }
+    }
+
+    private Map<String, Object> parse(String text, long line) {
+        try {
+            return parser.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new SnapshotException(where + " line " + line + " is not a valid item: " + e.getMessage(), e);
+        }
+    }
+
+    private void dispatch(Map<String, Object> item, long line) {
+        AckTracker<Long> tracker = acks;
+        Object handle = tracker.register(line, System.currentTimeMillis());
+        metrics.itemsDelivered.incrementAndGet();
+        delivery.deliver(exchange -> mapper.fill(exchange, item, file.key(), line),
+                () -> CheckpointKeys.deliveredItem(file.key(), line),
+                () -> "item at line " + line + " of " + where, new Acknowledgement() {
+                    @Override
+                    public void completed() {
+                        metrics.itemsAcknowledged.incrementAndGet();
+                        acknowledge(tracker, handle);
+                    }
+
+                    @Override
+                    public void failed(Throwable cause) {
+                        metrics.failedExchanges.incrementAndGet();
+                        tracker.fail(handle);
+                    }
+                });
+    }
+
+    private void acknowledge(AckTracker<Long> tracker, Object handle) {
+        synchronized (tracker) {
+            Long advanced = tracker.complete(handle);
+            if (advanced == null) {
+                return;
+            }
+            long now = System.currentTimeMillis();
+            if (!running.getAsBoolean() || advanced - savedLine >= CHECKPOINT_EVERY_LINES
+                || now - savedAtMillis >= CHECKPOINT_EVERY_MILLIS) {
+                save(advanced, now);
+            }
+        }
+    }
+
+    /** Writes the highest contiguous acknowledged line if it was not written yet. */
+    void flush() {
+        AckTracker<Long> tracker = acks;
+        if (tracker == null) {
+            return;
+        }
+        synchronized (tracker) {
+            Long acknowledged = tracker.acknowledged();
+            if (acknowledged != null && acknowledged > savedLine) {
+                save(acknowledged, System.currentTimeMillis());
+            }
+        }
+    }
+
+    private void save(long line, long now) {
+        store.saveLine(file.key(), line);
+        savedLine = line;
+        savedAtMillis = now;
+    }
+
+    private long acknowledgedLine(long otherwise) {
+        Long acknowledged = acks.acknowledged();
+        return acknowledged == null ? otherwise : acknowledged;
+    }
+
+    private void awaitRoomInFlight() {
+        while (acks.inFlight() >= MAX_IN_FLIGHT && acks.failed() == null && running.getAsBoolean()) {
+            pause(WAIT_MILLIS);
+        }
+    }
+
+    /** After the last line: true once every line is acknowledged; false on a failure, a timeout or a stop. */
+    private boolean awaitAcknowledgments() {
+        long deadline = System.currentTimeMillis() + acknowledgmentTimeoutMillis;
+        while (!acks.drained() || acks.failed() != null) {
+            if (acks.failed() != null || !running.getAsBoolean()) {
+                return false;
+            }
+            if (System.currentTimeMillis() > deadline) {
+                LOG.warn("{}: {} items were not acknowledged within s3DataFileAcknowledgmentTimeout ({} ms)", where,
+                        acks.inFlight(), acknowledgmentTimeoutMillis);
+                return false;
+            }
+            pause(WAIT_MILLIS);
+        }
+        return true;
+    }
+
+    /** Waits until every exchange in flight completed (or the acknowledgment timeout passed), then forgets them. */
+    private void awaitDrained() {
+        long deadline = System.currentTimeMillis() + acknowledgmentTimeoutMillis;
+        while (!acks.drained() && System.currentTimeMillis() < deadline) {
+            if (!running.getAsBoolean()) {
+                return;
+            }
+            pause(WAIT_MILLIS);
+        }
+        flush();
+        acks.rewind();
+    }
+
+    private void verifyChecksum() {
+        if (file.md5Base64() == null) {
+            LOG.debug("{}: the manifest gives no MD5; not checked", where);
+            return;
+        }
+        MessageDigest md5;
+        try {
+            md5 = MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("MD5 is not available", e);
+        }
+        byte[] buffer = new byte[BUFFER];
+        try (InputStream object = open()) {
+            int read;
+            while ((read = object.read(buffer)) > 0) {
+                md5.update(buffer, 0, read);
+            }
+        } catch (IOException e) {
+            throw new SnapshotException(where + " could not be read to check its MD5: " + e.getMessage(), e);
+        }
+        String actual = Base64.getEncoder().encodeToString(md5.digest());
+        if (!actual.equals(file.md5Base64())) {
+            throw new SnapshotException(where + " has MD5 " + actual + ", but manifest-files.json says "
+                                        + file.md5Base64() + ": the file is not the one the export wrote");
+        }
+    }
+
+    private InputStream open() {
+        try {
+            return s3.getObject(b -> b.bucket(bucket).key(file.key()));
+        } catch (NoSuchKeyException e) {
+            throw new SnapshotException(where + " is missing: manifest-files.json lists it, but the bucket has no such"
+                                        + " object",
+                    e);
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    DataFile file() {
+        return file;
+    }
+}

@@ -1,0 +1,158 @@
+package dev.ddbcdc.camel.export;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+
+/**
+ * Reads a DYNAMODB_JSON export line, {@code {"Item":{"name":{"S":"x"},...}}}, with a streaming parser. Numbers are
+ * taken from their decimal strings into {@link BigDecimal}, never through a double.
+ */
+final class DynamoDbJsonItemParser implements ItemParser {
+
+    private static final JsonFactory JSON = new JsonFactory();
+
+    @Override
+    public Map<String, Object> parse(String line) {
+        try (JsonParser parser = JSON.createParser(line)) {
+            expect(parser.nextToken(), JsonToken.START_OBJECT, "a JSON object");
+            Map<String, Object> item = null;
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                parser.nextToken();
+                if ("Item".equals(field)) {
+                    item = attributes(parser);
+                } else if ("Keys".equals(field) || "NewImage".equals(field) || "OldImage".equals(field)) {
+                    throw new IllegalArgumentException("'" + field + "' is a line of an incremental export; only full"
+                                                       + " exports can be a snapshot");
+                } else {
+                    parser.skipChildren();
+                }
+            }
+            if (item == null) {
+                throw new IllegalArgumentException("no \"Item\" in the line");
+            }
+            if (parser.nextToken() != null) {
+                throw new IllegalArgumentException("text after the item");
+            }
+            return item;
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not valid JSON: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not readable: " + e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, Object> attributes(JsonParser parser) throws IOException {
+        expect(parser.currentToken(), JsonToken.START_OBJECT, "an object of attributes");
+        Map<String, Object> map = new LinkedHashMap<>();
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            parser.nextToken();
+            map.put(name, value(parser));
+        }
+        return map;
+    }
+
+    /** One typed value, {@code {"<type>": <content>}}; the parser is on its START_OBJECT and ends on its END_OBJECT. */
+    private static Object value(JsonParser parser) throws IOException {
+        expect(parser.currentToken(), JsonToken.START_OBJECT, "a typed attribute value such as {\"S\":\"x\"}");
+        if (parser.nextToken() != JsonToken.FIELD_NAME) {
+            throw new IllegalArgumentException("an attribute value without a type");
+        }
+        String type = parser.currentName();
+        JsonToken content = parser.nextToken();
+        Object value;
+        switch (type) {
+            case "S":
+                value = text(parser, content, type);
+                break;
+            case "N":
+                value = number(text(parser, content, type));
+                break;
+            case "B":
+                value = binary(text(parser, content, type));
+                break;
+            case "BOOL":
+                if (content != JsonToken.VALUE_TRUE && content != JsonToken.VALUE_FALSE) {
+                    throw new IllegalArgumentException("BOOL must be true or false");
+                }
+                value = content == JsonToken.VALUE_TRUE;
+                break;
+            case "NULL":
+                if (content != JsonToken.VALUE_TRUE) {
+                    throw new IllegalArgumentException("NULL must be true");
+                }
+                value = null;
+                break;
+            case "M":
+                value = attributes(parser);
+                break;
+            case "L":
+                expect(content, JsonToken.START_ARRAY, "a list");
+                List<Object> list = new ArrayList<>();
+                while (parser.nextToken() != JsonToken.END_ARRAY) {
+                    list.add(value(parser));
+                }
+                value = list;
+                break;
+            case "SS":
+            case "NS":
+            case "BS":
+                expect(content, JsonToken.START_ARRAY, "a set");
+                Set<Object> set = new LinkedHashSet<>();
+                while (parser.nextToken() != JsonToken.END_ARRAY) {
+                    String element = text(parser, parser.currentToken(), type);
+                    set.add("SS".equals(type) ? element : "NS".equals(type) ? number(element) : binary(element));
+                }
+                value = set;
+                break;
+            default:
+                throw new IllegalArgumentException("unknown attribute type '" + type + "'");
+        }
+        if (parser.nextToken() != JsonToken.END_OBJECT) {
+            throw new IllegalArgumentException("an attribute value with more than one type");
+        }
+        return value;
+    }
+
+    private static String text(JsonParser parser, JsonToken token, String type) throws IOException {
+        if (token != JsonToken.VALUE_STRING) {
+            throw new IllegalArgumentException(type + " must be given as a string, found " + token);
+        }
+        return parser.getText();
+    }
+
+    private static BigDecimal number(String text) {
+        try {
+            return new BigDecimal(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a number");
+        }
+    }
+
+    private static byte[] binary(String base64) {
+        try {
+            return Base64.getDecoder().decode(base64);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("binary value is not base64: " + e.getMessage());
+        }
+    }
+
+    private static void expect(JsonToken actual, JsonToken expected, String what) {
+        if (actual != expected) {
+            throw new IllegalArgumentException("expected " + what + ", found " + (actual == null ? "the end" : actual));
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package dev.ddbcdc.camel.export;
+
+import java.util.Map;
+
+import dev.ddbcdc.camel.ExportFormat;
+
+/**
+ * Turns one line of an export data file into the item as plain Java values (the same types as stream images:
+ * S String, N BigDecimal, B byte[], BOOL Boolean, NULL null, L List, M Map, SS/NS/BS Set). Throws
+ * {@link IllegalArgumentException} saying what is wrong when the line is not an item.
+ */
+public interface ItemParser {
+
+    Map<String, Object> parse(String line);
+
+    static ItemParser of(ExportFormat format) {
+        return format == ExportFormat.ION ? new IonItemParser() : new DynamoDbJsonItemParser();
+    }
+}
