@@ -13,7 +13,7 @@ public final class DynamoDbCdcConstants {
     @Metadata(description = "The item's key attributes as plain Java values.", javaType = "java.util.Map<String, Object>")
     public static final String KEYS = "CamelDynamoDbCdcKeys";
     @Metadata(description = "The item's primary key as a string: the partition key value, or partition and sort key"
-                            + " values joined by '|'. Numbers in plain notation without trailing zeros, binary values as"
+                            + " values joined by a vertical bar. Numbers in plain notation without trailing zeros, binary values as"
                             + " base64.",
               javaType = "String")
     public static final String PRIMARY_KEY = "CamelDynamoDbCdcPrimaryKey";

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 
+import dev.ddbcdc.localaws.LocalAws;
 import dev.ddbcdc.localaws.LocalDynamoDb;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -33,6 +34,19 @@ final class CdcHarness implements AutoCloseable {
         return "dynamodb-cdc:" + table + "?region=us-east-1&uriEndpointOverride=" + ddb.endpoint()
                + "&accessKey=" + LocalDynamoDb.ACCESS_KEY + "&secretKey=" + LocalDynamoDb.SECRET_KEY
                + "&idlePollDelay=50&pollDelay=0&shardDiscoveryInterval=500"
+               + (options.isEmpty() ? "" : "&" + options);
+    }
+
+    /**
+     * Endpoint URI for a snapshot of a table of the local AWS test kit (through its export emulation) into
+     * {@code bucket}, polling the export every 100 ms; {@code options} are appended.
+     */
+    static String snapshotUri(LocalAws aws, String table, String bucket, String options) {
+        return "dynamodb-cdc:" + table + "?region=us-east-1&uriEndpointOverride=" + aws.dynamoDbEndpoint()
+               + "&s3UriEndpointOverride=" + aws.s3Endpoint()
+               + "&accessKey=" + LocalDynamoDb.ACCESS_KEY + "&secretKey=" + LocalDynamoDb.SECRET_KEY
+               + "&idlePollDelay=50&pollDelay=0&shardDiscoveryInterval=500&exportPollInterval=100"
+               + (bucket == null ? "" : "&exportS3Bucket=" + bucket)
                + (options.isEmpty() ? "" : "&" + options);
     }
 

@@ -130,6 +130,9 @@ public final class SnapshotRunner implements Runnable {
         boolean resumed = false;
         if (state == null) {
             state = begin(1);
+            if (state == null) {
+                return null;
+            }
         } else {
             LOG.info("Table {}: resuming the snapshot with export {} (export time {})", tableName, state.exportArn(),
                     state.exportTime());
@@ -158,6 +161,9 @@ public final class SnapshotRunner implements Runnable {
                     LOG.warn("Table {}: the checkpointed export {} had failed ({}); requesting a new export", tableName,
                             arn, cause);
                     state = begin(state.attempt() + 1);
+                    if (state == null) {
+                        return null;
+                    }
                     resumed = false;
                     continue;
                 }
@@ -175,16 +181,26 @@ public final class SnapshotRunner implements Runnable {
         return null;
     }
 
-    /** Requests (or adopts) the export and checkpoints it before anything waits on it. */
+    /**
+     * Requests (or adopts) the export and checkpoints it before anything waits on it; {@code null} if the consumer
+     * stopped meanwhile. Repeating the request is safe: its client token makes it idempotent.
+     */
     private SnapshotState begin(int attempt) {
         ExportDescription export;
-        if (configuration.getExportArn() != null) {
-            export = exports.describe(configuration.getExportArn());
+        String adopt = configuration.getExportArn();
+        if (adopt != null) {
+            export = retrying(() -> exports.describe(adopt), "DescribeExport " + adopt);
+            if (export == null) {
+                return null;
+            }
             checkUsable(export);
             LOG.info("Table {}: adopting export {} (export time {}, status {})", tableName, export.exportArn(),
                     export.exportTime(), export.exportStatusAsString());
         } else {
-            export = exports.request(configuration, attempt);
+            export = retrying(() -> exports.request(configuration, attempt), "ExportTableToPointInTime");
+            if (export == null) {
+                return null;
+            }
             LOG.info("Table {}: requested export {} (export time {}) into s3://{}/{}; polling its status every {} ms",
                     tableName, export.exportArn(), export.exportTime(), configuration.getExportS3Bucket(),
                     configuration.getExportS3Prefix() == null ? "" : configuration.getExportS3Prefix(),

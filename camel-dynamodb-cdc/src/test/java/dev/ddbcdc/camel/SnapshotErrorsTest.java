@@ -1,0 +1,185 @@
+package dev.ddbcdc.camel;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import dev.ddbcdc.camel.engine.Phase;
+import dev.ddbcdc.camel.export.SnapshotException;
+import dev.ddbcdc.localaws.ExportTampering;
+import dev.ddbcdc.localaws.LocalAws;
+import dev.ddbcdc.localaws.LocalAwsExtension;
+import dev.ddbcdc.localaws.Tables;
+import org.apache.camel.Exchange;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.services.dynamodb.model.ExportDescription;
+import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Adopting an existing export, and everything that must stop the snapshot with a clear error instead of skipping:
+ * point-in-time recovery off, a missing bucket, a FAILED export, a corrupt line, a wrong checksum, a missing file.
+ */
+class SnapshotErrorsTest {
+
+    static final String TABLE = "faulty";
+    static final String BUCKET = "errors";
+    static final int ITEMS = 200;
+
+    @RegisterExtension
+    static LocalAwsExtension local = new LocalAwsExtension();
+    static LocalAws aws;
+    static String tableArn;
+
+    @BeforeAll
+    static void fill() {
+        aws = local.get();
+        aws.createBucket(BUCKET);
+        Tables.createWithSortKeyAndStream(aws.dynamoDb(), TABLE, StreamViewType.NEW_IMAGE);
+        tableArn = aws.dynamoDb().describeTable(b -> b.tableName(TABLE)).table().tableArn();
+        Tables.enablePointInTimeRecovery(aws.dynamoDb(), TABLE);
+        SnapshotItems.fill(aws.dynamoDb(), TABLE, ITEMS);
+        Tables.createWithStream(aws.dynamoDb(), "no_pitr", StreamViewType.NEW_IMAGE);
+    }
+
+    @AfterEach
+    void resetEmulator() {
+        aws.exports().resetControls();
+    }
+
+    /** An export made outside the consumer, as an operator would with the AWS CLI. */
+    static ExportDescription completedExport() {
+        String arn = aws.dynamoDb().exportTableToPointInTime(b -> b.tableArn(tableArn).s3Bucket(BUCKET)
+                .s3Prefix("manual").clientToken(UUID.randomUUID().toString())).exportDescription().exportArn();
+        aws.exports().awaitNoExportRunning(Duration.ofSeconds(30));
+        return aws.dynamoDb().describeExport(b -> b.exportArn(arn)).exportDescription();
+    }
+
+    static ExportTampering tamper(ExportDescription export) {
+        return ExportTampering.of(aws.s3(), BUCKET, export.exportManifest());
+    }
+
+    static String adoptUri(ExportDescription export) {
+        return CdcHarness.snapshotUri(aws, TABLE, null, "exportArn=" + export.exportArn());
+    }
+
+    /** Waits for phase FAILED and returns the snapshot failure passed to the exception handler. */
+    static SnapshotException awaitFailure(CdcHarness cdc) {
+        CdcHarness.awaitCondition(() -> cdc.consumer().getPhase() == Phase.FAILED, Duration.ofSeconds(30),
+                () -> "phase " + cdc.consumer().getPhase() + ", handled " + cdc.handled);
+        List<Throwable> failures = cdc.handled.stream().filter(t -> t instanceof SnapshotException)
+                .collect(Collectors.toList());
+        assertEquals(1, failures.size(), "handled: " + cdc.handled);
+        return (SnapshotException) failures.get(0);
+    }
+
+    static List<Exchange> fromFile(CdcHarness cdc, String dataFileKey) {
+        return cdc.received.stream().filter(e -> dataFileKey.equals(e.getMessage()
+                .getHeader(DynamoDbCdcConstants.EXPORT_DATA_FILE))).collect(Collectors.toList());
+    }
+
+    @Test
+    void adoptsAnExistingExportWithoutRequestingOne() throws Exception {
+        ExportDescription export = completedExport();
+        int exports = aws.exports().exportRequestCount();
+        try (CdcHarness cdc = new CdcHarness()) {
+            cdc.start(adoptUri(export));
+            List<Exchange> reads = cdc.await(ITEMS, Duration.ofSeconds(30));
+            assertTrue(reads.stream().allMatch(e -> export.exportArn().equals(
+                    e.getMessage().getHeader(DynamoDbCdcConstants.EXPORT_ARN))));
+            assertEquals(ITEMS, reads.stream().map(e -> e.getMessage().getHeader(DynamoDbCdcConstants.PRIMARY_KEY))
+                    .distinct().count());
+            CdcHarness.awaitCondition(() -> cdc.consumer().getPhase() == Phase.STREAMING, Duration.ofSeconds(10),
+                    () -> "phase " + cdc.consumer().getPhase());
+            assertEquals(exports, aws.exports().exportRequestCount(), "no export requested");
+        }
+    }
+
+    @Test
+    void aCorruptLineStopsTheSnapshotNamingFileAndLine() throws Exception {
+        ExportDescription export = completedExport();
+        ExportTampering tampering = tamper(export);
+        String file = tampering.dataFileKeys().get(0);
+        tampering.replaceLine(0, 3, "{\"Item\":{\"pk\":{\"S\":\"broken\"},", true);
+        try (CdcHarness cdc = new CdcHarness()) {
+            cdc.start(adoptUri(export));
+            SnapshotException failure = awaitFailure(cdc);
+            assertTrue(failure.getMessage().contains(file) && failure.getMessage().contains("line 4 "),
+                    failure.getMessage());
+            assertTrue(failure.getMessage().contains(export.exportArn()), failure.getMessage());
+            assertTrue(fromFile(cdc, file).stream().allMatch(
+                    e -> e.getMessage().getHeader(DynamoDbCdcConstants.EXPORT_LINE, Long.class) < 4),
+                    "nothing after the corrupt line was delivered");
+            assertFalse(cdc.received.stream().anyMatch(e -> !"READ".equals(
+                    e.getMessage().getHeader(DynamoDbCdcConstants.OPERATION))), "the stream was not started");
+        }
+    }
+
+    @Test
+    void aChecksumMismatchStopsTheSnapshotBeforeAnyItemOfTheFile() throws Exception {
+        ExportDescription export = completedExport();
+        ExportTampering tampering = tamper(export);
+        String file = tampering.dataFileKeys().get(1);
+        tampering.corruptDataFile(1);
+        try (CdcHarness cdc = new CdcHarness()) {
+            cdc.start(adoptUri(export));
+            SnapshotException failure = awaitFailure(cdc);
+            assertTrue(failure.getMessage().contains(file) && failure.getMessage().contains("MD5"),
+                    failure.getMessage());
+            assertEquals(List.of(), fromFile(cdc, file));
+        }
+    }
+
+    @Test
+    void aMissingDataFileStopsTheSnapshot() throws Exception {
+        ExportDescription export = completedExport();
+        ExportTampering tampering = tamper(export);
+        String file = tampering.dataFileKeys().get(2);
+        tampering.deleteDataFile(2);
+        try (CdcHarness cdc = new CdcHarness()) {
+            cdc.start(adoptUri(export));
+            SnapshotException failure = awaitFailure(cdc);
+            assertTrue(failure.getMessage().contains(file) && failure.getMessage().contains("is missing"),
+                    failure.getMessage());
+        }
+    }
+
+    @Test
+    void aFailedExportIsSurfacedWithAwsCodeAndMessage() throws Exception {
+        aws.exports().failNextExport("S3AccessDenied", "Access Denied to bucket errors");
+        try (CdcHarness cdc = new CdcHarness()) {
+            cdc.start(CdcHarness.snapshotUri(aws, TABLE, BUCKET, "consumerId=failing"));
+            SnapshotException failure = awaitFailure(cdc);
+            assertTrue(failure.getMessage().contains("S3AccessDenied")
+                       && failure.getMessage().contains("Access Denied to bucket errors"), failure.getMessage());
+            assertTrue(cdc.received.isEmpty());
+        }
+    }
+
+    @Test
+    void pointInTimeRecoveryOffFailsTheStartSayingHowToEnableIt() {
+        String message = StartupValidationTest.startFailure(CdcHarness.snapshotUri(aws, "no_pitr", BUCKET, ""));
+        assertTrue(message.contains("point-in-time recovery") && message.contains("update-continuous-backups"),
+                message);
+    }
+
+    @Test
+    void aMissingBucketFailsTheStart() {
+        String message = StartupValidationTest.startFailure(CdcHarness.snapshotUri(aws, TABLE, "no-such-bucket", ""));
+        assertTrue(message.contains("exportS3Bucket 'no-such-bucket' does not exist"), message);
+    }
+
+    @Test
+    void anExportOfAnotherTableIsRefused() {
+        String message = StartupValidationTest.startFailure(CdcHarness.snapshotUri(aws, TABLE, null,
+                "exportArn=arn:aws:dynamodb:ddblocal:000000000000:table/other/export/01700000000000-abcdef01"));
+        assertTrue(message.contains("exportArn must be the ARN of an export of table faulty"), message);
+    }
+}
