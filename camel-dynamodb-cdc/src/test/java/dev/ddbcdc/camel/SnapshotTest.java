@@ -146,6 +146,34 @@ class SnapshotTest {
         }
     }
 
+    /**
+     * A failed exchange is not acknowledged: its data file is read again from the last acknowledged line, the item
+     * is delivered again, and the snapshot completes only once it succeeded.
+     */
+    @Test
+    void aFailedItemIsDeliveredAgainBeforeTheSnapshotCompletes() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
+        String poison = SnapshotItems.key("item-5", new java.math.BigDecimal(5));
+        try (CdcHarness cdc = new CdcHarness()) {
+            cdc.behaviour(exchange -> {
+                if (poison.equals(exchange.getMessage().getHeader(DynamoDbCdcConstants.PRIMARY_KEY))
+                    && failures.getAndIncrement() == 0) {
+                    throw new IllegalStateException("sink unavailable");
+                }
+            });
+            cdc.start(CdcHarness.snapshotUri(aws, TABLE, BUCKET, "consumerId=retry&exportS3Prefix=retry"));
+            CdcHarness.awaitCondition(() -> cdc.consumer().getPhase() == Phase.STREAMING, Duration.ofSeconds(60),
+                    () -> "phase " + cdc.consumer().getPhase());
+            assertEquals(2, failures.get(), "delivered once more after the failure");
+            Set<String> keys = new HashSet<>();
+            cdc.received.stream().filter(e -> "READ".equals(e.getMessage().getHeader(DynamoDbCdcConstants.OPERATION)))
+                    .forEach(e -> keys.add(e.getMessage().getHeader(DynamoDbCdcConstants.PRIMARY_KEY, String.class)));
+            assertEquals(expected.keySet(), keys, "every item completed");
+            assertEquals(1, cdc.consumer().getSnapshotMetrics().failedExchanges.get());
+            assertTrue(cdc.consumer().getSnapshotMetrics().rewinds.get() >= 1);
+        }
+    }
+
     private static Map<String, Object> present(Map<String, Object[]> sink) {
         Map<String, Object> items = new java.util.TreeMap<>();
         sink.forEach((key, change) -> {

@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.PushbackInputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -131,9 +132,30 @@ final class DataFileLoader {
     /** Reads lines after {@code resumeAfter}; true when the end was reached with every line handed over. */
     private boolean readFrom(long resumeAfter) throws IOException {
         long line = 0;
-        try (InputStream object = open();
-             BufferedReader lines = new BufferedReader(
-                     new InputStreamReader(new GZIPInputStream(object, BUFFER), StandardCharsets.UTF_8), BUFFER)) {
+        try (PushbackInputStream object = new PushbackInputStream(open(), 1)) {
+            int first = object.read();
+            if (first >= 0) {
+                object.unread(first);
+                line = readLines(object, resumeAfter);
+                if (line < 0) {
+                    return false;
+                }
+            } // an empty object: an empty partition, no lines
+        } catch (ZipException e) {
+            throw new SnapshotException(where + " is not a readable gzip file: " + e.getMessage(), e);
+        }
+        if (line != file.itemCount()) {
+            throw new SnapshotException(where + " has " + line + " lines, but manifest-files.json says it holds "
+                                        + file.itemCount() + " items");
+        }
+        return true;
+    }
+
+    /** Dispatches the lines after {@code resumeAfter}; returns the number of lines, or -1 when it stopped early. */
+    private long readLines(InputStream object, long resumeAfter) throws IOException {
+        long line = 0;
+        try (BufferedReader lines = new BufferedReader(
+                new InputStreamReader(new GZIPInputStream(object, BUFFER), StandardCharsets.UTF_8), BUFFER)) {
             String text;
             while ((text = readLine(lines, line)) != null) {
                 line++;
@@ -141,17 +163,13 @@ final class DataFileLoader {
                     continue;
                 }
                 if (!running.getAsBoolean() || acks.failed() != null) {
-                    return false;
+                    return -1;
                 }
                 awaitRoomInFlight();
                 dispatch(parse(text, line), line);
             }
         }
-        if (line != file.itemCount()) {
-            throw new SnapshotException(where + " has " + line + " lines, but manifest-files.json says it holds "
-                                        + file.itemCount() + " items");
-        }
-        return true;
+        return line;
     }
 
     private String readLine(BufferedReader lines, long linesRead) throws IOException {
