@@ -14,7 +14,7 @@ import software.amazon.awssdk.services.dynamodb.model.Shard;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
-/** Table helpers for tests and the demo: create tables with streams, list a stream's shards. */
+/** Table helpers for tests and the demo: create tables with streams, enable PITR, list a stream's shards. */
 public final class Tables {
 
     private Tables() {
@@ -51,6 +51,16 @@ public final class Tables {
                 .attributeDefinitions(attributes).keySchema(keys)
                 .streamSpecification(s -> s.streamEnabled(true).streamViewType(viewType)))
                 .tableDescription().latestStreamArn();
+    }
+
+    /**
+     * Enables point-in-time recovery on a table (UpdateContinuousBackups), as exports to S3 require. Against the test
+     * kit this must go through the {@link ExportEmulator} front ({@link LocalAws#dynamoDb()}); DynamoDB Local alone
+     * does not know the operation.
+     */
+    public static void enablePointInTimeRecovery(DynamoDbClient client, String table) {
+        client.updateContinuousBackups(b -> b.tableName(table)
+                .pointInTimeRecoverySpecification(s -> s.pointInTimeRecoveryEnabled(true)));
     }
 
     /** All shards of a stream, following DescribeStream's pages. */

@@ -1,0 +1,574 @@
+package dev.ddbcdc.localaws;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.zip.CRC32;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * An HTTP front on a loopback port, speaking the DynamoDB AWS JSON 1.0 protocol, that adds to DynamoDB Local what it
+ * lacks for snapshots: point-in-time recovery settings (DescribeContinuousBackups, UpdateContinuousBackups) and full
+ * exports to S3 (ExportTableToPointInTime, DescribeExport, ListExports), written into S3 (S3Mock) in the layout of
+ * AWS. Every other request, DynamoDB Streams included, goes to DynamoDB Local unchanged, so both the DynamoDB and the
+ * DynamoDB Streams clients of code under test point at {@link #endpoint()}.
+ *
+ * <p>An export reads the table when it is requested (a consistent Scan, started in the background unless
+ * {@link #scanAtRequest(boolean)}), writes {@code _started} at once, and writes its data files and manifests and turns
+ * COMPLETED only once {@link #exportDelay(Duration)} has passed since the request, so that tests can change the table
+ * while an export "runs". The export holds the table as of the scan, not as of ExportTime; AWS promises no more than
+ * that too (changes within about a minute of ExportTime may or may not be in it).
+ *
+ * <p>Errors come back as AWS sends them (HTTP 400, {@code __type} and {@code x-amzn-ErrorType}), so the SDK raises
+ * the modeled exceptions: {@code TableNotFoundException}, {@code PointInTimeRecoveryUnavailableException},
+ * {@code InvalidExportTimeException}, {@code ExportNotFoundException}, {@code IdempotentParameterMismatchException},
+ * and {@code ValidationException} as a plain {@code DynamoDbException}.
+ */
+public final class ExportEmulator implements AutoCloseable {
+
+    static {
+        // The JDK HTTP server writes response headers and body separately; without TCP_NODELAY small responses can
+        // wait for a delayed ACK (tens of milliseconds). Takes effect if no HttpServer was created before.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
+    public static final int DEFAULT_DATA_FILES_PER_EXPORT = 4;
+    /** How long a ClientToken makes ExportTableToPointInTime idempotent. */
+    public static final Duration CLIENT_TOKEN_VALIDITY = Duration.ofHours(8);
+    /** The failure code of an export whose bucket does not exist. */
+    public static final String S3_NO_SUCH_BUCKET = "S3NoSuchBucket";
+
+    private static final String DYNAMODB_TARGET_PREFIX = "DynamoDB_20120810.";
+    private static final int LIST_EXPORTS_MAX_RESULTS = 25;
+
+    private record Failure(String code, String message) {
+    }
+
+    private final HttpServer server;
+    private final ExecutorService requestThreads;
+    private final ExecutorService forwardingThreads;
+    private final ScheduledExecutorService exportThreads;
+    private final DynamoDbForwarder forwarder;
+    private final DynamoDbClient dynamoDbLocal;
+    private final ExportWriter writer;
+    private final Clock clock = Clock.systemUTC();
+    private final PointInTimeRecovery pointInTimeRecovery = new PointInTimeRecovery(clock);
+
+    private final Object lock = new Object();
+    private final List<Export> exports = new ArrayList<>();
+    private final Map<String, Export> exportsByArn = new HashMap<>();
+    private final Map<String, Export> exportsByClientToken = new HashMap<>();
+    private final AtomicInteger exportRequestCount = new AtomicInteger();
+    private final AtomicReference<Failure> nextFailure = new AtomicReference<>();
+    private volatile Duration exportDelay = Duration.ZERO;
+    private volatile int dataFilesPerExport = DEFAULT_DATA_FILES_PER_EXPORT;
+    private volatile boolean scanAtRequest;
+
+    private DynamoDbClient client;
+    private DynamoDbStreamsClient streamsClient;
+
+    private ExportEmulator(LocalDynamoDb dynamoDb, S3Client s3) throws IOException {
+        this.dynamoDbLocal = dynamoDb.client();
+        this.writer = new ExportWriter(dynamoDbLocal, s3);
+        this.requestThreads = Executors.newCachedThreadPool(daemonThreads("ddb-front-request-"));
+        this.forwardingThreads = Executors.newCachedThreadPool(daemonThreads("ddb-front-forward-"));
+        this.exportThreads = Executors.newScheduledThreadPool(2, daemonThreads("ddb-front-export-"));
+        this.forwarder = new DynamoDbForwarder(dynamoDb.endpoint(), forwardingThreads);
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 512);
+        server.createContext("/", this::handle);
+        server.setExecutor(requestThreads);
+        server.start();
+    }
+
+    /**
+     * Starts the front on a free loopback port, in front of {@code dynamoDb}, writing exports with {@code s3} (which
+     * stays owned by the caller).
+     */
+    public static ExportEmulator start(LocalDynamoDb dynamoDb, S3Client s3) {
+        try {
+            return new ExportEmulator(dynamoDb, s3);
+        } catch (IOException e) {
+            throw new IllegalStateException("Could not start the DynamoDB export emulator", e);
+        }
+    }
+
+    /** The front's endpoint, e.g. {@code http://127.0.0.1:41234}, for DynamoDB and DynamoDB Streams clients. */
+    public URI endpoint() {
+        return URI.create("http://" + server.getAddress().getAddress().getHostAddress() + ":" + port());
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** A DynamoDB client through the front (with the test kit's credentials and region). */
+    public synchronized DynamoDbClient client() {
+        if (client == null) {
+            client = DynamoDbClient.builder().endpointOverride(endpoint()).region(LocalDynamoDb.REGION)
+                    .credentialsProvider(LocalDynamoDb.credentials()).httpClient(UrlConnectionHttpClient.create())
+                    .build();
+        }
+        return client;
+    }
+
+    /** A DynamoDB Streams client through the front. */
+    public synchronized DynamoDbStreamsClient streamsClient() {
+        if (streamsClient == null) {
+            streamsClient = DynamoDbStreamsClient.builder().endpointOverride(endpoint()).region(LocalDynamoDb.REGION)
+                    .credentialsProvider(LocalDynamoDb.credentials()).httpClient(UrlConnectionHttpClient.create())
+                    .build();
+        }
+        return streamsClient;
+    }
+
+    // ---- test controls ------------------------------------------------------------------------------------------
+
+    /** Exports requested from now on finish no earlier than this long after their request (default 0). */
+    public ExportEmulator exportDelay(Duration delay) {
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("Export delay must not be negative: " + delay);
+        }
+        this.exportDelay = delay;
+        return this;
+    }
+
+    /** How many data files exports requested from now on have (default 4); items go by a hash of their key. */
+    public ExportEmulator dataFilesPerExport(int dataFiles) {
+        if (dataFiles < 1) {
+            throw new IllegalArgumentException("An export has at least one data file: " + dataFiles);
+        }
+        this.dataFilesPerExport = dataFiles;
+        return this;
+    }
+
+    /**
+     * Whether the table is read before ExportTableToPointInTime answers (true), or in the background right after
+     * (false, the default). True makes the content deterministic: every write acknowledged before the request is in
+     * the export, every write made after the answer is not.
+     */
+    public ExportEmulator scanAtRequest(boolean scanAtRequest) {
+        this.scanAtRequest = scanAtRequest;
+        return this;
+    }
+
+    /**
+     * The next export requested (a new one, not one returned again for a ClientToken) ends FAILED with this code and
+     * message once its delay has passed; only its {@code _started} marker is written.
+     */
+    public ExportEmulator failNextExport(String failureCode, String failureMessage) {
+        nextFailure.set(new Failure(Objects.requireNonNull(failureCode, "failureCode"),
+                Objects.requireNonNull(failureMessage, "failureMessage")));
+        return this;
+    }
+
+    /** Back to the defaults: no delay, four data files, background scan, no pending failure. */
+    public ExportEmulator resetControls() {
+        exportDelay = Duration.ZERO;
+        dataFilesPerExport = DEFAULT_DATA_FILES_PER_EXPORT;
+        scanAtRequest = false;
+        nextFailure.set(null);
+        return this;
+    }
+
+    /** How many ExportTableToPointInTime calls created a new export (idempotent repeats and errors not counted). */
+    public int exportRequestCount() {
+        return exportRequestCount.get();
+    }
+
+    /** Waits until no export is IN_PROGRESS; throws {@link IllegalStateException} naming them after the timeout. */
+    public void awaitNoExportRunning(Duration timeout) {
+        List<Export> running;
+        synchronized (lock) {
+            running = exports.stream().filter(e -> !e.done().isDone()).toList();
+        }
+        try {
+            CompletableFuture.allOf(running.stream().map(Export::done).toArray(CompletableFuture[]::new))
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Exports still running after " + timeout + ": "
+                    + running.stream().filter(x -> !x.done().isDone()).toList());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for exports", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    // ---- HTTP ---------------------------------------------------------------------------------------------------
+
+    private void handle(HttpExchange exchange) {
+        try {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
+            Function<ObjectNode, ObjectNode> operation = emulatedOperation(target);
+            if (operation == null) {
+                forward(exchange, body);
+                return;
+            }
+            byte[] response;
+            try {
+                response = AwsJson.bytes(operation.apply(AwsJson.parseRequest(body)));
+            } catch (AwsServiceError error) {
+                respondError(exchange, error);
+                return;
+            } catch (RuntimeException unexpected) {
+                respondError(exchange, AwsServiceError.internal("Export emulator failed: " + unexpected));
+                return;
+            }
+            respond(exchange, 200, response, null);
+        } catch (IOException clientGone) {
+            // nothing to answer to
+        } finally {
+            exchange.close();
+        }
+    }
+
+    private Function<ObjectNode, ObjectNode> emulatedOperation(String target) {
+        if (target == null || !target.startsWith(DYNAMODB_TARGET_PREFIX)) {
+            return null;
+        }
+        return switch (target.substring(DYNAMODB_TARGET_PREFIX.length())) {
+            case "ExportTableToPointInTime" -> this::exportTableToPointInTime;
+            case "DescribeExport" -> this::describeExport;
+            case "ListExports" -> this::listExports;
+            case "DescribeContinuousBackups" -> this::describeContinuousBackups;
+            case "UpdateContinuousBackups" -> this::updateContinuousBackups;
+            default -> null;
+        };
+    }
+
+    private void forward(HttpExchange exchange, byte[] body) throws IOException {
+        try {
+            forwarder.forward(exchange, body);
+        } catch (IOException e) {
+            if (exchange.getResponseCode() == -1) {
+                respondError(exchange, AwsServiceError.internal("Could not reach DynamoDB Local: " + e));
+            } else {
+                throw e;
+            }
+        }
+    }
+
+    private static void respondError(HttpExchange exchange, AwsServiceError error) throws IOException {
+        ObjectNode body = AwsJson.object();
+        body.put("__type", error.type());
+        body.put("message", error.getMessage());
+        respond(exchange, error.status(), AwsJson.bytes(body), error.errorName());
+    }
+
+    private static void respond(HttpExchange exchange, int status, byte[] body, String errorType) throws IOException {
+        Headers headers = exchange.getResponseHeaders();
+        headers.set("Content-Type", AwsJson.CONTENT_TYPE);
+        headers.set("x-amzn-RequestId", UUID.randomUUID().toString());
+        CRC32 crc32 = new CRC32();
+        crc32.update(body);
+        headers.set("x-amz-crc32", Long.toString(crc32.getValue()));
+        if (errorType != null) {
+            headers.set("x-amzn-ErrorType", errorType);
+        }
+        exchange.sendResponseHeaders(status, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    // ---- point-in-time recovery ---------------------------------------------------------------------------------
+
+    private ObjectNode describeContinuousBackups(ObjectNode request) {
+        TableInfo table = TableInfo.describe(dynamoDbLocal,
+                TableInfo.nameFromNameOrArn(AwsJson.requiredText(request, "TableName")));
+        ObjectNode response = AwsJson.object();
+        response.set("ContinuousBackupsDescription",
+                pointInTimeRecovery.describe(pointInTimeRecovery.enabled(table)));
+        return response;
+    }
+
+    private ObjectNode updateContinuousBackups(ObjectNode request) {
+        TableInfo table = TableInfo.describe(dynamoDbLocal,
+                TableInfo.nameFromNameOrArn(AwsJson.requiredText(request, "TableName")));
+        JsonNode specification = request.get("PointInTimeRecoverySpecification");
+        if (specification == null || !specification.isObject()) {
+            throw AwsServiceError.validation("1 validation error detected: Value null at "
+                    + "'pointInTimeRecoverySpecification' failed to satisfy constraint: Member must not be null");
+        }
+        Boolean enabled = AwsJson.bool((ObjectNode) specification, "PointInTimeRecoveryEnabled");
+        if (enabled == null) {
+            throw AwsServiceError.validation("1 validation error detected: Value null at "
+                    + "'pointInTimeRecoverySpecification.pointInTimeRecoveryEnabled' failed to satisfy constraint: "
+                    + "Member must not be null");
+        }
+        Integer days = AwsJson.integer((ObjectNode) specification, "RecoveryPeriodInDays");
+        ObjectNode response = AwsJson.object();
+        response.set("ContinuousBackupsDescription",
+                pointInTimeRecovery.describe(pointInTimeRecovery.update(table, enabled, days)));
+        return response;
+    }
+
+    // ---- exports ------------------------------------------------------------------------------------------------
+
+    private ObjectNode exportTableToPointInTime(ObjectNode body) {
+        ExportRequest request = ExportRequest.parse(body);
+        TableInfo table = TableInfo.describe(dynamoDbLocal, TableInfo.nameFromArn(request.tableArn()));
+        if (!table.arn().equals(request.tableArn())) {
+            throw AwsServiceError.tableNotFound("Table not found: " + request.tableArn() + " (the table named "
+                    + table.name() + " has the ARN " + table.arn() + ")");
+        }
+        Export export;
+        Failure failure;
+        synchronized (lock) {
+            Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+            Export earlier = request.clientToken() == null ? null : exportsByClientToken.get(request.clientToken());
+            if (earlier != null && tokenStillValid(earlier, now)) {
+                if (!earlier.request().sameParametersAs(request)) {
+                    throw AwsServiceError.of("IdempotentParameterMismatchException", "ClientToken "
+                            + request.clientToken() + " was used for export " + earlier.arn()
+                            + " with different parameters less than 8 hours ago");
+                }
+                return exportDescription(earlier);
+            }
+            PointInTimeRecovery.Enabled pitr = pointInTimeRecovery.enabled(table);
+            if (pitr == null) {
+                throw AwsServiceError.of("PointInTimeRecoveryUnavailableException",
+                        "Point in time recovery is not enabled for table '" + table.name() + "'");
+            }
+            Instant exportTime = request.requestedExportTime() == null ? now : request.requestedExportTime();
+            if (exportTime.isAfter(now)) {
+                throw AwsServiceError.of("InvalidExportTimeException", "ExportTime " + exportTime
+                        + " is in the future (now is " + now + ")");
+            }
+            Instant windowStart = now.minus(pitr.recoveryPeriodInDays(), ChronoUnit.DAYS);
+            Instant earliest = pitr.enabledAt().isAfter(windowStart) ? pitr.enabledAt() : windowStart;
+            if (exportTime.isBefore(earliest)) {
+                throw AwsServiceError.of("InvalidExportTimeException", "ExportTime " + exportTime
+                        + " is before the earliest restorable time " + earliest + " of table '" + table.name() + "'");
+            }
+            String id;
+            do {
+                id = String.format("%013d-%08x", now.toEpochMilli(), ThreadLocalRandom.current().nextInt());
+            } while (exportsByArn.containsKey(table.arn() + "/export/" + id));
+            export = new Export(id, request, table, now, exportTime, now.plus(exportDelay), dataFilesPerExport);
+            exports.add(export);
+            exportsByArn.put(export.arn(), export);
+            if (request.clientToken() != null) {
+                exportsByClientToken.put(request.clientToken(), export);
+            }
+            exportRequestCount.incrementAndGet();
+            failure = nextFailure.getAndSet(null);
+        }
+        launch(export, failure);
+        return exportDescription(export);
+    }
+
+    private static boolean tokenStillValid(Export export, Instant now) {
+        Instant from = export.endTime() == null ? now : export.endTime();
+        return now.isBefore(from.plus(CLIENT_TOKEN_VALIDITY));
+    }
+
+    private static ObjectNode exportDescription(Export export) {
+        ObjectNode response = AwsJson.object();
+        response.set("ExportDescription", export.describe());
+        return response;
+    }
+
+    /** Writes {@code _started}, reads the table (now or in the background), finishes once the delay has passed. */
+    private void launch(Export export, Failure failure) {
+        Failure planned = failure;
+        try {
+            writer.writeStarted(export);
+        } catch (NoSuchBucketException e) {
+            planned = planned != null ? planned : noSuchBucket(export);
+        } catch (RuntimeException e) {
+            planned = planned != null ? planned : new Failure("UNKNOWN", "Could not write to S3: " + e);
+        }
+        Failure outcomeSoFar = planned;
+        Runnable scanThenFinish = () -> {
+            ExportWriter.Snapshot snapshot = null;
+            Failure outcome = outcomeSoFar;
+            if (outcome == null) {
+                try {
+                    snapshot = writer.scan(export);
+                } catch (RuntimeException e) {
+                    outcome = new Failure("UNKNOWN", "Could not read table " + export.table().name() + ": " + e);
+                }
+            }
+            finishWhenDue(export, snapshot, outcome);
+        };
+        if (scanAtRequest) {
+            scanThenFinish.run();
+        } else {
+            exportThreads.execute(scanThenFinish);
+        }
+    }
+
+    private void finishWhenDue(Export export, ExportWriter.Snapshot snapshot, Failure failure) {
+        Instant now = clock.instant();
+        if (now.isBefore(export.dueAt())) {
+            exportThreads.schedule(() -> finishWhenDue(export, snapshot, failure),
+                    Duration.between(now, export.dueAt()).toNanos(), TimeUnit.NANOSECONDS);
+        } else {
+            finish(export, snapshot, failure, now.truncatedTo(ChronoUnit.MILLIS));
+        }
+    }
+
+    private void finish(Export export, ExportWriter.Snapshot snapshot, Failure failure, Instant end) {
+        if (failure != null) {
+            export.fail(end, failure.code(), failure.message());
+            return;
+        }
+        try {
+            writer.write(export, snapshot, end);
+            export.complete(end, snapshot.itemCount(), snapshot.billedSizeBytes());
+        } catch (NoSuchBucketException e) {
+            Failure missing = noSuchBucket(export);
+            export.fail(end, missing.code(), missing.message());
+        } catch (S3Exception e) {
+            export.fail(end, "S3" + (e.awsErrorDetails() == null ? "Error" : e.awsErrorDetails().errorCode()),
+                    "Could not write the export to S3: " + e.getMessage());
+        } catch (RuntimeException e) {
+            export.fail(end, "UNKNOWN", "Could not write the export: " + e);
+        }
+    }
+
+    private static Failure noSuchBucket(Export export) {
+        return new Failure(S3_NO_SUCH_BUCKET, "The specified bucket does not exist: " + export.request().s3Bucket());
+    }
+
+    private ObjectNode describeExport(ObjectNode request) {
+        String arn = AwsJson.requiredText(request, "ExportArn");
+        Export export;
+        synchronized (lock) {
+            export = exportsByArn.get(arn);
+        }
+        if (export == null) {
+            throw AwsServiceError.of("ExportNotFoundException", "Export not found: " + arn);
+        }
+        return exportDescription(export);
+    }
+
+    private ObjectNode listExports(ObjectNode request) {
+        String tableArn = AwsJson.text(request, "TableArn");
+        Integer maxResults = AwsJson.integer(request, "MaxResults");
+        if (maxResults != null && (maxResults < 1 || maxResults > LIST_EXPORTS_MAX_RESULTS)) {
+            throw AwsServiceError.validation("1 validation error detected: Value '" + maxResults
+                    + "' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and "
+                    + LIST_EXPORTS_MAX_RESULTS);
+        }
+        int limit = maxResults == null ? LIST_EXPORTS_MAX_RESULTS : maxResults;
+        int from = decodeNextToken(AwsJson.text(request, "NextToken"));
+        ObjectNode response = AwsJson.object();
+        ArrayNode summaries = response.putArray("ExportSummaries");
+        synchronized (lock) {
+            int i = from;
+            for (; i < exports.size() && summaries.size() < limit; i++) {
+                Export export = exports.get(i);
+                if (tableArn == null || tableArn.equals(export.table().arn())) {
+                    summaries.add(export.summarize());
+                }
+            }
+            boolean more = false;
+            for (int j = i; j < exports.size() && !more; j++) {
+                more = tableArn == null || tableArn.equals(exports.get(j).table().arn());
+            }
+            if (more) {
+                response.put("NextToken", encodeNextToken(i));
+            }
+        }
+        return response;
+    }
+
+    private static String encodeNextToken(int index) {
+        return Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(("exports:" + index).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static int decodeNextToken(String token) {
+        if (token == null) {
+            return 0;
+        }
+        try {
+            String decoded = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+            if (decoded.startsWith("exports:")) {
+                int index = Integer.parseInt(decoded.substring("exports:".length()));
+                if (index >= 0) {
+                    return index;
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            // falls through to the error below
+        }
+        throw AwsServiceError.validation("Invalid NextToken: " + token);
+    }
+
+    // ---- life cycle ---------------------------------------------------------------------------------------------
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger counter = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    /** Stops the front; exports still running end FAILED. Does not close DynamoDB Local or the S3 client. */
+    @Override
+    public void close() {
+        server.stop(0);
+        exportThreads.shutdownNow();
+        requestThreads.shutdownNow();
+        forwardingThreads.shutdownNow();
+        synchronized (this) {
+            if (client != null) {
+                client.close();
+            }
+            if (streamsClient != null) {
+                streamsClient.close();
+            }
+        }
+        Instant now = clock.instant();
+        synchronized (lock) {
+            exports.forEach(e -> e.fail(now, "UNKNOWN", "The export emulator was closed"));
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package dev.ddbcdc.localaws;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Map;
+
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/** How one item becomes one line of an export data file: DynamoDB JSON or text Ion. */
+interface ExportLineFormat {
+
+    /** The {@code ExportFormat} value, {@code DYNAMODB_JSON} or {@code ION}. */
+    String exportFormat();
+
+    /** Data file name suffix, {@code .json.gz} or {@code .ion.gz}. */
+    String fileSuffix();
+
+    /** Writes the item as one line, newline included; the line has no other newline. */
+    void writeLine(Map<String, AttributeValue> item, OutputStream out) throws IOException;
+
+    static ExportLineFormat of(String exportFormat) {
+        return switch (exportFormat) {
+            case DynamoDbJsonLineFormat.NAME -> new DynamoDbJsonLineFormat();
+            case IonLineFormat.NAME -> new IonLineFormat();
+            default -> throw AwsServiceError.validation("1 validation error detected: Value '" + exportFormat
+                    + "' at 'exportFormat' failed to satisfy constraint: Member must satisfy enum value set: "
+                    + "[DYNAMODB_JSON, ION]");
+        };
+    }
+}

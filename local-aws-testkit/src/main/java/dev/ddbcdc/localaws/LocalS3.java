@@ -1,0 +1,110 @@
+package dev.ddbcdc.localaws;
+
+import java.net.URI;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+
+import com.adobe.testing.s3mock.S3MockApplication;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Adobe's S3Mock running in this JVM as a plain-HTTP server on a free loopback port, quiet. Cold start takes a few
+ * seconds (a Spring Boot application), so share one per test class.
+ *
+ * <p>Besides the S3 port, S3Mock 5 opens an S3 Vectors listener (HTTP and HTTPS) on fixed default ports; they are
+ * moved to random ports here so that several instances can run side by side. The main Spring Boot connector is
+ * TLS-less as well and also bound to a random port; only the dedicated HTTP connector is used.
+ */
+public final class LocalS3 implements AutoCloseable {
+
+    private final S3MockApplication application;
+    private final int port;
+    private S3Client client;
+    private boolean closed;
+
+    /**
+     * Tomcat logs its connector life cycle through java.util.logging at INFO; these strong references keep the
+     * quieter levels (JUL holds loggers weakly).
+     */
+    private static final List<java.util.logging.Logger> QUIET_JUL_LOGGERS = List.of(
+            java.util.logging.Logger.getLogger("org.apache.catalina"),
+            java.util.logging.Logger.getLogger("org.apache.coyote"),
+            java.util.logging.Logger.getLogger("org.apache.tomcat"));
+
+    private LocalS3(S3MockApplication application) {
+        this.application = application;
+        this.port = application.getPort();
+    }
+
+    /** Starts S3Mock with in-memory-like temporary storage (deleted on close) on a free loopback port. */
+    public static LocalS3 start() {
+        QUIET_JUL_LOGGERS.forEach(logger -> logger.setLevel(Level.WARNING));
+        Map<String, Object> properties = new HashMap<>();
+        properties.put(S3MockApplication.PROP_HTTP_PORT, S3MockApplication.RANDOM_PORT);
+        properties.put(S3MockApplication.PROP_HTTPS_PORT, S3MockApplication.RANDOM_PORT);
+        properties.put("server.ssl.enabled", false);
+        properties.put("server.address", "127.0.0.1");
+        properties.put("vectors.http.port", 0);
+        properties.put("vectors.https.port", 0);
+        properties.put(S3MockApplication.PROP_SILENT, true);
+        properties.put("logging.level.root", "WARN");
+        properties.put("logging.level.org.springframework", "WARN");
+        properties.put("logging.level.org.apache", "WARN");
+        properties.put("logging.level.com.adobe.testing.s3mock", "WARN");
+        properties.put("spring.main.banner-mode", "off");
+        properties.put("spring.main.log-startup-info", false);
+        properties.put("com.adobe.testing.s3mock.store.retain-files-on-exit", false);
+        properties.put("com.adobe.testing.s3mock.store.region", LocalDynamoDb.REGION.id());
+        try {
+            // S3Mock's start() mutates the map it is given (it removes "silent"), so it must be a mutable map.
+            return new LocalS3(S3MockApplication.start(properties));
+        } catch (RuntimeException | LinkageError e) {
+            throw new IllegalStateException("Could not start S3Mock in-process (if this is a NoSuchFieldError or "
+                    + "NoSuchMethodError from kotlin, s3mock must come before DynamoDBLocal on the classpath)", e);
+        }
+    }
+
+    /** Plain-HTTP endpoint, e.g. {@code http://localhost:41234}; use path-style addressing. */
+    public URI endpoint() {
+        return URI.create("http://localhost:" + port);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** A path-style S3 client for this server with the test kit's dummy credentials and region. */
+    public synchronized S3Client client() {
+        if (client == null) {
+            client = S3Client.builder().endpointOverride(endpoint()).forcePathStyle(true).region(LocalDynamoDb.REGION)
+                    .credentialsProvider(LocalDynamoDb.credentials()).httpClient(UrlConnectionHttpClient.create())
+                    .build();
+        }
+        return client;
+    }
+
+    /** Creates a bucket (an existing bucket of the same name is fine). */
+    public void createBucket(String bucket) {
+        try {
+            client().createBucket(b -> b.bucket(bucket));
+        } catch (software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException e) {
+            // already there
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (client != null) {
+            client.close();
+            client = null;
+        }
+        application.stop();
+    }
+}

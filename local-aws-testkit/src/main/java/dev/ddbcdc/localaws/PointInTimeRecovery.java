@@ -1,0 +1,81 @@
+package dev.ddbcdc.localaws;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Point-in-time recovery settings per table: disabled until UpdateContinuousBackups enables it, as in AWS. A setting
+ * belongs to one incarnation of a table: when the table is deleted and created again, PITR is off again.
+ */
+final class PointInTimeRecovery {
+
+    static final int DEFAULT_RECOVERY_PERIOD_DAYS = 35;
+
+    /** PITR is on for the table created at {@code tableCreated} since {@code enabledAt}. */
+    record Enabled(Instant tableCreated, Instant enabledAt, int recoveryPeriodInDays) {
+    }
+
+    private final Map<String, Enabled> byTableArn = new ConcurrentHashMap<>();
+    private final Clock clock;
+
+    PointInTimeRecovery(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** The PITR setting of this incarnation of the table, or null when PITR is disabled. */
+    Enabled enabled(TableInfo table) {
+        Enabled enabled = byTableArn.get(table.arn());
+        if (enabled != null && !enabled.tableCreated().equals(table.created())) {
+            byTableArn.remove(table.arn(), enabled);
+            return null;
+        }
+        return enabled;
+    }
+
+    /** Enables (keeping an earlier enablement and its window) or disables PITR. */
+    Enabled update(TableInfo table, boolean enable, Integer recoveryPeriodInDays) {
+        if (recoveryPeriodInDays != null && (recoveryPeriodInDays < 1 || recoveryPeriodInDays > 35)) {
+            throw AwsServiceError.validation("RecoveryPeriodInDays must be between 1 and 35, was "
+                    + recoveryPeriodInDays);
+        }
+        if (!enable) {
+            if (recoveryPeriodInDays != null) {
+                throw AwsServiceError.validation(
+                        "RecoveryPeriodInDays can only be set when PointInTimeRecoveryEnabled is true");
+            }
+            byTableArn.remove(table.arn());
+            return null;
+        }
+        int days = recoveryPeriodInDays == null ? DEFAULT_RECOVERY_PERIOD_DAYS : recoveryPeriodInDays;
+        return byTableArn.compute(table.arn(), (arn, current) -> {
+            if (current != null && current.tableCreated().equals(table.created())) {
+                return new Enabled(current.tableCreated(), current.enabledAt(), days);
+            }
+            return new Enabled(table.created(), clock.instant().truncatedTo(ChronoUnit.MILLIS), days);
+        });
+    }
+
+    /** The ContinuousBackupsDescription structure of DescribeContinuousBackups and UpdateContinuousBackups. */
+    ObjectNode describe(Enabled enabled) {
+        ObjectNode description = AwsJson.object();
+        description.put("ContinuousBackupsStatus", "ENABLED");
+        ObjectNode pitr = description.putObject("PointInTimeRecoveryDescription");
+        if (enabled == null) {
+            pitr.put("PointInTimeRecoveryStatus", "DISABLED");
+        } else {
+            Instant now = clock.instant();
+            Instant windowStart = now.minus(enabled.recoveryPeriodInDays(), ChronoUnit.DAYS);
+            pitr.put("PointInTimeRecoveryStatus", "ENABLED");
+            pitr.put("RecoveryPeriodInDays", enabled.recoveryPeriodInDays());
+            AwsJson.putTimestamp(pitr, "EarliestRestorableDateTime",
+                    enabled.enabledAt().isAfter(windowStart) ? enabled.enabledAt() : windowStart);
+            AwsJson.putTimestamp(pitr, "LatestRestorableDateTime", now);
+        }
+        return description;
+    }
+}
