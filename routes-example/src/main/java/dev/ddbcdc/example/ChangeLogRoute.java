@@ -7,7 +7,9 @@ import org.apache.camel.builder.RouteBuilder;
 
 /**
  * Captures every change of the table and logs one line per change. Everything environment-specific comes from
- * properties ({@code cdc.*}), so the same route runs against DynamoDB Local or real AWS.
+ * properties ({@code cdc.table}, {@code cdc.region}, {@code cdc.consumerId} and {@code cdc.options}, the rest of the
+ * endpoint options, e.g. {@code &exportS3Bucket=my-exports} for a snapshot first, or {@code &profileCredentialsName=prod}),
+ * so the same route runs against the local test kit or real AWS.
  */
 public class ChangeLogRoute extends RouteBuilder {
 
@@ -15,8 +17,8 @@ public class ChangeLogRoute extends RouteBuilder {
 
     @Override
     public void configure() {
-        from("dynamodb-cdc:{{cdc.table}}?region={{cdc.region}}&startPosition={{cdc.startPosition}}"
-             + "&checkpointRepository=#checkpoints&consumerId={{cdc.consumerId}}{{cdc.connection}}")
+        from("dynamodb-cdc:{{cdc.table}}?region={{cdc.region}}&consumerId={{cdc.consumerId}}"
+             + "&checkpointRepository=#checkpoints{{cdc.options}}")
                 .routeId(ROUTE_ID)
                 .process(exchange -> {
                     Map<?, ?> body = exchange.getMessage().getBody(Map.class);

@@ -9,6 +9,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.ddbcdc.camel.DynamoDbCdcConstants;
+import dev.ddbcdc.localaws.LocalAws;
 import dev.ddbcdc.localaws.LocalDynamoDb;
 import dev.ddbcdc.localaws.Tables;
 import org.apache.camel.CamelContext;
@@ -20,14 +21,19 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 
 /**
- * The embedded-default demo: starts DynamoDB Local in this JVM, creates an {@code orders} table with a stream, runs
- * {@link ChangeLogRoute}, makes inserts, updates and deletes (and a shard rollover), shows every change arriving and
- * ends with a summary. No AWS account needed. {@code --once} (default) ends after the summary; {@code --forever}
- * keeps it running until Ctrl-C.
+ * The embedded-default demo of snapshot then stream: starts the local AWS test kit in this JVM (DynamoDB Local, S3Mock
+ * and the export emulation), creates an {@code orders} table with a stream, point-in-time recovery and
+ * {@value #EXISTING_ORDERS} orders, and runs {@link ChangeLogRoute} with a snapshot. Every existing order arrives as
+ * READ; the stream then takes over at the export time minus the overlap (so the writes of the last minutes arrive
+ * again as INSERT: nothing falls between snapshot and stream); then the demo makes inserts, updates and deletes (and a
+ * shard rollover) and shows each arriving, and ends with a summary. No AWS account needed. {@code --once} (default)
+ * ends after the summary; {@code --forever} keeps it running until Ctrl-C.
  */
 public final class DemoMain {
 
     static final String TABLE = "orders";
+    static final String BUCKET = "orders-exports";
+    static final int EXISTING_ORDERS = 20;
 
     /** What the demo saw: changes per operation, and whether every change made arrived. */
     record Summary(Map<String, Integer> perOperation, int expected, int received) {
@@ -46,7 +52,9 @@ public final class DemoMain {
         System.out.println();
         System.out.println("==== dynamodb-cdc demo summary ====");
         summary.perOperation().forEach((op, n) -> System.out.printf("  %-7s %d%n", op, n));
-        System.out.printf("  changes made %d, changes received %d: %s%n", summary.expected(), summary.received(),
+        System.out.printf("  expected %d (%d orders as READ, the same %d again from the stream's overlap, %d changes"
+                          + " made after the snapshot), received %d: %s%n", summary.expected(), EXISTING_ORDERS,
+                EXISTING_ORDERS, summary.expected() - 2 * EXISTING_ORDERS, summary.received(),
                 summary.complete() ? "nothing lost" : "INCOMPLETE");
         System.exit(summary.complete() ? 0 : 1);
     }
@@ -55,18 +63,28 @@ public final class DemoMain {
         File checkpoints = Files.createTempFile("dynamodb-cdc-demo", ".checkpoints").toFile();
         checkpoints.deleteOnExit();
         List<String> operations = new CopyOnWriteArrayList<>();
-        try (LocalDynamoDb ddb = LocalDynamoDb.start(); CamelContext camel = new DefaultCamelContext()) {
-            DynamoDbClient client = ddb.client();
+        try (LocalAws aws = LocalAws.start(); CamelContext camel = new DefaultCamelContext()) {
+            DynamoDbClient client = aws.dynamoDb();
             Tables.createWithStream(client, TABLE, StreamViewType.NEW_AND_OLD_IMAGES);
-            System.out.println("DynamoDB Local is up at " + ddb.endpoint() + "; table '" + TABLE + "' has a stream");
+            Tables.enablePointInTimeRecovery(client, TABLE);
+            aws.createBucket(BUCKET);
+            for (int i = 1; i <= EXISTING_ORDERS; i++) {
+                String id = "existing-" + i;
+                int qty = i;
+                client.putItem(b -> b.tableName(TABLE).item(Map.of("pk", AttributeValue.fromS(id),
+                        "status", AttributeValue.fromS("OPEN"), "qty", AttributeValue.fromN(Integer.toString(qty)))));
+            }
+            System.out.println("Local AWS is up: DynamoDB at " + aws.dynamoDbEndpoint() + ", S3 at " + aws.s3Endpoint()
+                               + "; table '" + TABLE + "' has " + EXISTING_ORDERS + " orders, a stream and"
+                               + " point-in-time recovery");
 
             camel.getPropertiesComponent().addInitialProperty("cdc.table", TABLE);
             camel.getPropertiesComponent().addInitialProperty("cdc.region", "us-east-1");
-            camel.getPropertiesComponent().addInitialProperty("cdc.startPosition", "TRIM_HORIZON");
             camel.getPropertiesComponent().addInitialProperty("cdc.consumerId", "demo");
-            camel.getPropertiesComponent().addInitialProperty("cdc.connection", "&uriEndpointOverride="
-                    + ddb.endpoint() + "&accessKey=" + LocalDynamoDb.ACCESS_KEY + "&secretKey=" + LocalDynamoDb.SECRET_KEY
-                    + "&idlePollDelay=200&shardDiscoveryInterval=2000");
+            camel.getPropertiesComponent().addInitialProperty("cdc.options", "&exportS3Bucket=" + BUCKET
+                    + "&uriEndpointOverride=" + aws.dynamoDbEndpoint() + "&s3UriEndpointOverride=" + aws.s3Endpoint()
+                    + "&accessKey=" + LocalDynamoDb.ACCESS_KEY + "&secretKey=" + LocalDynamoDb.SECRET_KEY
+                    + "&exportPollInterval=200&idlePollDelay=200&shardDiscoveryInterval=2000");
             camel.getRegistry().bind("checkpoints", FileStateRepository.fileStateRepository(checkpoints));
             camel.addRoutes(new ChangeLogRoute());
             camel.addRoutes(new RouteBuilder() {
@@ -78,24 +96,31 @@ public final class DemoMain {
             });
             camel.start();
 
-            int made = makeChanges(ddb);
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (operations.size() < made && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
+            // the snapshot, then the stream's overlap: the existing orders again, as INSERTs
+            int expected = 2 * EXISTING_ORDERS;
+            awaitCount(operations, expected);
+            expected += makeChanges(aws);
+            awaitCount(operations, expected);
             if (forever) {
-                System.out.println("Running until Ctrl-C: change table '" + TABLE + "' at " + ddb.endpoint());
+                System.out.println("Running until Ctrl-C: change table '" + TABLE + "' at " + aws.dynamoDbEndpoint());
                 Thread.currentThread().join();
             }
             Map<String, Integer> perOperation = new TreeMap<>();
             operations.forEach(op -> perOperation.merge(op, 1, Integer::sum));
-            return new Summary(perOperation, made, operations.size());
+            return new Summary(perOperation, expected, operations.size());
+        }
+    }
+
+    private static void awaitCount(List<String> operations, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (operations.size() < count && System.nanoTime() < deadline) {
+            Thread.sleep(50);
         }
     }
 
     /** Inserts, updates and deletes, with a shard rollover in the middle; returns how many changes were made. */
-    static int makeChanges(LocalDynamoDb ddb) {
-        DynamoDbClient client = ddb.client();
+    static int makeChanges(LocalAws aws) {
+        DynamoDbClient client = aws.dynamoDb();
         int changes = 0;
         for (int i = 1; i <= 5; i++) {
             String id = "order-" + i;
@@ -104,7 +129,7 @@ public final class DemoMain {
                     "status", AttributeValue.fromS("NEW"), "qty", AttributeValue.fromN(Integer.toString(qty)))));
             changes++;
         }
-        ddb.triggerShardRollovers();
+        aws.dynamoDbLocal().triggerShardRollovers();
         for (int i = 1; i <= 3; i++) {
             String id = "order-" + i;
             client.updateItem(b -> b.tableName(TABLE).key(Map.of("pk", AttributeValue.fromS(id)))
