@@ -83,4 +83,55 @@ class SnapshotRestartTest {
             assertEquals(exportsBefore + 1, aws.exports().exportRequestCount(), "no second export requested");
         }
     }
+
+    /** A state repository whose content the test can read and rewrite between runs. */
+    static final class MapStateRepository extends org.apache.camel.support.service.ServiceSupport
+            implements org.apache.camel.spi.StateRepository<String, String> {
+        final java.util.Map<String, String> states = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        public void setState(String key, String value) {
+            states.put(key, value);
+        }
+
+        @Override
+        public String getState(String key) {
+            return states.get(key);
+        }
+    }
+
+    /**
+     * Checkpoints lost after items were acknowledged (as a crash between completion and checkpoint can do): with an
+     * idempotent repository the items are read again but not delivered again.
+     */
+    @Test
+    void anIdempotentRepositoryFiltersItemsWhoseCheckpointWasLost() throws Exception {
+        LocalAws aws = local.get();
+        aws.createBucket("lost");
+        Tables.createWithSortKeyAndStream(aws.dynamoDb(), "forgetful", StreamViewType.NEW_IMAGE);
+        Tables.enablePointInTimeRecovery(aws.dynamoDb(), "forgetful");
+        SnapshotItems.fill(aws.dynamoDb(), "forgetful", 300);
+        MapStateRepository checkpoints = new MapStateRepository();
+        org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository delivered =
+                new org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository();
+        delivered.setCacheSize(10_000);
+        String uri = CdcHarness.snapshotUri(aws, "forgetful", "lost", "consumerId=forgetful"
+                + "&checkpointRepository=#checkpoints&idempotentRepository=#delivered");
+        try (CdcHarness cdc = new CdcHarness().bind("checkpoints", checkpoints).bind("delivered", delivered)) {
+            cdc.start(uri);
+            CdcHarness.awaitCondition(() -> cdc.consumer().getPhase() == dev.ddbcdc.camel.engine.Phase.STREAMING,
+                    Duration.ofSeconds(60), () -> "phase " + cdc.consumer().getPhase());
+            assertEquals(300, reads(cdc.received).size());
+        }
+        // forget every data file's progress and go back to LOADING
+        checkpoints.states.replaceAll((key, value) -> key.endsWith("/snapshot") ? value.replace("DONE", "LOADING")
+                : key.contains("/snapshot/") ? "line:0" : value);
+        try (CdcHarness cdc = new CdcHarness().bind("checkpoints", checkpoints).bind("delivered", delivered)) {
+            cdc.start(uri);
+            CdcHarness.awaitCondition(() -> cdc.consumer().getPhase() == dev.ddbcdc.camel.engine.Phase.STREAMING,
+                    Duration.ofSeconds(60), () -> "phase " + cdc.consumer().getPhase());
+            assertEquals(List.of(), reads(cdc.received), "no item delivered twice");
+            assertTrue(cdc.consumer().getMetrics().recordsAlreadyDelivered.get() >= 300, "the items were read again");
+        }
+    }
 }
