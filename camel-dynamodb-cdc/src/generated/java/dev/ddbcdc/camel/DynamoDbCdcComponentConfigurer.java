@@ -62,6 +62,10 @@ public class DynamoDbCdcComponentConfigurer extends PropertyConfigurerSupport im
         case "exportS3Region": getOrCreateConfiguration(target).setExportS3Region(property(camelContext, java.lang.String.class, value)); return true;
         case "exports3ssekmskeyid":
         case "exportS3SseKmsKeyId": getOrCreateConfiguration(target).setExportS3SseKmsKeyId(property(camelContext, java.lang.String.class, value)); return true;
+        case "healthcheckconsumerenabled":
+        case "healthCheckConsumerEnabled": target.setHealthCheckConsumerEnabled(property(camelContext, boolean.class, value)); return true;
+        case "healthcheckproducerenabled":
+        case "healthCheckProducerEnabled": target.setHealthCheckProducerEnabled(property(camelContext, boolean.class, value)); return true;
         case "idempotentrepository":
         case "idempotentRepository": getOrCreateConfiguration(target).setIdempotentRepository(property(camelContext, org.apache.camel.spi.IdempotentRepository.class, value)); return true;
         case "idlepolldelay":
@@ -155,6 +159,10 @@ public class DynamoDbCdcComponentConfigurer extends PropertyConfigurerSupport im
         case "exportS3Region": return java.lang.String.class;
         case "exports3ssekmskeyid":
         case "exportS3SseKmsKeyId": return java.lang.String.class;
+        case "healthcheckconsumerenabled":
+        case "healthCheckConsumerEnabled": return boolean.class;
+        case "healthcheckproducerenabled":
+        case "healthCheckProducerEnabled": return boolean.class;
         case "idempotentrepository":
         case "idempotentRepository": return org.apache.camel.spi.IdempotentRepository.class;
         case "idlepolldelay":
@@ -244,6 +252,10 @@ public class DynamoDbCdcComponentConfigurer extends PropertyConfigurerSupport im
         case "exportS3Region": return getOrCreateConfiguration(target).getExportS3Region();
         case "exports3ssekmskeyid":
         case "exportS3SseKmsKeyId": return getOrCreateConfiguration(target).getExportS3SseKmsKeyId();
+        case "healthcheckconsumerenabled":
+        case "healthCheckConsumerEnabled": return target.isHealthCheckConsumerEnabled();
+        case "healthcheckproducerenabled":
+        case "healthCheckProducerEnabled": return target.isHealthCheckProducerEnabled();
         case "idempotentrepository":
         case "idempotentRepository": return getOrCreateConfiguration(target).getIdempotentRepository();
         case "idlepolldelay":

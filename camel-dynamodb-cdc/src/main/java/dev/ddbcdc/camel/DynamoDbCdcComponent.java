@@ -6,12 +6,12 @@ import java.util.Map;
 import org.apache.camel.Endpoint;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.annotations.Component;
-import org.apache.camel.support.DefaultComponent;
+import org.apache.camel.support.HealthCheckComponent;
 import org.apache.camel.util.PropertiesHelper;
 
 /** The {@code dynamodb-cdc} component: change data capture from an Amazon DynamoDB table. */
 @Component("dynamodb-cdc")
-public class DynamoDbCdcComponent extends DefaultComponent {
+public class DynamoDbCdcComponent extends HealthCheckComponent {
 
     @Metadata(description = "Component-level defaults for every endpoint's options.")
     private DynamoDbCdcConfiguration configuration = new DynamoDbCdcConfiguration();

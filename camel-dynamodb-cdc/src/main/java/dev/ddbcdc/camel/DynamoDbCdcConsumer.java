@@ -21,12 +21,15 @@ import dev.ddbcdc.camel.export.SnapshotMetrics;
 import dev.ddbcdc.camel.stream.FirstStart;
 import dev.ddbcdc.camel.stream.RecordDispatcher;
 import dev.ddbcdc.camel.stream.SdkStreamProxy;
+import dev.ddbcdc.camel.stream.ShardLineageTracker;
 import dev.ddbcdc.camel.stream.StreamCoordinator;
 import dev.ddbcdc.camel.stream.StreamMetrics;
 import dev.ddbcdc.camel.stream.TableStream;
 import dev.ddbcdc.camel.stream.TrimmedDataException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.health.HealthCheckAware;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.spi.StateRepository;
 import org.apache.camel.spi.Synchronization;
@@ -49,7 +52,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * and stream record into one exchange. With {@code acknowledgments} a position is checkpointed only once its
  * exchange completed successfully.
  */
-public class DynamoDbCdcConsumer extends DefaultConsumer implements RecordDispatcher, Delivery {
+public class DynamoDbCdcConsumer extends DefaultConsumer implements RecordDispatcher, Delivery, HealthCheckAware {
 
     private static final Logger LOG = LoggerFactory.getLogger(DynamoDbCdcConsumer.class);
 
@@ -69,6 +72,7 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements RecordDispat
     private ShardCheckpointStore shardStore;
     private TableStream table;
     private String tableName;
+    private HealthCheck healthCheck;
 
     public DynamoDbCdcConsumer(DynamoDbCdcEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -105,6 +109,7 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements RecordDispat
             } else {
                 startStreaming(FirstStart.at(configuration.getStartPosition()));
             }
+
         } catch (RuntimeException e) {
             if (executor != null) {
                 getEndpoint().getCamelContext().getExecutorServiceManager().shutdownNow(executor);
@@ -114,6 +119,25 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements RecordDispat
             closeClients();
             throw e;
         }
+    }
+
+    /**
+     * The readiness check Camel's consumers health check repository calls for this route's consumer (id
+     * {@code consumer:<routeId>}); it reads in-memory state only.
+     */
+    @Override
+    public synchronized HealthCheck getHealthCheck() {
+        if (healthCheck == null) {
+            DynamoDbCdcConsumerHealthCheck check = new DynamoDbCdcConsumerHealthCheck(this, getRouteId());
+            check.setEnabled(getEndpoint().getComponent().isHealthCheckConsumerEnabled());
+            healthCheck = check;
+        }
+        return healthCheck;
+    }
+
+    @Override
+    public synchronized void setHealthCheck(HealthCheck healthCheck) {
+        this.healthCheck = healthCheck;
     }
 
     /** Checks what the snapshot needs before anything runs, so that bad configuration fails the start. */
@@ -363,6 +387,11 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements RecordDispat
 
     public Phase getPhase() {
         return phase;
+    }
+
+    /** How many shards of the stream are in this lineage state (0 before the stream started). */
+    public synchronized long shardCount(ShardLineageTracker.State state) {
+        return coordinator == null ? 0 : coordinator.shardCount(state);
     }
 
     /** The stream engine's counters. */

@@ -9,8 +9,9 @@ import org.apache.camel.spi.UriParam;
 import org.apache.camel.support.DefaultEndpoint;
 
 /**
- * Captures every change of an Amazon DynamoDB table from its stream, with positions checkpointed in a Camel
- * StateRepository so that a restart resumes where the route left off.
+ * Captures every change of an Amazon DynamoDB table: optionally a snapshot first (a point-in-time-recovery export to
+ * S3), then its stream, with positions checkpointed in a Camel StateRepository so that a restart resumes where the
+ * route left off.
  */
 @UriEndpoint(firstVersion = "0.1.0", scheme = "dynamodb-cdc", title = "DynamoDB CDC", syntax = "dynamodb-cdc:table",
              consumerOnly = true, category = { Category.CLOUD, Category.DATABASE },
@@ -23,6 +24,11 @@ public class DynamoDbCdcEndpoint extends DefaultEndpoint {
     public DynamoDbCdcEndpoint(String uri, DynamoDbCdcComponent component, DynamoDbCdcConfiguration configuration) {
         super(uri, component);
         this.configuration = configuration;
+    }
+
+    @Override
+    public DynamoDbCdcComponent getComponent() {
+        return (DynamoDbCdcComponent) super.getComponent();
     }
 
     @Override

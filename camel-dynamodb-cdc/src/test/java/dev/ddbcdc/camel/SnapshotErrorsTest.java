@@ -12,6 +12,7 @@ import dev.ddbcdc.localaws.LocalAws;
 import dev.ddbcdc.localaws.LocalAwsExtension;
 import dev.ddbcdc.localaws.Tables;
 import org.apache.camel.Exchange;
+import org.apache.camel.health.HealthCheck;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -99,6 +100,10 @@ class SnapshotErrorsTest {
             CdcHarness.awaitCondition(() -> cdc.consumer().getPhase() == Phase.STREAMING, Duration.ofSeconds(10),
                     () -> "phase " + cdc.consumer().getPhase());
             assertEquals(exports, aws.exports().exportRequestCount(), "no export requested");
+            HealthCheck.Result readiness = HealthChecks.readiness(cdc);
+            assertEquals(HealthCheck.State.UP, readiness.getState());
+            assertEquals((long) ITEMS, readiness.getDetails().get("snapshot.items.acknowledged"));
+            assertEquals("STREAMING", readiness.getDetails().get("phase"));
         }
     }
 
@@ -160,6 +165,10 @@ class SnapshotErrorsTest {
             assertTrue(failure.getMessage().contains("S3AccessDenied")
                        && failure.getMessage().contains("Access Denied to bucket errors"), failure.getMessage());
             assertTrue(cdc.received.isEmpty());
+            HealthCheck.Result readiness = HealthChecks.readiness(cdc);
+            assertEquals(HealthCheck.State.DOWN, readiness.getState());
+            assertTrue(readiness.getMessage().get().contains("S3AccessDenied"), readiness.getMessage().get());
+            assertEquals("FAILED", readiness.getDetails().get("phase"));
         }
     }
 

@@ -65,6 +65,9 @@ class TrimmedDataTest {
             assertEquals(1, second.consumer().getMetrics().trimmedDataEvents.get());
             // FAIL (default) stops the lineage: nothing after the gap is delivered as if nothing happened
             second.assertNoMoreThan(0, Duration.ofMillis(800));
+            org.apache.camel.health.HealthCheck.Result readiness = HealthChecks.readiness(second);
+            assertEquals(org.apache.camel.health.HealthCheck.State.DOWN, readiness.getState());
+            assertEquals(1L, readiness.getDetails().get("shards.stopped"));
         }
     }
 

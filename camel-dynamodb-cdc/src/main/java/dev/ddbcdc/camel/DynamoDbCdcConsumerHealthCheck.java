@@ -1,0 +1,69 @@
+package dev.ddbcdc.camel;
+
+import java.util.Map;
+
+import dev.ddbcdc.camel.engine.Phase;
+import dev.ddbcdc.camel.export.SnapshotMetrics;
+import dev.ddbcdc.camel.stream.ShardLineageTracker;
+import dev.ddbcdc.camel.stream.StreamMetrics;
+import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.health.AbstractHealthCheck;
+
+/**
+ * Readiness of one {@code dynamodb-cdc} consumer, from its in-memory state only (no AWS call per check). DOWN when
+ * the snapshot stopped in phase FAILED, or when a shard lineage stopped because its records were trimmed
+ * ({@code trimmedDataPolicy=FAIL}); UP otherwise while the consumer runs. The details give the phase, the snapshot's
+ * progress, the shards being read and the last error.
+ */
+public final class DynamoDbCdcConsumerHealthCheck extends AbstractHealthCheck {
+
+    private final DynamoDbCdcConsumer consumer;
+
+    public DynamoDbCdcConsumerHealthCheck(DynamoDbCdcConsumer consumer, String routeId) {
+        super("camel", "dynamodb-cdc-consumer-" + routeId);
+        this.consumer = consumer;
+    }
+
+    @Override
+    public boolean isLiveness() {
+        return false;
+    }
+
+    @Override
+    protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        Phase phase = consumer.getPhase();
+        StreamMetrics stream = consumer.getMetrics();
+        SnapshotMetrics snapshot = consumer.getSnapshotMetrics();
+        long stoppedLineages = consumer.shardCount(ShardLineageTracker.State.STOPPED);
+        builder.detail("table", consumer.getEndpoint().getConfiguration().getTable());
+        builder.detail("consumerId", consumer.getEndpoint().getConfiguration().getConsumerId());
+        builder.detail("phase", phase.name());
+        builder.detail("shards.reading", stream.shardsReading.get());
+        builder.detail("shards.stopped", stoppedLineages);
+        builder.detail("records.delivered", stream.recordsDelivered.get());
+        builder.detail("records.trimmedDataEvents", stream.trimmedDataEvents.get());
+        if (consumer.getEndpoint().getConfiguration().isSnapshotEnabled()) {
+            builder.detail("snapshot.dataFiles.done", snapshot.dataFilesDone.get());
+            builder.detail("snapshot.dataFiles.total", snapshot.dataFilesTotal.get());
+            builder.detail("snapshot.items.acknowledged", snapshot.itemsAcknowledged.get());
+            builder.detail("snapshot.items.total", snapshot.itemsTotal.get());
+        }
+        String lastError = phase == Phase.FAILED ? snapshot.lastError() : stream.lastError();
+        if (lastError != null) {
+            builder.detail("lastError", lastError);
+        }
+        if (phase == Phase.FAILED) {
+            builder.message("The snapshot failed: " + snapshot.lastError());
+            builder.down();
+        } else if (stoppedLineages > 0) {
+            builder.message(stoppedLineages + " shard lineage(s) stopped after trimmed data (trimmedDataPolicy=FAIL): "
+                            + stream.lastError());
+            builder.down();
+        } else if (phase == Phase.STOPPED) {
+            builder.message("The consumer is stopped");
+            builder.down();
+        } else {
+            builder.up();
+        }
+    }
+}
