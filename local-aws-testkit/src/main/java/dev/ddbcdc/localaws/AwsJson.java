@@ -46,16 +46,12 @@ final class AwsJson {
         try {
             JsonNode node = MAPPER.readTree(body);
             if (node == null || !node.isObject()) {
-                throw serialization("Request body is not a JSON object");
+                throw AwsServiceError.serialization("Request body is not a JSON object");
             }
             return (ObjectNode) node;
         } catch (IOException e) {
-            throw serialization("Request body is not valid JSON: " + e.getMessage());
+            throw AwsServiceError.serialization("Request body is not valid JSON: " + e.getMessage());
         }
-    }
-
-    private static AwsServiceError serialization(String message) {
-        return AwsServiceError.of("SerializationException", message);
     }
 
     static byte[] bytes(JsonNode node) {
@@ -73,7 +69,7 @@ final class AwsJson {
             return null;
         }
         if (!node.isTextual()) {
-            throw serialization("Field " + field + " must be a string");
+            throw AwsServiceError.serialization("Field " + field + " must be a string");
         }
         return node.textValue();
     }
@@ -93,7 +89,7 @@ final class AwsJson {
             return null;
         }
         if (!node.isIntegralNumber() || !node.canConvertToInt()) {
-            throw serialization("Field " + field + " must be an integer");
+            throw AwsServiceError.serialization("Field " + field + " must be an integer");
         }
         return node.intValue();
     }
@@ -104,7 +100,7 @@ final class AwsJson {
             return null;
         }
         if (!node.isBoolean()) {
-            throw serialization("Field " + field + " must be a boolean");
+            throw AwsServiceError.serialization("Field " + field + " must be a boolean");
         }
         return node.booleanValue();
     }
@@ -122,10 +118,10 @@ final class AwsJson {
             try {
                 seconds = new BigDecimal(node.textValue());
             } catch (NumberFormatException e) {
-                throw serialization("Field " + field + " must be epoch seconds");
+                throw AwsServiceError.serialization("Field " + field + " must be epoch seconds");
             }
         } else {
-            throw serialization("Field " + field + " must be epoch seconds");
+            throw AwsServiceError.serialization("Field " + field + " must be epoch seconds");
         }
         BigDecimal nanos = seconds.setScale(9, RoundingMode.DOWN).movePointRight(9);
         try {

@@ -12,6 +12,8 @@ final class AwsServiceError extends RuntimeException {
     static final String DYNAMODB_NAMESPACE = "com.amazonaws.dynamodb.v20120810";
     /** Namespace AWS uses for request validation errors. */
     static final String VALIDATION_NAMESPACE = "com.amazon.coral.validate";
+    /** Namespace AWS uses for requests it cannot read. */
+    static final String SERVICE_NAMESPACE = "com.amazon.coral.service";
 
     private final String namespace;
     private final String errorName;
@@ -30,6 +32,10 @@ final class AwsServiceError extends RuntimeException {
 
     static AwsServiceError validation(String message) {
         return new AwsServiceError(VALIDATION_NAMESPACE, "ValidationException", 400, message);
+    }
+
+    static AwsServiceError serialization(String message) {
+        return new AwsServiceError(SERVICE_NAMESPACE, "SerializationException", 400, message);
     }
 
     static AwsServiceError internal(String message) {

@@ -13,7 +13,8 @@ record ExportLayout(String exportDirectory) {
     private static final char[] BASE32 = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
 
     static ExportLayout of(String s3Prefix, String exportId) {
-        String prefix = s3Prefix == null || s3Prefix.isEmpty() ? "" : s3Prefix.endsWith("/") ? s3Prefix : s3Prefix + "/";
+        String prefix = s3Prefix == null || s3Prefix.isEmpty() ? ""
+                : s3Prefix.endsWith("/") ? s3Prefix : s3Prefix + "/";
         return new ExportLayout(prefix + "AWSDynamoDB/" + exportId + "/");
     }
 

@@ -59,9 +59,9 @@ public final class ExportTampering {
 
     /**
      * Replaces line {@code lineIndex} of data file {@code fileIndex} with {@code newLine}. With
-     * {@code updateManifestChecksum} the file's {@code md5Checksum} and {@code etag} in {@code manifest-files.json} (and
-     * {@code manifest-files.md5}) are updated, so that only the line itself is wrong; without, the checksum no longer
-     * matches either.
+     * {@code updateManifestChecksum} the file's {@code md5Checksum} and {@code etag} in {@code manifest-files.json}
+     * (and {@code manifest-files.md5}) are updated, so that only the line itself is wrong; without, the checksum no
+     * longer matches either.
      */
     public void replaceLine(int fileIndex, int lineIndex, String newLine, boolean updateManifestChecksum) {
         if (newLine.indexOf('\n') >= 0 || newLine.indexOf('\r') >= 0) {

@@ -10,10 +10,10 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Local AWS for the snapshot phase, all in this JVM: DynamoDB Local (with Streams), S3 (S3Mock), and the
- * {@link ExportEmulator} front in front of DynamoDB Local that adds point-in-time recovery and exports to S3. Code under
- * test points its DynamoDB and DynamoDB Streams clients at {@link #dynamoDbEndpoint()} (the front) and its S3 client at
- * {@link #s3Endpoint()} (path-style). Starting takes a few seconds (S3Mock is a Spring Boot application): share one per
- * test class, e.g. with {@link LocalAwsExtension}.
+ * {@link ExportEmulator} front in front of DynamoDB Local that adds point-in-time recovery and exports to S3. Code
+ * under test points its DynamoDB and DynamoDB Streams clients at {@link #dynamoDbEndpoint()} (the front) and its S3
+ * client at {@link #s3Endpoint()} (path-style). Starting takes a few seconds (S3Mock is a Spring Boot application):
+ * share one per test class, e.g. with {@link LocalAwsExtension}.
  */
 public final class LocalAws implements AutoCloseable {
 

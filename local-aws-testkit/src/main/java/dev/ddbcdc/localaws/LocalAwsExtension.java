@@ -27,7 +27,8 @@ public final class LocalAwsExtension implements BeforeAllCallback, AfterAllCallb
 
     public LocalAws get() {
         if (aws == null) {
-            throw new IllegalStateException("LocalAws is started in beforeAll: register the extension on a static field");
+            throw new IllegalStateException(
+                    "LocalAws is started in beforeAll: register the extension on a static field");
         }
         return aws;
     }

@@ -2,7 +2,6 @@ package dev.ddbcdc.localaws;
 
 import java.net.URI;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
 
@@ -14,9 +13,13 @@ import software.amazon.awssdk.services.s3.S3Client;
  * Adobe's S3Mock running in this JVM as a plain-HTTP server on a free loopback port, quiet. Cold start takes a few
  * seconds (a Spring Boot application), so share one per test class.
  *
- * <p>Besides the S3 port, S3Mock 5 opens an S3 Vectors listener (HTTP and HTTPS) on fixed default ports; they are
- * moved to random ports here so that several instances can run side by side. The main Spring Boot connector is
- * TLS-less as well and also bound to a random port; only the dedicated HTTP connector is used.
+ * <p>S3Mock 5 would listen with TLS on 9191 and with plain HTTP on 9090, and (S3 Vectors) on 9092/9193. Here the main
+ * connector has TLS off and listens on a random port of 127.0.0.1 (that is {@link #endpoint()}); the others are moved
+ * to random ports, so that several instances can run side by side. Spring Boot and Tomcat log at WARN only.
+ *
+ * <p>Classpath order matters: DynamoDBLocal's jar bundles old kotlin classes; if they come before S3Mock's kotlin,
+ * every S3 request fails with HTTP 500 ({@code NoSuchFieldError: CONTEXT}). {@link #start()} makes one request and
+ * says so instead of letting tests fail obscurely.
  */
 public final class LocalS3 implements AutoCloseable {
 
@@ -26,13 +29,15 @@ public final class LocalS3 implements AutoCloseable {
     private boolean closed;
 
     /**
-     * Tomcat logs its connector life cycle through java.util.logging at INFO; these strong references keep the
-     * quieter levels (JUL holds loggers weakly).
+     * Tomcat logs its connector life cycle through java.util.logging at INFO, and at shutdown warns about Spring's
+     * task threads (S3Mock's streaming responses) that end a moment later. Strong references keep these levels (JUL
+     * holds loggers weakly).
      */
-    private static final List<java.util.logging.Logger> QUIET_JUL_LOGGERS = List.of(
-            java.util.logging.Logger.getLogger("org.apache.catalina"),
-            java.util.logging.Logger.getLogger("org.apache.coyote"),
-            java.util.logging.Logger.getLogger("org.apache.tomcat"));
+    private static final Map<java.util.logging.Logger, Level> QUIET_JUL_LOGGERS = Map.of(
+            java.util.logging.Logger.getLogger("org.apache.catalina"), Level.WARNING,
+            java.util.logging.Logger.getLogger("org.apache.coyote"), Level.WARNING,
+            java.util.logging.Logger.getLogger("org.apache.tomcat"), Level.WARNING,
+            java.util.logging.Logger.getLogger("org.apache.catalina.loader.WebappClassLoaderBase"), Level.SEVERE);
 
     private LocalS3(S3MockApplication application) {
         this.application = application;
@@ -41,7 +46,7 @@ public final class LocalS3 implements AutoCloseable {
 
     /** Starts S3Mock with in-memory-like temporary storage (deleted on close) on a free loopback port. */
     public static LocalS3 start() {
-        QUIET_JUL_LOGGERS.forEach(logger -> logger.setLevel(Level.WARNING));
+        QUIET_JUL_LOGGERS.forEach(java.util.logging.Logger::setLevel);
         Map<String, Object> properties = new HashMap<>();
         properties.put(S3MockApplication.PROP_HTTP_PORT, S3MockApplication.RANDOM_PORT);
         properties.put(S3MockApplication.PROP_HTTPS_PORT, S3MockApplication.RANDOM_PORT);
@@ -58,18 +63,28 @@ public final class LocalS3 implements AutoCloseable {
         properties.put("spring.main.log-startup-info", false);
         properties.put("com.adobe.testing.s3mock.store.retain-files-on-exit", false);
         properties.put("com.adobe.testing.s3mock.store.region", LocalDynamoDb.REGION.id());
+        LocalS3 s3;
         try {
             // S3Mock's start() mutates the map it is given (it removes "silent"), so it must be a mutable map.
-            return new LocalS3(S3MockApplication.start(properties));
+            s3 = new LocalS3(S3MockApplication.start(properties));
         } catch (RuntimeException | LinkageError e) {
             throw new IllegalStateException("Could not start S3Mock in-process (if this is a NoSuchFieldError or "
                     + "NoSuchMethodError from kotlin, s3mock must come before DynamoDBLocal on the classpath)", e);
         }
+        try {
+            s3.client().listBuckets();
+        } catch (RuntimeException e) {
+            s3.close();
+            throw new IllegalStateException("S3Mock started but cannot answer (HTTP 500 with NoSuchFieldError: CONTEXT "
+                    + "means DynamoDBLocal's bundled kotlin comes before S3Mock's on the classpath: declare "
+                    + "com.adobe.testing:s3mock before com.amazonaws:DynamoDBLocal)", e);
+        }
+        return s3;
     }
 
-    /** Plain-HTTP endpoint, e.g. {@code http://localhost:41234}; use path-style addressing. */
+    /** Plain-HTTP endpoint, e.g. {@code http://127.0.0.1:41234}; use path-style addressing. */
     public URI endpoint() {
-        return URI.create("http://localhost:" + port);
+        return URI.create("http://127.0.0.1:" + port);
     }
 
     public int port() {

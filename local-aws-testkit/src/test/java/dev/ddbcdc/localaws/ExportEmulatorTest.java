@@ -1,5 +1,9 @@
 package dev.ddbcdc.localaws;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -7,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,17 +29,20 @@ import software.amazon.awssdk.services.dynamodb.model.ExportStatus;
 import software.amazon.awssdk.services.dynamodb.model.ExportSummary;
 import software.amazon.awssdk.services.dynamodb.model.ExportTableToPointInTimeRequest;
 import software.amazon.awssdk.services.dynamodb.model.ExportType;
+import software.amazon.awssdk.services.dynamodb.model.GetRecordsResponse;
 import software.amazon.awssdk.services.dynamodb.model.IdempotentParameterMismatchException;
 import software.amazon.awssdk.services.dynamodb.model.InvalidExportTimeException;
 import software.amazon.awssdk.services.dynamodb.model.ListExportsResponse;
 import software.amazon.awssdk.services.dynamodb.model.PointInTimeRecoveryDescription;
 import software.amazon.awssdk.services.dynamodb.model.PointInTimeRecoveryStatus;
 import software.amazon.awssdk.services.dynamodb.model.PointInTimeRecoveryUnavailableException;
+import software.amazon.awssdk.services.dynamodb.model.Record;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.Shard;
 import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 import software.amazon.awssdk.services.dynamodb.model.TableNotFoundException;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -54,6 +63,7 @@ class ExportEmulatorTest {
 
     private static final AtomicInteger NAMES = new AtomicInteger();
     private static final String BUCKET = "exports";
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start() {
@@ -251,6 +261,10 @@ class ExportEmulatorTest {
         assertEquals(1L, done.itemCount(), "scanned at request: the item written during the export is not in it");
         assertFalse(Duration.between(done.startTime(), done.endTime()).minusMillis(1500).isNegative());
         assertEquals(directory + "manifest-summary.json", done.exportManifest());
+
+        aws.exports().exportDelay(Duration.ZERO);
+        assertEquals(ExportStatus.IN_PROGRESS, export(table, ExportTableToPointInTimeRequest.builder()).exportStatus(),
+                "the request is answered before the export ends, even without delay");
     }
 
     @Test
@@ -355,11 +369,79 @@ class ExportEmulatorTest {
         Shard shard = Tables.shards(streams, streamArn).get(0);
         String iterator = streams.getShardIterator(b -> b.streamArn(streamArn).shardId(shard.shardId())
                 .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
-        var records = streams.getRecords(b -> b.shardIterator(iterator)).records();
+        List<Record> records = streams.getRecords(b -> b.shardIterator(iterator)).records();
         assertEquals(1, records.size());
         assertEquals("a", records.get(0).dynamodb().newImage().get("pk").s());
 
         aws.dynamoDbLocal().triggerShardRollovers();
         assertEquals(2, Tables.shards(streams, streamArn).size());
+    }
+
+    @Test
+    void largeStreamPagesPassThrough() {
+        String table = "stream-pages";
+        String streamArn = Tables.createWithStream(ddb, table, StreamViewType.NEW_IMAGE);
+        List<WriteRequest> batch = new ArrayList<>();
+        for (int i = 0; i < 1200; i++) {
+            int n = i;
+            batch.add(WriteRequest.builder().putRequest(p -> p.item(
+                    Map.of("pk", AttributeValue.fromS("k" + n), "v", AttributeValue.fromS("x".repeat(200))))).build());
+            if (batch.size() == 25) {
+                List<WriteRequest> requests = List.copyOf(batch);
+                ddb.batchWriteItem(b -> b.requestItems(Map.of(table, requests)));
+                batch.clear();
+            }
+        }
+        DynamoDbStreamsClient streams = aws.streams();
+        Shard shard = Tables.shards(streams, streamArn).get(0);
+        String iterator = streams.getShardIterator(b -> b.streamArn(streamArn).shardId(shard.shardId())
+                .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
+        List<Integer> pageSizes = new ArrayList<>();
+        while (pageSizes.stream().mapToInt(Integer::intValue).sum() < 1200) {
+            String current = iterator;
+            GetRecordsResponse page = streams.getRecords(b -> b.shardIterator(current));
+            pageSizes.add(page.records().size());
+            iterator = page.nextShardIterator();
+        }
+        assertEquals(List.of(1000, 200), pageSizes);
+    }
+
+    /** A request as the SDK would send it, over plain HTTP (DynamoDB Local does not check signatures). */
+    private static HttpResponse<String> raw(URI endpoint, String operation, String table) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(endpoint)
+                .header("X-Amz-Target", "DynamoDB_20120810." + operation)
+                .header("Content-Type", "application/x-amz-json-1.0")
+                .header("Authorization", "AWS4-HMAC-SHA256 Credential=" + LocalDynamoDb.ACCESS_KEY
+                        + "/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=00")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"TableName\":\"" + table + "\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void forwardedAnswersAreUnchangedAndEmulatedOnesUseTheProtocolsForms() throws Exception {
+        String table = newTable();
+        HttpResponse<String> direct = raw(aws.dynamoDbLocal().endpoint(), "DescribeTable", table);
+        HttpResponse<String> forwarded = raw(aws.dynamoDbEndpoint(), "DescribeTable", table);
+        assertEquals(200, forwarded.statusCode());
+        assertEquals(direct.body(), forwarded.body());
+        assertEquals(direct.headers().firstValue("x-amz-crc32"), forwarded.headers().firstValue("x-amz-crc32"));
+        assertEquals(direct.headers().firstValue("Content-Type"), forwarded.headers().firstValue("Content-Type"));
+
+        HttpResponse<String> missing = raw(aws.dynamoDbEndpoint(), "DescribeContinuousBackups", table);
+        assertEquals(200, missing.statusCode(), missing.body());
+        Tables.enablePointInTimeRecovery(ddb, table);
+        HttpResponse<String> enabled = raw(aws.dynamoDbEndpoint(), "DescribeContinuousBackups", table);
+        assertEquals("application/x-amz-json-1.0", enabled.headers().firstValue("Content-Type").orElseThrow());
+        JsonNode pitr = new ObjectMapper().readTree(enabled.body())
+                .get("ContinuousBackupsDescription").get("PointInTimeRecoveryDescription");
+        assertTrue(pitr.get("EarliestRestorableDateTime").isNumber(), enabled.body());
+        assertTrue(pitr.get("LatestRestorableDateTime").isNumber(), enabled.body());
+
+        ddb.deleteTable(b -> b.tableName(table));
+        HttpResponse<String> notFound = raw(aws.dynamoDbEndpoint(), "DescribeContinuousBackups", table);
+        assertEquals(400, notFound.statusCode());
+        assertEquals("TableNotFoundException", notFound.headers().firstValue("x-amzn-ErrorType").orElseThrow());
+        assertTrue(notFound.body().contains("\"__type\":\"com.amazonaws.dynamodb.v20120810#TableNotFoundException\""),
+                notFound.body());
     }
 }

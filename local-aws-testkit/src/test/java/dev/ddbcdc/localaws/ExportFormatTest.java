@@ -126,7 +126,8 @@ class ExportFormatTest {
         Set<String> keys = new TreeSet<>(aws.s3().listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix(dir)).contents()
                 .stream().map(S3Object::key).toList());
         assertTrue(keys.containsAll(List.of(dir + "_started", dir + "manifest-summary.json",
-                dir + "manifest-summary.md5", dir + "manifest-files.json", dir + "manifest-files.md5")), keys::toString);
+                dir + "manifest-summary.md5", dir + "manifest-files.json", dir + "manifest-files.md5")),
+                keys::toString);
         assertEquals(0, get(dir + "_started").length);
 
         byte[] summaryBytes = get(dir + "manifest-summary.json");
@@ -265,6 +266,7 @@ class ExportFormatTest {
     @Test
     void tamperingChangesWhatItSaysAndNothingElse() throws Exception {
         ExportDescription export = exportAndWait(ExportFormat.DYNAMODB_JSON, "tampered");
+        byte[] summary = get(export.exportManifest());
         ExportTampering tampering = ExportTampering.of(aws.s3(), BUCKET, export.exportManifest());
         List<String> keys = tampering.dataFileKeys();
         assertEquals(4, keys.size());
@@ -301,7 +303,7 @@ class ExportFormatTest {
         tampering.deleteDataFile(3);
         assertThrows(NoSuchKeyException.class, () -> get(keys.get(3)));
         assertEquals(keys, tampering.dataFileKeys(), "the manifest still names it");
-        assertArrayEquals(get(export.exportManifest()), get(export.exportManifest()));
+        assertArrayEquals(summary, get(export.exportManifest()), "the manifest summary is never touched");
         assertThrows(IndexOutOfBoundsException.class, () -> tampering.replaceLine(0, 10_000, "{}", true));
     }
 }
