@@ -43,7 +43,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.Record;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
@@ -167,11 +166,9 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements RecordDispat
     private void requireBucket(S3Client s3, String bucket) {
         try {
             s3.headBucket(b -> b.bucket(bucket));
-        } catch (NoSuchBucketException e) {
-            throw new IllegalStateException("exportS3Bucket '" + bucket + "' does not exist (check the name and"
-                                            + " exportS3Region)",
-                    e);
         } catch (S3Exception e) {
+            // NoSuchBucketException is a 404 too; other answers (403 without s3:ListBucket, 301 another region) are
+            // left to the export itself, which reports them with AWS's failure code
             if (e.statusCode() == 404) {
                 throw new IllegalStateException("exportS3Bucket '" + bucket + "' does not exist (check the name and"
                                                 + " exportS3Region)",

@@ -173,6 +173,25 @@ class SnapshotErrorsTest {
     }
 
     @Test
+    void aRestartAfterAFailedExportRequestsANewOne() throws Exception {
+        SnapshotRestartTest.MapStateRepository checkpoints = new SnapshotRestartTest.MapStateRepository();
+        String uri = CdcHarness.snapshotUri(aws, TABLE, BUCKET, "consumerId=retried&checkpointRepository=#checkpoints");
+        aws.exports().failNextExport("S3AccessDenied", "Access Denied");
+        int exports = aws.exports().exportRequestCount();
+        try (CdcHarness cdc = new CdcHarness().bind("checkpoints", checkpoints)) {
+            cdc.start(uri);
+            awaitFailure(cdc);
+        }
+        try (CdcHarness cdc = new CdcHarness().bind("checkpoints", checkpoints)) {
+            cdc.start(uri);
+            cdc.await(ITEMS, Duration.ofSeconds(30));
+            assertEquals(exports + 2, aws.exports().exportRequestCount(), "one new export after the failed one");
+            assertTrue(checkpoints.states.values().stream().anyMatch(v -> v.matches("(LOADING|DONE) 2 .*")),
+                    "attempt 2 checkpointed: " + checkpoints.states);
+        }
+    }
+
+    @Test
     void pointInTimeRecoveryOffFailsTheStartSayingHowToEnableIt() {
         String message = StartupValidationTest.startFailure(CdcHarness.snapshotUri(aws, "no_pitr", BUCKET, ""));
         assertTrue(message.contains("point-in-time recovery") && message.contains("update-continuous-backups"),
