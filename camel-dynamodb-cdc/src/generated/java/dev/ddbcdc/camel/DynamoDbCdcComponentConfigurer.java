@@ -76,6 +76,8 @@ public class DynamoDbCdcComponentConfigurer extends PropertyConfigurerSupport im
         case "maxConcurrentShards": getOrCreateConfiguration(target).setMaxConcurrentShards(property(camelContext, int.class, value)); return true;
         case "maxrecordsperrequest":
         case "maxRecordsPerRequest": getOrCreateConfiguration(target).setMaxRecordsPerRequest(property(camelContext, int.class, value)); return true;
+        case "outputformat":
+        case "outputFormat": getOrCreateConfiguration(target).setOutputFormat(property(camelContext, dev.ddbcdc.camel.OutputFormat.class, value)); return true;
         case "polldelay":
         case "pollDelay": getOrCreateConfiguration(target).setPollDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "profilecredentialsname":
@@ -173,6 +175,8 @@ public class DynamoDbCdcComponentConfigurer extends PropertyConfigurerSupport im
         case "maxConcurrentShards": return int.class;
         case "maxrecordsperrequest":
         case "maxRecordsPerRequest": return int.class;
+        case "outputformat":
+        case "outputFormat": return dev.ddbcdc.camel.OutputFormat.class;
         case "polldelay":
         case "pollDelay": return long.class;
         case "profilecredentialsname":
@@ -266,6 +270,8 @@ public class DynamoDbCdcComponentConfigurer extends PropertyConfigurerSupport im
         case "maxConcurrentShards": return getOrCreateConfiguration(target).getMaxConcurrentShards();
         case "maxrecordsperrequest":
         case "maxRecordsPerRequest": return getOrCreateConfiguration(target).getMaxRecordsPerRequest();
+        case "outputformat":
+        case "outputFormat": return getOrCreateConfiguration(target).getOutputFormat();
         case "polldelay":
         case "pollDelay": return getOrCreateConfiguration(target).getPollDelay();
         case "profilecredentialsname":

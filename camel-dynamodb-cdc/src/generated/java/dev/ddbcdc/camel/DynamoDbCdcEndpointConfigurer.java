@@ -66,6 +66,8 @@ public class DynamoDbCdcEndpointConfigurer extends PropertyConfigurerSupport imp
         case "maxConcurrentShards": target.getConfiguration().setMaxConcurrentShards(property(camelContext, int.class, value)); return true;
         case "maxrecordsperrequest":
         case "maxRecordsPerRequest": target.getConfiguration().setMaxRecordsPerRequest(property(camelContext, int.class, value)); return true;
+        case "outputformat":
+        case "outputFormat": target.getConfiguration().setOutputFormat(property(camelContext, dev.ddbcdc.camel.OutputFormat.class, value)); return true;
         case "polldelay":
         case "pollDelay": target.getConfiguration().setPollDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "profilecredentialsname":
@@ -160,6 +162,8 @@ public class DynamoDbCdcEndpointConfigurer extends PropertyConfigurerSupport imp
         case "maxConcurrentShards": return int.class;
         case "maxrecordsperrequest":
         case "maxRecordsPerRequest": return int.class;
+        case "outputformat":
+        case "outputFormat": return dev.ddbcdc.camel.OutputFormat.class;
         case "polldelay":
         case "pollDelay": return long.class;
         case "profilecredentialsname":
@@ -250,6 +254,8 @@ public class DynamoDbCdcEndpointConfigurer extends PropertyConfigurerSupport imp
         case "maxConcurrentShards": return target.getConfiguration().getMaxConcurrentShards();
         case "maxrecordsperrequest":
         case "maxRecordsPerRequest": return target.getConfiguration().getMaxRecordsPerRequest();
+        case "outputformat":
+        case "outputFormat": return target.getConfiguration().getOutputFormat();
         case "polldelay":
         case "pollDelay": return target.getConfiguration().getPollDelay();
         case "profilecredentialsname":

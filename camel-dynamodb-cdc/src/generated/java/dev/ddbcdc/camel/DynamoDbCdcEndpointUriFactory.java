@@ -23,7 +23,7 @@ public class DynamoDbCdcEndpointUriFactory extends org.apache.camel.support.comp
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(43);
+        Set<String> props = new HashSet<>(44);
         props.add("accessKey");
         props.add("acknowledgments");
         props.add("bridgeErrorHandler");
@@ -46,6 +46,7 @@ public class DynamoDbCdcEndpointUriFactory extends org.apache.camel.support.comp
         props.add("maxConcurrentDataFiles");
         props.add("maxConcurrentShards");
         props.add("maxRecordsPerRequest");
+        props.add("outputFormat");
         props.add("pollDelay");
         props.add("profileCredentialsName");
         props.add("region");

@@ -27,6 +27,7 @@ public class DynamoDbCdcComponent extends HealthCheckComponent {
         checkEnum(parameters, "viewOnRemove", ViewOnRemove.class);
         checkEnum(parameters, "trimmedDataPolicy", TrimmedDataPolicy.class);
         checkEnum(parameters, "exportFormat", ExportFormat.class);
+        checkEnum(parameters, "outputFormat", OutputFormat.class);
         setProperties(endpoint, parameters);
         endpointConfiguration.validate();
         return endpoint;

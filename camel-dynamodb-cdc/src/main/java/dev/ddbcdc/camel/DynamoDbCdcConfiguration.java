@@ -103,6 +103,13 @@ public class DynamoDbCdcConfiguration implements Cloneable {
                             + " does not start the stream.")
     private TrimmedDataPolicy trimmedDataPolicy = TrimmedDataPolicy.FAIL;
 
+    @UriParam(label = "consumer", defaultValue = "MAP",
+              description = "The body of each exchange: MAP (the item as a Map of plain Java values), ENVELOPE (a Map with"
+                            + " op, keys, before, after and source) or CLOUDEVENTS (Camel CloudEvent headers and the"
+                            + " stream record as a DynamoDB JSON string, as TriggerMesh's AWSDynamoDBSource emits"
+                            + " them). The headers are the same in every format.")
+    private OutputFormat outputFormat = OutputFormat.MAP;
+
     // ---- snapshot: point-in-time-recovery export to S3, then the stream
     @UriParam(label = "snapshot",
               description = "Setting it turns the snapshot on: the consumer exports the table (point-in-time recovery"
@@ -613,5 +620,13 @@ public class DynamoDbCdcConfiguration implements Cloneable {
 
     public void setS3Client(S3Client s3Client) {
         this.s3Client = s3Client;
+    }
+
+    public OutputFormat getOutputFormat() {
+        return outputFormat;
+    }
+
+    public void setOutputFormat(OutputFormat outputFormat) {
+        this.outputFormat = outputFormat;
     }
 }

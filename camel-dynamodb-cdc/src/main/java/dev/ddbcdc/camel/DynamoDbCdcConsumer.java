@@ -14,6 +14,7 @@ import dev.ddbcdc.camel.engine.Phase;
 import dev.ddbcdc.camel.engine.SnapshotRunner;
 import dev.ddbcdc.camel.engine.SnapshotState;
 import dev.ddbcdc.camel.event.KeySchema;
+import dev.ddbcdc.camel.event.OutputFormatter;
 import dev.ddbcdc.camel.event.StreamRecordMapper;
 import dev.ddbcdc.camel.export.ExportService;
 import dev.ddbcdc.camel.export.SnapshotException;
@@ -67,6 +68,7 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements RecordDispat
     private StreamCoordinator coordinator;
     private SnapshotRunner snapshot;
     private StreamRecordMapper mapper;
+    private OutputFormatter outputFormatter;
     private IdempotentRepository idempotentRepository;
     private ShardCheckpointStore shardStore;
     private TableStream table;
@@ -97,6 +99,7 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements RecordDispat
             shardStore = new ShardCheckpointStore(checkpoints, keys);
             mapper = new StreamRecordMapper(tableName, table.streamArn(), table.partitionKey(), table.sortKey(),
                     configuration.getViewOnRemove());
+            outputFormatter = new OutputFormatter(configuration.getOutputFormat(), table.tableArn());
             int threads = configuration.isSnapshotEnabled()
                     ? Math.max(configuration.getMaxConcurrentShards(), configuration.getMaxConcurrentDataFiles() + 1)
                     : configuration.getMaxConcurrentShards();
@@ -348,6 +351,7 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements RecordDispat
         }
         Exchange exchange = createExchange(false);
         filler.accept(exchange);
+        outputFormatter.apply(exchange);
         if (configuration.isAcknowledgments()) {
             exchange.getExchangeExtension().addOnCompletion(new Synchronization() {
                 @Override

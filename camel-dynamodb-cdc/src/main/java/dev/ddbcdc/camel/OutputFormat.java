@@ -1,0 +1,15 @@
+package dev.ddbcdc.camel;
+
+/** The body of each exchange; the headers are the same in every format. */
+public enum OutputFormat {
+    /** The item as a {@code Map} of plain Java values (new image; for REMOVE the keys or old image). */
+    MAP,
+    /** A {@code Map} with {@code op}, {@code keys}, {@code before}, {@code after} and {@code source}. */
+    ENVELOPE,
+    /**
+     * A CloudEvent as TriggerMesh's AWSDynamoDBSource emits it: Camel CloudEvent headers (type
+     * {@code com.amazon.dynamodb.stream_record}, source the table ARN, id the event id, subject the key attribute
+     * names, extension {@code dynamodboperation}) and the stream record in DynamoDB JSON as a JSON string body.
+     */
+    CLOUDEVENTS
+}
