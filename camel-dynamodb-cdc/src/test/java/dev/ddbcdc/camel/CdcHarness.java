@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 
+import dev.ddbcdc.camel.engine.Phase;
 import dev.ddbcdc.localaws.LocalAws;
 import dev.ddbcdc.localaws.LocalDynamoDb;
 import org.apache.camel.CamelContext;
@@ -92,6 +93,12 @@ final class CdcHarness implements AutoCloseable {
 
     DynamoDbCdcConsumer consumer() {
         return (DynamoDbCdcConsumer) context.getRoute(ROUTE_ID).getConsumer();
+    }
+
+    /** Waits until the consumer is in {@code phase}; fails naming the phase it is in otherwise. */
+    void awaitPhase(Phase phase, Duration timeout) {
+        awaitCondition(() -> consumer().getPhase() == phase, timeout, () -> "phase " + consumer().getPhase()
+                                                                            + ", handled " + handled);
     }
 
     /** Waits until at least {@code count} exchanges arrived; fails with what did arrive otherwise. */

@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import dev.ddbcdc.localaws.LocalAws;
+import dev.ddbcdc.localaws.LocalAwsExtension;
 import dev.ddbcdc.localaws.LocalDynamoDb;
-import dev.ddbcdc.localaws.LocalDynamoDbExtension;
 import dev.ddbcdc.localaws.Tables;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
@@ -26,11 +27,14 @@ import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** What the component and Camel log at DEBUG, through a run and a failed start, never holds the secret key. */
+/**
+ * What the component and Camel log at DEBUG, through a snapshot-then-stream run (export, load, stream) and a failed
+ * start, never holds the secret key.
+ */
 class SecretsInLogsTest {
 
     @RegisterExtension
-    static LocalDynamoDbExtension local = new LocalDynamoDbExtension();
+    static LocalAwsExtension local = new LocalAwsExtension();
 
     static final String SECRET = "TopSecretValue987";
 
@@ -55,8 +59,11 @@ class SecretsInLogsTest {
 
     @Test
     void theSecretKeyIsNeverLogged() throws Exception {
-        LocalDynamoDb ddb = local.get();
-        Tables.createWithStream(ddb.client(), "secrets", StreamViewType.NEW_IMAGE);
+        LocalAws aws = local.get();
+        Tables.createWithStream(aws.dynamoDb(), "secrets", StreamViewType.NEW_IMAGE);
+        Tables.enablePointInTimeRecovery(aws.dynamoDb(), "secrets");
+        aws.createBucket("secrets");
+        aws.dynamoDb().putItem(b -> b.tableName("secrets").item(Map.of("pk", AttributeValue.fromS("before"))));
         Capture capture = new Capture();
         capture.start();
         LoggerContext logging = (LoggerContext) LogManager.getContext(false);
@@ -72,12 +79,16 @@ class SecretsInLogsTest {
             }
             logging.updateLoggers();
 
-            String options = "region=us-east-1&uriEndpointOverride=" + ddb.endpoint() + "&accessKey="
-                             + LocalDynamoDb.ACCESS_KEY + "&secretKey=" + SECRET + "&startPosition=TRIM_HORIZON"
-                             + "&idlePollDelay=50";
+            String options = "region=us-east-1&uriEndpointOverride=" + aws.dynamoDbEndpoint() + "&s3UriEndpointOverride="
+                             + aws.s3Endpoint() + "&accessKey=" + LocalDynamoDb.ACCESS_KEY + "&secretKey=" + SECRET
+                             + "&exportS3Bucket=secrets&exportPollInterval=100&idlePollDelay=50";
             try (CdcHarness cdc = new CdcHarness().start("dynamodb-cdc:secrets?" + options)) {
-                ddb.client().putItem(b -> b.tableName("secrets").item(Map.of("pk", AttributeValue.fromS("x"))));
                 cdc.await(1, Duration.ofSeconds(20));
+                cdc.awaitPhase(dev.ddbcdc.camel.engine.Phase.STREAMING, Duration.ofSeconds(20));
+                aws.dynamoDb().putItem(b -> b.tableName("secrets").item(Map.of("pk", AttributeValue.fromS("x"))));
+                CdcHarness.awaitCondition(() -> cdc.received.stream().anyMatch(e -> "x".equals(
+                        e.getMessage().getHeader(DynamoDbCdcConstants.PRIMARY_KEY))), Duration.ofSeconds(20),
+                        () -> "the change after the snapshot");
             }
             CdcHarness failing = new CdcHarness();
             try {
@@ -96,6 +107,8 @@ class SecretsInLogsTest {
         }
         assertTrue(capture.lines.size() > 10, "the capture saw the run: " + capture.lines.size() + " lines");
         assertTrue(capture.lines.stream().anyMatch(l -> l.contains("secretKey=xxxxxx")), "Camel logged the masked URI");
+        assertTrue(capture.lines.stream().anyMatch(l -> l.startsWith("dev.ddbcdc.camel.engine.SnapshotRunner")),
+                "the capture saw the snapshot");
         for (String line : capture.lines) {
             assertFalse(line.contains(SECRET), line);
         }

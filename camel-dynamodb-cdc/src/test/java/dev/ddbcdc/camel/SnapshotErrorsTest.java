@@ -73,8 +73,7 @@ class SnapshotErrorsTest {
 
     /** Waits for phase FAILED and returns the snapshot failure passed to the exception handler. */
     static SnapshotException awaitFailure(CdcHarness cdc) {
-        CdcHarness.awaitCondition(() -> cdc.consumer().getPhase() == Phase.FAILED, Duration.ofSeconds(30),
-                () -> "phase " + cdc.consumer().getPhase() + ", handled " + cdc.handled);
+        cdc.awaitPhase(Phase.FAILED, Duration.ofSeconds(30));
         List<Throwable> failures = cdc.handled.stream().filter(t -> t instanceof SnapshotException)
                 .collect(Collectors.toList());
         assertEquals(1, failures.size(), "handled: " + cdc.handled);
@@ -97,8 +96,7 @@ class SnapshotErrorsTest {
                     e.getMessage().getHeader(DynamoDbCdcConstants.EXPORT_ARN))));
             assertEquals(ITEMS, reads.stream().map(e -> e.getMessage().getHeader(DynamoDbCdcConstants.PRIMARY_KEY))
                     .distinct().count());
-            CdcHarness.awaitCondition(() -> cdc.consumer().getPhase() == Phase.STREAMING, Duration.ofSeconds(10),
-                    () -> "phase " + cdc.consumer().getPhase());
+            cdc.awaitPhase(Phase.STREAMING, Duration.ofSeconds(10));
             assertEquals(exports, aws.exports().exportRequestCount(), "no export requested");
             HealthCheck.Result readiness = HealthChecks.readiness(cdc);
             assertEquals(HealthCheck.State.UP, readiness.getState());

@@ -119,8 +119,7 @@ class SnapshotRestartTest {
                 + "&checkpointRepository=#checkpoints&idempotentRepository=#delivered");
         try (CdcHarness cdc = new CdcHarness().bind("checkpoints", checkpoints).bind("delivered", delivered)) {
             cdc.start(uri);
-            CdcHarness.awaitCondition(() -> cdc.consumer().getPhase() == dev.ddbcdc.camel.engine.Phase.STREAMING,
-                    Duration.ofSeconds(60), () -> "phase " + cdc.consumer().getPhase());
+            cdc.awaitPhase(dev.ddbcdc.camel.engine.Phase.STREAMING, Duration.ofSeconds(60));
             assertEquals(300, reads(cdc.received).size());
         }
         // forget every data file's progress and go back to LOADING
@@ -128,8 +127,7 @@ class SnapshotRestartTest {
                 : key.contains("/snapshot/") ? "line:0" : value);
         try (CdcHarness cdc = new CdcHarness().bind("checkpoints", checkpoints).bind("delivered", delivered)) {
             cdc.start(uri);
-            CdcHarness.awaitCondition(() -> cdc.consumer().getPhase() == dev.ddbcdc.camel.engine.Phase.STREAMING,
-                    Duration.ofSeconds(60), () -> "phase " + cdc.consumer().getPhase());
+            cdc.awaitPhase(dev.ddbcdc.camel.engine.Phase.STREAMING, Duration.ofSeconds(60));
             assertEquals(List.of(), reads(cdc.received), "no item delivered twice");
             assertTrue(cdc.consumer().getMetrics().recordsAlreadyDelivered.get() >= 300, "the items were read again");
         }

@@ -78,8 +78,7 @@ class SnapshotTest {
             assertTrue(exportArn.contains(":table/" + TABLE + "/export/"), exportArn);
             assertEquals(exportsBefore + 1, aws.exports().exportRequestCount());
 
-            CdcHarness.awaitCondition(() -> cdc.consumer().getPhase() == Phase.STREAMING, Duration.ofSeconds(10),
-                    () -> "phase " + cdc.consumer().getPhase());
+            cdc.awaitPhase(Phase.STREAMING, Duration.ofSeconds(10));
             aws.dynamoDb().putItem(b -> b.tableName(TABLE).item(Map.of("pk", AttributeValue.fromS("after-" + format),
                     "sk", AttributeValue.fromN("1"))));
             CdcHarness.awaitCondition(() -> cdc.received.stream().anyMatch(e -> ("after-" + format + "|1")
@@ -162,8 +161,7 @@ class SnapshotTest {
                 }
             });
             cdc.start(CdcHarness.snapshotUri(aws, TABLE, BUCKET, "consumerId=retry&exportS3Prefix=retry"));
-            CdcHarness.awaitCondition(() -> cdc.consumer().getPhase() == Phase.STREAMING, Duration.ofSeconds(60),
-                    () -> "phase " + cdc.consumer().getPhase());
+            cdc.awaitPhase(Phase.STREAMING, Duration.ofSeconds(60));
             assertEquals(2, failures.get(), "delivered once more after the failure");
             Set<String> keys = new HashSet<>();
             cdc.received.stream().filter(e -> "READ".equals(e.getMessage().getHeader(DynamoDbCdcConstants.OPERATION)))

@@ -76,6 +76,8 @@ public final class SnapshotRunner implements Runnable {
     private final String tableArn;
     private final Host host;
     private volatile SnapshotLoader loader;
+    /** The description of the export once seen COMPLETED in this run, so LOADING need not ask again. */
+    private ExportDescription completed;
 
     public SnapshotRunner(DynamoDbCdcConfiguration configuration, ExportService exports, S3Client s3,
                           SnapshotCheckpointStore store, Delivery delivery, SnapshotMetrics metrics,
@@ -150,6 +152,7 @@ public final class SnapshotRunner implements Runnable {
             polls++;
             if (export.exportStatus() == ExportStatus.COMPLETED) {
                 checkUsable(export);
+                completed = export;
                 SnapshotState loading = state.moveTo(SnapshotState.Stage.LOADING);
                 store.save(loading);
                 LOG.info("Table {}: export {} completed ({} items)", tableName, arn, export.itemCount());
@@ -228,7 +231,8 @@ public final class SnapshotRunner implements Runnable {
     /** LOADING: true when every data file is loaded, false when the consumer stopped first. */
     private boolean load(SnapshotState state) throws InterruptedException {
         String arn = state.exportArn();
-        ExportDescription export = retrying(() -> exports.describe(arn), "DescribeExport " + arn);
+        ExportDescription export = completed != null ? completed
+                : retrying(() -> exports.describe(arn), "DescribeExport " + arn);
         if (export == null) {
             return false;
         }

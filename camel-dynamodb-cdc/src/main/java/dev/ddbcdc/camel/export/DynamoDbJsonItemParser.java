@@ -31,11 +31,9 @@ final class DynamoDbJsonItemParser implements ItemParser {
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String field = parser.currentName();
                 parser.nextToken();
+                ItemParser.rejectIncrementalField(field);
                 if ("Item".equals(field)) {
                     item = attributes(parser);
-                } else if ("Keys".equals(field) || "NewImage".equals(field) || "OldImage".equals(field)) {
-                    throw new IllegalArgumentException("'" + field + "' is a line of an incremental export; only full"
-                                                       + " exports can be a snapshot");
                 } else {
                     parser.skipChildren();
                 }

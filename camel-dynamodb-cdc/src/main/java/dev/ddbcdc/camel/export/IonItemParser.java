@@ -37,14 +37,12 @@ final class IonItemParser implements ItemParser {
             IonType type;
             while ((type = reader.next()) != null) {
                 String field = reader.getFieldName();
+                ItemParser.rejectIncrementalField(field);
                 if ("Item".equals(field)) {
                     if (type != IonType.STRUCT || reader.isNullValue()) {
                         throw new IllegalArgumentException("Item must be a struct");
                     }
                     item = struct(reader);
-                } else if ("Keys".equals(field) || "NewImage".equals(field) || "OldImage".equals(field)) {
-                    throw new IllegalArgumentException("'" + field + "' is a line of an incremental export; only full"
-                                                       + " exports can be a snapshot");
                 }
             }
             reader.stepOut();

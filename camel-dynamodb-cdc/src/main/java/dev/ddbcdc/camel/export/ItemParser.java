@@ -13,6 +13,14 @@ public interface ItemParser {
 
     Map<String, Object> parse(String line);
 
+    /** Fails for the fields of an incremental export line ({@code Keys}, {@code NewImage}, {@code OldImage}). */
+    static void rejectIncrementalField(String field) {
+        if ("Keys".equals(field) || "NewImage".equals(field) || "OldImage".equals(field)) {
+            throw new IllegalArgumentException("'" + field + "' is a line of an incremental export; only full exports"
+                                               + " can be a snapshot");
+        }
+    }
+
     static ItemParser of(ExportFormat format) {
         return format == ExportFormat.ION ? new IonItemParser() : new DynamoDbJsonItemParser();
     }
