@@ -19,6 +19,8 @@ import dev.ddbcdc.camel.event.StreamRecordMapper;
 import dev.ddbcdc.camel.export.ExportService;
 import dev.ddbcdc.camel.export.SnapshotException;
 import dev.ddbcdc.camel.export.SnapshotMetrics;
+import dev.ddbcdc.camel.metrics.MeterSource;
+import dev.ddbcdc.camel.metrics.MetricsRegistration;
 import dev.ddbcdc.camel.stream.FirstStart;
 import dev.ddbcdc.camel.stream.RecordDispatcher;
 import dev.ddbcdc.camel.stream.SdkStreamProxy;
@@ -74,6 +76,7 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements RecordDispat
     private TableStream table;
     private String tableName;
     private HealthCheck healthCheck;
+    private AutoCloseable meters;
 
     public DynamoDbCdcConsumer(DynamoDbCdcEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -105,6 +108,9 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements RecordDispat
                     : configuration.getMaxConcurrentShards();
             executor = getEndpoint().getCamelContext().getExecutorServiceManager()
                     .newScheduledThreadPool(this, "DynamoDbCdc[" + tableName + "]", threads);
+            meters = MetricsRegistration.register(getEndpoint().getCamelContext(),
+                    new MeterSource(tableName, configuration.getConsumerId(), getRouteId(), metrics,
+                            configuration.isSnapshotEnabled() ? snapshotMetrics : null, this::getPhase));
             if (configuration.isSnapshotEnabled()) {
                 snapshot = prepareSnapshot(new SnapshotCheckpointStore(checkpoints, keys));
                 executor.execute(snapshot);
@@ -118,6 +124,8 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements RecordDispat
                 executor = null;
             }
             snapshot = null;
+            closeQuietly(meters);
+            meters = null;
             closeClients();
             throw e;
         }
@@ -307,6 +315,8 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements RecordDispat
         if (phase != Phase.STOPPED) {
             moveTo(Phase.STOPPED);
         }
+        closeQuietly(meters);
+        meters = null;
         super.doStop();
     }
 

@@ -13,7 +13,7 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
  * Readiness of one {@code dynamodb-cdc} consumer, from its in-memory state only (no AWS call per check). DOWN when
  * the snapshot stopped in phase FAILED, or when a shard lineage stopped because its records were trimmed
  * ({@code trimmedDataPolicy=FAIL}); UP otherwise while the consumer runs. The details give the phase, the snapshot's
- * progress, the shards being read and the last error.
+ * progress, the shards being read, the lag behind the stream head and the last error.
  */
 public final class DynamoDbCdcConsumerHealthCheck extends AbstractHealthCheck {
 
@@ -42,6 +42,9 @@ public final class DynamoDbCdcConsumerHealthCheck extends AbstractHealthCheck {
         builder.detail("shards.stopped", stoppedLineages);
         builder.detail("records.delivered", stream.recordsDelivered.get());
         builder.detail("records.trimmedDataEvents", stream.trimmedDataEvents.get());
+        if (phase == Phase.STREAMING) {
+            builder.detail("stream.lagMillis", stream.lag.millisBehind());
+        }
         if (consumer.getEndpoint().getConfiguration().isSnapshotEnabled()) {
             builder.detail("snapshot.dataFiles.done", snapshot.dataFilesDone.get());
             builder.detail("snapshot.dataFiles.total", snapshot.dataFilesTotal.get());

@@ -3,7 +3,7 @@ package dev.ddbcdc.camel.export;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** Counters of the snapshot, read by tests, logs and (later) health checks and metrics. */
+/** Counters of the snapshot, read by tests, logs, the health check and the Micrometer meters. */
 public final class SnapshotMetrics {
 
     public final AtomicLong exportPolls = new AtomicLong();

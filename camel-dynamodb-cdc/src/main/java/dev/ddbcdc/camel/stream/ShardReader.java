@@ -139,6 +139,12 @@ final class ShardReader implements Runnable {
             dispatch(record);
         }
         iterator = response.nextShardIterator();
+        if (!records.isEmpty()) {
+            metrics.lag.read(shardId,
+                    records.get(records.size() - 1).dynamodb().approximateCreationDateTime().toEpochMilli());
+        } else if (iterator != null) {
+            metrics.lag.caughtUp(shardId);
+        }
         if (iterator == null) {
             endReached = true;
             return 0;

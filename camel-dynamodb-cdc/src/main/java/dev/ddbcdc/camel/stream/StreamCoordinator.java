@@ -68,6 +68,7 @@ public final class StreamCoordinator implements ShardReader.Host {
 
     public void start() {
         running = true;
+        metrics.lag.clear();
         executor.scheduleWithFixedDelay(this::discoverSafely, 0, configuration.getShardDiscoveryInterval(),
                 TimeUnit.MILLISECONDS);
     }
@@ -219,6 +220,7 @@ public final class StreamCoordinator implements ShardReader.Host {
     public void shardFinished(String shardId) {
         synchronized (this) {
             metrics.shardsReading.decrementAndGet();
+            metrics.lag.forget(shardId);
             lineage.finished(shardId);
             startReady();
         }
@@ -229,6 +231,7 @@ public final class StreamCoordinator implements ShardReader.Host {
     @Override
     public synchronized void shardStopped(String shardId) {
         metrics.shardsReading.decrementAndGet();
+        metrics.lag.forget(shardId);
         lineage.stopped(shardId);
     }
 

@@ -3,7 +3,7 @@ package dev.ddbcdc.camel.stream;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** Counters of the stream engine, read by tests, logs and (later) health checks and metrics. */
+/** Counters of the stream engine, read by tests, logs, the health check and the Micrometer meters. */
 public final class StreamMetrics {
 
     public final AtomicLong recordsDelivered = new AtomicLong();
@@ -19,6 +19,7 @@ public final class StreamMetrics {
     public final AtomicLong getRecordsCalls = new AtomicLong();
     public final AtomicLong shardsFinished = new AtomicLong();
     public final AtomicLong shardsReading = new AtomicLong();
+    public final StreamLag lag = new StreamLag();
     private final AtomicReference<String> lastError = new AtomicReference<>();
 
     public void error(String message) {

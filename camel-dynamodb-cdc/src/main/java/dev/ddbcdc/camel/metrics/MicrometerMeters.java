@@ -1,0 +1,125 @@
+package dev.ddbcdc.camel.metrics;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+import java.util.function.ToLongFunction;
+
+import dev.ddbcdc.camel.engine.Phase;
+import dev.ddbcdc.camel.export.SnapshotMetrics;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.TimeGauge;
+
+/**
+ * The consumer's meters in a Micrometer registry. Every meter reads the consumer's own counters when the registry
+ * is scraped; nothing is counted twice. The names below are a public contract, documented in the user guide's
+ * Metrics section. Loaded only when Micrometer is present ({@link MetricsRegistration}).
+ */
+final class MicrometerMeters implements AutoCloseable {
+
+    static final String PREFIX = "camel.dynamodb.cdc.";
+
+    private final MeterRegistry registry;
+    private final MeterSource source;
+    private final Tags tags;
+    private final List<Meter> meters = new ArrayList<>();
+
+    private MicrometerMeters(MeterRegistry registry, MeterSource source) {
+        this.registry = registry;
+        this.source = source;
+        this.tags = Tags.of("table", source.table(), "consumerId", source.consumerId(), "routeId",
+                Objects.toString(source.routeId(), ""));
+    }
+
+    static AutoCloseable register(Object registry, MeterSource source) {
+        MicrometerMeters meters = new MicrometerMeters((MeterRegistry) registry, source);
+        meters.registerStream();
+        if (source.snapshot() != null) {
+            meters.registerSnapshot();
+        }
+        return meters;
+    }
+
+    private void registerStream() {
+        for (Phase phase : Phase.values()) {
+            meters.add(Gauge.builder(PREFIX + "phase", source, s -> s.phase().get() == phase ? 1 : 0)
+                    .description("1 for the phase the consumer is in, 0 for the others").tags(tags)
+                    .tag("phase", phase.name()).register(registry));
+        }
+        counter("change.events", "Stream records delivered to the route", s -> s.stream().recordsDelivered.get());
+        counter("change.events.acknowledged", "Stream records whose exchange completed",
+                s -> s.stream().recordsAcknowledged.get());
+        counter("change.events.skipped", "Stream records read but not delivered: created before the start position",
+                "reason", "before_start", s -> s.stream().recordsBeforeStart.get());
+        counter("change.events.skipped", "Records not delivered again: the idempotent repository holds their id",
+                "reason", "already_delivered", s -> s.stream().recordsAlreadyDelivered.get());
+        counter("errors", "Exchanges that failed (the shard or data file is read again from its checkpoint)", "type",
+                "exchange_failed", s -> s.stream().failedExchanges.get() + snapshotValue(s, m -> m.failedExchanges.get()));
+        counter("errors", "DynamoDB Streams calls that failed and were retried", "type", "aws_api",
+                s -> s.stream().apiErrors.get());
+        counter("errors", "DynamoDB Streams calls throttled and retried with backoff", "type", "throttled",
+                s -> s.stream().throttledCalls.get());
+        counter("errors", "Shard iterators that expired and were renewed", "type", "iterator_expired",
+                s -> s.stream().expiredIterators.get());
+        counter("errors", "Stream records trimmed before they were read: changes lost", "type", "trimmed_data",
+                s -> s.stream().trimmedDataEvents.get());
+        counter("errors", "Export data files that could not be read (checksum, format, S3)", "type", "export_read",
+                s -> snapshotValue(s, m -> m.readErrors.get()));
+        counter("rewinds", "Times a shard or data file was read again from its checkpoint",
+                s -> s.stream().rewinds.get() + snapshotValue(s, m -> m.rewinds.get()));
+        meters.add(Gauge.builder(PREFIX + "shards.reading", source, s -> s.stream().shardsReading.get())
+                .description("Shards being read").tags(tags).register(registry));
+        counter("shards.finished", "Shards read to their end", s -> s.stream().shardsFinished.get());
+        counter("stream.get.records", "GetRecords calls", s -> s.stream().getRecordsCalls.get());
+        meters.add(TimeGauge.builder(PREFIX + "stream.lag", source, TimeUnit.MILLISECONDS,
+                        s -> s.stream().lag.millisBehind())
+                .description("How far behind the head of the stream the consumer reads: the age of the newest record"
+                             + " of the last non-empty GetRecords, over the shards not caught up; 0 when caught up")
+                .tags(tags).register(registry));
+    }
+
+    private void registerSnapshot() {
+        meters.add(Gauge.builder(PREFIX + "snapshot.files", source, s -> s.snapshot().dataFilesTotal.get())
+                .description("Data files in the export (0 until its manifest is read)").tags(tags).register(registry));
+        counter("snapshot.files.loaded", "Data files whose every item was acknowledged",
+                s -> s.snapshot().dataFilesDone.get());
+        meters.add(Gauge.builder(PREFIX + "snapshot.items", source, s -> s.snapshot().itemsTotal.get())
+                .description("Items in the export (0 until its manifest is read)").tags(tags).register(registry));
+        counter("snapshot.items.delivered", "Snapshot items delivered to the route as READ",
+                s -> s.snapshot().itemsDelivered.get());
+        counter("snapshot.items.acknowledged", "Snapshot items whose exchange completed",
+                s -> s.snapshot().itemsAcknowledged.get());
+        counter("snapshot.items.skipped", "Snapshot items acknowledged in an earlier run, not delivered again",
+                s -> s.snapshot().itemsAlreadyDone.get());
+        counter("snapshot.export.polls", "DescribeExport calls while waiting for the export",
+                s -> s.snapshot().exportPolls.get());
+    }
+
+    private void counter(String name, String description, ToDoubleFunction<MeterSource> value) {
+        meters.add(FunctionCounter.builder(PREFIX + name, source, value).description(description).tags(tags)
+                .register(registry));
+    }
+
+    private void counter(String name, String description, String tagKey, String tagValue,
+                         ToDoubleFunction<MeterSource> value) {
+        meters.add(FunctionCounter.builder(PREFIX + name, source, value).description(description).tags(tags)
+                .tag(tagKey, tagValue).register(registry));
+    }
+
+    private static long snapshotValue(MeterSource source, ToLongFunction<SnapshotMetrics> value) {
+        return source.snapshot() == null ? 0 : value.applyAsLong(source.snapshot());
+    }
+
+    /** Removes the meters, so a stopped route leaves none behind. */
+    @Override
+    public void close() {
+        meters.forEach(registry::remove);
+        meters.clear();
+    }
+}
