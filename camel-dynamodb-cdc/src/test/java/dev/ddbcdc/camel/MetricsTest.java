@@ -21,6 +21,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.search.RequiredSearch;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.camel.health.HealthCheck;
 import org.apache.camel.impl.engine.DefaultClassResolver;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -106,6 +107,9 @@ class MetricsTest {
             // idle and caught up: no lag
             CdcHarness.awaitCondition(() -> registry.get("camel.dynamodb.cdc.stream.lag").timeGauge()
                     .value(TimeUnit.MILLISECONDS) == 0, Duration.ofSeconds(10), () -> "lag did not reach 0");
+            HealthCheck.Result readiness = HealthChecks.readiness(cdc);
+            assertEquals(HealthCheck.State.UP, readiness.getState());
+            assertEquals(0L, readiness.getDetails().get("stream.lagMillis"));
 
             Meter any = registry.get("camel.dynamodb.cdc.change.events").meter();
             assertEquals(TABLE, any.getId().getTag("table"));
