@@ -8,12 +8,14 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
+import dev.ddbcdc.camel.checkpoint.JdbcStateRepository;
 import dev.ddbcdc.localaws.LocalDynamoDb;
 import dev.ddbcdc.localaws.LocalDynamoDbExtension;
 import dev.ddbcdc.localaws.Tables;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
 import org.apache.camel.support.processor.state.FileStateRepository;
+import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -24,7 +26,7 @@ import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** With a durable FileStateRepository a restart resumes exactly where the acknowledged records end. */
+/** With a durable checkpoint store (a file, a database table) a restart resumes exactly where the acknowledged records end. */
 class RestartTest {
 
     @RegisterExtension
@@ -71,6 +73,28 @@ class RestartTest {
             List<Exchange> events = second.await(2, Duration.ofSeconds(20));
             second.assertNoMoreThan(2, Duration.ofMillis(800));
             assertEquals(List.of("while-down-1", "while-down-2"), keys(events));
+        }
+    }
+
+    @Test
+    void resumesFromCheckpointsInADatabaseTable() throws Exception {
+        Tables.createWithStream(ddb.client(), "restart_jdbc", StreamViewType.NEW_IMAGE);
+        JdbcDataSource database = new JdbcDataSource();
+        database.setURL("jdbc:h2:" + dir.resolve("checkpoints") + ";DB_CLOSE_DELAY=0");
+        String uri = CdcHarness.uri(ddb, "restart_jdbc", "checkpointRepository=#checkpoints&startPosition=TRIM_HORIZON");
+        for (int i = 0; i < 3; i++) {
+            put("restart_jdbc", "first" + i);
+        }
+        try (CdcHarness first = new CdcHarness().bind("checkpoints", new JdbcStateRepository(database)).start(uri)) {
+            first.await(3, Duration.ofSeconds(20));
+        }
+        put("restart_jdbc", "while-down");
+
+        // a new repository on the same database file, as after a restart on another host
+        try (CdcHarness second = new CdcHarness().bind("checkpoints", new JdbcStateRepository(database)).start(uri)) {
+            List<Exchange> events = second.await(1, Duration.ofSeconds(20));
+            second.assertNoMoreThan(1, Duration.ofMillis(800));
+            assertEquals(List.of("while-down"), keys(events));
         }
     }
 
