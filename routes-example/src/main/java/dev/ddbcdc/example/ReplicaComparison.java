@@ -72,7 +72,8 @@ public record ReplicaComparison(int tableItems, int liveRows, int tombstones, Li
 
     /** E.g. "24 rows (and 1 tombstone), equal to the table". */
     public String describe() {
-        String rows = liveRows + " rows (and " + tombstones + (tombstones == 1 ? " tombstone)" : " tombstones)");
+        String rows = liveRows + (liveRows == 1 ? " row (and " : " rows (and ") + tombstones
+                      + (tombstones == 1 ? " tombstone)" : " tombstones)");
         return equal() ? rows + ", equal to the table"
                 : rows + ", NOT equal to the table (" + tableItems + " items): " + String.join("; ", differences);
     }
