@@ -9,7 +9,7 @@ import org.apache.camel.main.Main;
  * <p>
  * The properties sit beside the routes, not at the root of the classpath: there they would hide the
  * {@code application.properties} of the in-process S3Mock (a Spring Boot application) that the demo and the tests
- * start, and S3Mock would not start. Beside the routes they are also where Camel JBang looks for them.
+ * start, and S3Mock would not start. Beside the routes, one directory also holds all Camel JBang needs.
  */
 public final class CdcApplication {
 
