@@ -26,7 +26,9 @@ import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
  * {@value #EXISTING_ORDERS} orders, and runs {@link ChangeLogRoute} with a snapshot. Every existing order arrives as
  * READ; the stream then takes over at the export time minus the overlap (so the writes of the last minutes arrive
  * again as INSERT: nothing falls between snapshot and stream); then the demo makes inserts, updates and deletes (and a
- * shard rollover) and shows each arriving, and ends with a summary. No AWS account needed. {@code --once} (default)
+ * shard rollover) and shows each arriving, and ends with a summary. Every change also goes through
+ * {@link ReplicaSinkRoute} into an in-memory H2 replica, and the summary says whether the replica equals the table
+ * item by item. No AWS account needed. {@code --once} (default)
  * ends after the summary; {@code --forever} keeps it running until Ctrl-C.
  */
 public final class DemoMain {
@@ -35,10 +37,14 @@ public final class DemoMain {
     static final String BUCKET = "orders-exports";
     static final int EXISTING_ORDERS = 20;
 
-    /** What the demo saw: changes per operation, and whether every change made arrived. */
-    record Summary(Map<String, Integer> perOperation, int expected, int received) {
+    /** What the demo saw: changes per operation, whether every change made arrived, and the replica's state. */
+    record Summary(Map<String, Integer> perOperation, int expected, int received, ReplicaComparison replica) {
         boolean complete() {
             return received == expected;
+        }
+
+        boolean succeeded() {
+            return complete() && replica.equal();
         }
     }
 
@@ -52,18 +58,20 @@ public final class DemoMain {
         System.out.println();
         System.out.println("==== dynamodb-cdc demo summary ====");
         summary.perOperation().forEach((op, n) -> System.out.printf("  %-7s %d%n", op, n));
+        System.out.println("  replica in H2: " + summary.replica().describe());
         System.out.printf("  expected %d (%d orders as READ, the same %d again from the stream's overlap, %d changes"
                           + " made after the snapshot), received %d: %s%n", summary.expected(), EXISTING_ORDERS,
                 EXISTING_ORDERS, summary.expected() - 2 * EXISTING_ORDERS, summary.received(),
                 summary.complete() ? "nothing lost" : "INCOMPLETE");
-        System.exit(summary.complete() ? 0 : 1);
+        System.exit(summary.succeeded() ? 0 : 1);
     }
 
     static Summary run(boolean forever) throws Exception {
         File checkpoints = Files.createTempFile("dynamodb-cdc-demo", ".checkpoints").toFile();
         checkpoints.deleteOnExit();
         List<String> operations = new CopyOnWriteArrayList<>();
-        try (LocalAws aws = LocalAws.start(); CamelContext camel = new DefaultCamelContext()) {
+        try (LocalAws aws = LocalAws.start(); ReplicaDatabase replica = ReplicaDatabase.inMemory("replica");
+             CamelContext camel = new DefaultCamelContext()) {
             DynamoDbClient client = aws.dynamoDb();
             Tables.createWithStream(client, TABLE, StreamViewType.NEW_AND_OLD_IMAGES);
             Tables.enablePointInTimeRecovery(client, TABLE);
@@ -86,12 +94,17 @@ public final class DemoMain {
                     + "&accessKey=" + LocalDynamoDb.ACCESS_KEY + "&secretKey=" + LocalDynamoDb.SECRET_KEY
                     + "&exportPollInterval=200&idlePollDelay=200&shardDiscoveryInterval=2000");
             camel.getRegistry().bind("checkpoints", FileStateRepository.fileStateRepository(checkpoints));
+            camel.getRegistry().bind("replica", replica.dataSource());
             camel.addRoutes(new ChangeLogRoute());
+            camel.addRoutes(new ReplicaSinkRoute("direct:replica"));
             camel.addRoutes(new RouteBuilder() {
                 @Override
                 public void configure() {
-                    from("direct:changes").process(e -> operations.add(
-                            e.getMessage().getHeader(DynamoDbCdcConstants.OPERATION, String.class)));
+                    // counted once written to the replica: when the count is complete, so is the replica
+                    from(ReplicaSinkRoute.CHANGES)
+                            .to("direct:replica")
+                            .process(e -> operations.add(
+                                    e.getMessage().getHeader(DynamoDbCdcConstants.OPERATION, String.class)));
                 }
             });
             camel.start();
@@ -107,7 +120,8 @@ public final class DemoMain {
             }
             Map<String, Integer> perOperation = new TreeMap<>();
             operations.forEach(op -> perOperation.merge(op, 1, Integer::sum));
-            return new Summary(perOperation, expected, operations.size());
+            return new Summary(perOperation, expected, operations.size(),
+                    ReplicaComparison.of(aws.dynamoDb(), TABLE, replica));
         }
     }
 
