@@ -1,8 +1,12 @@
 package dev.ddbcdc.localaws;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
+import java.net.URL;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Properties;
 import java.util.logging.Level;
 
 import com.adobe.testing.s3mock.S3MockApplication;
@@ -63,6 +67,7 @@ public final class LocalS3 implements AutoCloseable {
         properties.put("spring.main.log-startup-info", false);
         properties.put("com.adobe.testing.s3mock.store.retain-files-on-exit", false);
         properties.put("com.adobe.testing.s3mock.store.region", LocalDynamoDb.REGION.id());
+        isolateFromTheApplicationsConfiguration(properties);
         LocalS3 s3;
         try {
             // S3Mock's start() mutates the map it is given (it removes "silent"), so it must be a mutable map.
@@ -80,6 +85,28 @@ public final class LocalS3 implements AutoCloseable {
                     + "com.adobe.testing:s3mock before com.amazonaws:DynamoDBLocal)", e);
         }
         return s3;
+    }
+
+    /**
+     * S3Mock keeps settings it needs in its jar's {@code application.properties}. In an application with its own
+     * {@code application.properties} (camel-main, Spring Boot), that one is found first on the classpath, S3Mock's is
+     * hidden, and S3Mock fails to start ("Could not bind properties to S3MockProperties"). So S3Mock's file is read
+     * from its own jar and passed as properties, and Spring is told to look for no configuration file at all: S3Mock
+     * runs the same whatever the application's classpath holds.
+     */
+    private static void isolateFromTheApplicationsConfiguration(Map<String, Object> properties) {
+        Properties own = new Properties();
+        try {
+            URL jar = S3MockApplication.class.getProtectionDomain().getCodeSource().getLocation();
+            URL file = new URL("jar:" + jar + "!/application.properties");
+            try (InputStream in = file.openStream()) {
+                own.load(in);
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("Could not read S3Mock's own application.properties from its jar", e);
+        }
+        own.forEach((key, value) -> properties.putIfAbsent((String) key, value));
+        properties.put("spring.config.name", "dynamodb-cdc-local-s3-has-no-config-file");
     }
 
     /** Plain-HTTP endpoint, e.g. {@code http://127.0.0.1:41234}; use path-style addressing. */

@@ -7,9 +7,7 @@ import org.apache.camel.main.Main;
  * {@code routes/application.properties} (and any {@code -Dname=value} on top): the same routes run against real AWS
  * or the local test kit by changing properties only. Runs until Ctrl-C; see docs/routes.md.
  * <p>
- * The properties sit beside the routes, not at the root of the classpath: there they would hide the
- * {@code application.properties} of the in-process S3Mock (a Spring Boot application) that the demo and the tests
- * start, and S3Mock would not start. Beside the routes, one directory also holds all Camel JBang needs.
+ * The properties sit beside the routes, so that one directory holds all Camel JBang needs.
  */
 public final class CdcApplication {
 
