@@ -37,7 +37,7 @@ public final class DynamoDbCdcConstants {
               javaType = "Long")
     public static final String TIMESTAMP = "CamelDynamoDbCdcTimestamp";
     @Metadata(description = "A number that grows with the time of the change: a later change of an item has a higher"
-                            + " version. Snapshot (READ) items carry a version below that of every stream record delivered after"
+                            + " version (within one second, see the user guide for the limits). Snapshot (READ) items carry a version below that of every stream record delivered after"
                             + " the snapshot. Use it for external versioning in sinks.",
               javaType = "Long")
     public static final String DOCUMENT_VERSION = "CamelDynamoDbCdcDocumentVersion";
