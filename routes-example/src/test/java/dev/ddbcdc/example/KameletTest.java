@@ -198,17 +198,20 @@ class KameletTest {
 
         List<Event> events = new CopyOnWriteArrayList<>();
         try (CamelContext camel = new DefaultCamelContext()) {
-            // the properties as camel-kamelet also reads them: camel.kamelet.<name>.<property>
+            // the properties as camel-kamelet also reads them: camel.kamelet.<name>.<property> for every use,
+            // camel.kamelet.<name>.<id>.<property> for kamelet:<name>/<id>
             Map<String, String> properties = Map.of("table", table, "region", "us-east-1",
                     "accessKey", LocalDynamoDb.ACCESS_KEY, "secretKey", SECRET_KEY,
-                    "uriEndpointOverride", localAws.dynamoDbEndpoint().toString(), "outputFormat", "MAP",
+                    "uriEndpointOverride", localAws.dynamoDbEndpoint().toString(),
                     "startPosition", "TRIM_HORIZON", "idlePollDelay", "200");
             properties.forEach((name, value) -> camel.getPropertiesComponent()
                     .addInitialProperty("camel.kamelet.dynamodb-cdc-source." + name, value));
+            camel.getPropertiesComponent().addInitialProperty("camel.kamelet.dynamodb-cdc-source.maps.outputFormat",
+                    "MAP");
             camel.addRoutes(new RouteBuilder() {
                 @Override
                 public void configure() {
-                    from("kamelet:dynamodb-cdc-source").process(e -> events.add(Event.of(e)));
+                    from("kamelet:dynamodb-cdc-source/maps").process(e -> events.add(Event.of(e)));
                 }
             });
             put(client, table, "m1", "NEW");
