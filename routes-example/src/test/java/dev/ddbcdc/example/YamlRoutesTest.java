@@ -1,5 +1,11 @@
 package dev.ddbcdc.example;
 
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -30,7 +36,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The YAML routes as camel-main runs them ({@link CdcApplication}, application.properties), pointed at the local
  * AWS test kit by overriding properties only: a snapshot of the table, then inserts, updates and deletes from the
- * stream, and the H2 replica must end equal to the table. So the YAML and the properties cannot rot.
+ * stream, and the H2 replica must end equal to the table; health and metrics are served as the properties say. So
+ * the YAML and the properties cannot rot.
  */
 class YamlRoutesTest {
 
@@ -64,6 +71,8 @@ class YamlRoutesTest {
         main.addOverrideProperty("camel.component.dynamodb-cdc.export-poll-interval", "200");
         main.addOverrideProperty("camel.component.dynamodb-cdc.idle-poll-delay", "200");
         main.addOverrideProperty("camel.component.dynamodb-cdc.shard-discovery-interval", "2000");
+        int managementPort = freePort();
+        main.addOverrideProperty("camel.management.port", Integer.toString(managementPort));
         main.start();
         ReplicaDatabase replica = ReplicaDatabase.of(main.getCamelContext().getRegistry()
                 .lookupByNameAndType("replica", DataSource.class));
@@ -71,6 +80,7 @@ class YamlRoutesTest {
             ReplicaComparison afterSnapshot = awaitEqual(client, replica);
             assertTrue(afterSnapshot.equal(), afterSnapshot.describe());
             assertEquals(5, afterSnapshot.liveRows());
+            assertObservable(managementPort);
 
             put(client, "order-1", "NEW", 1);
             put(client, "order-2", "NEW", 2);
@@ -99,6 +109,34 @@ class YamlRoutesTest {
             main.stop();
             replica.close();
         }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /**
+     * The properties' observability settings at work: the component's meters in the Prometheus text of
+     * /observe/metrics, and the consumer's readiness check with its details in /observe/health.
+     */
+    private static void assertObservable(int port) throws Exception {
+        String tags = "{consumerId=\"orders-replica\",routeId=\"orders-changes\",table=\"orders\"}";
+        String metrics = get(port, "/observe/metrics");
+        assertTrue(metrics.contains("camel_dynamodb_cdc_snapshot_items_acknowledged_total" + tags + " 5.0"), metrics);
+        assertTrue(metrics.contains("camel_dynamodb_cdc_snapshot_items" + tags + " 5.0"), metrics);
+        String health = get(port, "/observe/health?data=true");
+        assertTrue(health.contains("\"consumer:orders-changes\""), health);
+        assertTrue(health.contains("\"phase\": \"STREAMING\"") || health.contains("\"phase\":\"STREAMING\""), health);
+    }
+
+    private static String get(int port, String path) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), path + ": " + response.body());
+        return response.body();
     }
 
     /** An order with an attribute of every kind, so the replica's JSON has to be stable for all of them. */

@@ -24,6 +24,10 @@ import io.micrometer.core.instrument.TimeGauge;
 final class MicrometerMeters implements AutoCloseable {
 
     static final String PREFIX = "camel.dynamodb.cdc.";
+    // one description per name: Prometheus shows one HELP line for all the tags of a name
+    private static final String SKIPPED = "Records read but not delivered, by reason (before_start, already_delivered)";
+    private static final String ERRORS = "Errors by type (exchange_failed, aws_api, throttled, iterator_expired,"
+                                         + " trimmed_data, export_read); see the user guide's Metrics section";
 
     private final MeterRegistry registry;
     private final MeterSource source;
@@ -55,22 +59,16 @@ final class MicrometerMeters implements AutoCloseable {
         counter("change.events", "Stream records delivered to the route", s -> s.stream().recordsDelivered.get());
         counter("change.events.acknowledged", "Stream records whose exchange completed",
                 s -> s.stream().recordsAcknowledged.get());
-        counter("change.events.skipped", "Stream records read but not delivered: created before the start position",
-                "reason", "before_start", s -> s.stream().recordsBeforeStart.get());
-        counter("change.events.skipped", "Records not delivered again: the idempotent repository holds their id",
-                "reason", "already_delivered", s -> s.stream().recordsAlreadyDelivered.get());
-        counter("errors", "Exchanges that failed (the shard or data file is read again from its checkpoint)", "type",
-                "exchange_failed", s -> s.stream().failedExchanges.get() + snapshotValue(s, m -> m.failedExchanges.get()));
-        counter("errors", "DynamoDB Streams calls that failed and were retried", "type", "aws_api",
-                s -> s.stream().apiErrors.get());
-        counter("errors", "DynamoDB Streams calls throttled and retried with backoff", "type", "throttled",
-                s -> s.stream().throttledCalls.get());
-        counter("errors", "Shard iterators that expired and were renewed", "type", "iterator_expired",
-                s -> s.stream().expiredIterators.get());
-        counter("errors", "Stream records trimmed before they were read: changes lost", "type", "trimmed_data",
-                s -> s.stream().trimmedDataEvents.get());
-        counter("errors", "Export data files that could not be read (checksum, format, S3)", "type", "export_read",
-                s -> snapshotValue(s, m -> m.readErrors.get()));
+        counter("change.events.skipped", SKIPPED, "reason", "before_start", s -> s.stream().recordsBeforeStart.get());
+        counter("change.events.skipped", SKIPPED, "reason", "already_delivered",
+                s -> s.stream().recordsAlreadyDelivered.get());
+        counter("errors", ERRORS, "type", "exchange_failed",
+                s -> s.stream().failedExchanges.get() + snapshotValue(s, m -> m.failedExchanges.get()));
+        counter("errors", ERRORS, "type", "aws_api", s -> s.stream().apiErrors.get());
+        counter("errors", ERRORS, "type", "throttled", s -> s.stream().throttledCalls.get());
+        counter("errors", ERRORS, "type", "iterator_expired", s -> s.stream().expiredIterators.get());
+        counter("errors", ERRORS, "type", "trimmed_data", s -> s.stream().trimmedDataEvents.get());
+        counter("errors", ERRORS, "type", "export_read", s -> snapshotValue(s, m -> m.readErrors.get()));
         counter("rewinds", "Times a shard or data file was read again from its checkpoint",
                 s -> s.stream().rewinds.get() + snapshotValue(s, m -> m.rewinds.get()));
         meters.add(Gauge.builder(PREFIX + "shards.reading", source, s -> s.stream().shardsReading.get())
