@@ -106,7 +106,7 @@ public class DynamoDbCdcConfiguration implements Cloneable {
     @UriParam(label = "consumer", defaultValue = "MAP",
               description = "The body of each exchange: MAP (the item as a Map of plain Java values), ENVELOPE (a Map with"
                             + " op, keys, before, after and source) or CLOUDEVENTS (Camel CloudEvent headers and the"
-                            + " stream record as a DynamoDB JSON string, as TriggerMesh's AWSDynamoDBSource emits"
+                            + " whole stream record as a JSON string, as TriggerMesh's AWSDynamoDBSource emits"
                             + " them). The headers are the same in every format.")
     private OutputFormat outputFormat = OutputFormat.MAP;
 

@@ -9,7 +9,9 @@ public enum OutputFormat {
     /**
      * A CloudEvent as TriggerMesh's AWSDynamoDBSource emits it: Camel CloudEvent headers (type
      * {@code com.amazon.dynamodb.stream_record}, source the table ARN, id the event id, subject the key attribute
-     * names, extension {@code dynamodboperation}) and the stream record in DynamoDB JSON as a JSON string body.
+     * names, extension {@code dynamodboperation}) and, as the body, the whole stream record as a JSON string:
+     * {@code AwsRegion}, {@code EventID}, {@code EventName}, {@code EventSource} and {@code Dynamodb} (keys and
+     * images in DynamoDB JSON).
      */
     CLOUDEVENTS
 }

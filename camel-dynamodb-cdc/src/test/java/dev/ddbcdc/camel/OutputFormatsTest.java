@@ -87,18 +87,28 @@ class OutputFormatsTest {
         assertEquals(List.of("INSERT", "MODIFY", "REMOVE"), events.stream().map(e -> ((Map<?, ?>) e.getMessage()
                 .getHeader(CloudEvent.CAMEL_CLOUD_EVENT_EXTENSIONS)).get("dynamodboperation")).collect(Collectors.toList()));
 
-        JsonNode data = new ObjectMapper().readTree(insert.getMessage().getBody(String.class));
+        // data is the whole stream record, as TriggerMesh sends it: region, event id and name, source, Dynamodb
+        JsonNode record = new ObjectMapper().readTree(insert.getMessage().getBody(String.class));
+        assertEquals(insert.getMessage().getHeader(DynamoDbCdcConstants.EVENT_ID), record.at("/EventID").asText());
+        assertEquals("INSERT", record.at("/EventName").asText());
+        assertEquals("aws:dynamodb", record.at("/EventSource").asText());
+        assertEquals(tableArn.split(":")[3], record.at("/AwsRegion").asText());
+        assertTrue(record.get("UserIdentity") == null, "not a time-to-live deletion");
+        JsonNode data = record.get("Dynamodb");
         assertEquals("k1", data.at("/Keys/pk/S").asText());
         assertEquals("12345678901234567890.123456789", data.at("/NewImage/n/N").asText());
         assertTrue(data.at("/NewImage/nul/NULL").asBoolean());
         assertEquals("[\"x\",\"y\"]", data.at("/NewImage/ss/SS").toString());
         assertNotNull(data.get("SequenceNumber"));
-        // the data is DynamoDB JSON: read back, it is the item the MAP format delivers
+        Instant.parse(data.get("ApproximateCreationDateTime").asText());
+        // the images are DynamoDB JSON: read back, it is the item the MAP format delivers
         Map<String, Object> item = ItemParser.of(ExportFormat.DYNAMODB_JSON)
                 .parse("{\"Item\":" + data.get("NewImage") + "}");
         Map<String, Object> expected = dev.ddbcdc.camel.event.AttributeValues.toJava(ChangeEventsTest.everyType("k1"));
         assertEquals(SnapshotItems.comparable(expected), SnapshotItems.comparable(item));
         JsonNode remove = new ObjectMapper().readTree(events.get(2).getMessage().getBody(String.class));
-        assertTrue(remove.get("NewImage") == null && remove.get("OldImage") != null, remove.toString());
+        assertEquals("REMOVE", remove.at("/EventName").asText());
+        assertTrue(remove.at("/Dynamodb/NewImage").isMissingNode() && !remove.at("/Dynamodb/OldImage").isMissingNode(),
+                remove.toString());
     }
 }

@@ -36,10 +36,14 @@ public final class OutputFormatter {
 
     private final OutputFormat format;
     private final String tableArn;
+    private final String region;
 
     public OutputFormatter(OutputFormat format, String tableArn) {
         this.format = format;
         this.tableArn = tableArn;
+        // arn:aws:dynamodb:<region>:<account>:table/<name>
+        String[] arn = tableArn.split(":", 6);
+        this.region = arn.length == 6 ? arn[3] : "";
     }
 
     public void apply(Exchange exchange) {
@@ -101,14 +105,22 @@ public final class OutputFormatter {
         message.setHeader(CloudEvent.CAMEL_CLOUD_EVENT_DATA_CONTENT_TYPE, "application/json");
         message.setHeader(CloudEvent.CAMEL_CLOUD_EVENT_EXTENSIONS, Map.of(OPERATION_EXTENSION, operation));
         message.setHeader(CloudEvent.CAMEL_CLOUD_EVENT_CONTENT_TYPE, "application/json");
-        message.setBody(streamRecordJson(message, keys, timestamp));
+        message.setBody(recordJson(message, id, operation, keys, timestamp));
     }
 
-    /** The stream record as DynamoDB JSON, with the field names of DynamoDB Streams' StreamRecord. */
-    private static String streamRecordJson(Message message, Map<?, ?> keys, long timestamp) {
+    /**
+     * The change as TriggerMesh's AWSDynamoDBSource puts it in {@code data}: the whole stream {@code Record}, JSON
+     * with the AWS field names ({@code AwsRegion}, {@code Dynamodb} with {@code Keys}/{@code NewImage}/
+     * {@code OldImage}/{@code SequenceNumber}/{@code ApproximateCreationDateTime}, {@code EventID},
+     * {@code EventName}, {@code EventSource}, and {@code UserIdentity} for a time-to-live deletion); values in
+     * DynamoDB JSON. Absent values are left out rather than written as null.
+     */
+    private String recordJson(Message message, String id, String operation, Map<?, ?> keys, long timestamp) {
         StringWriter out = new StringWriter();
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.writeStartObject();
+            json.writeStringField("AwsRegion", region);
+            json.writeObjectFieldStart("Dynamodb");
             json.writeStringField("ApproximateCreationDateTime", Instant.ofEpochMilli(timestamp).toString());
             json.writeFieldName("Keys");
             item(json, keys);
@@ -125,6 +137,16 @@ public final class OutputFormatter {
             String sequenceNumber = message.getHeader(DynamoDbCdcConstants.SEQUENCE_NUMBER, String.class);
             if (sequenceNumber != null) {
                 json.writeStringField("SequenceNumber", sequenceNumber);
+            }
+            json.writeEndObject();
+            json.writeStringField("EventID", id);
+            json.writeStringField("EventName", operation);
+            json.writeStringField("EventSource", "aws:dynamodb");
+            if (Boolean.TRUE.equals(message.getHeader(DynamoDbCdcConstants.TTL_DELETE, Boolean.class))) {
+                json.writeObjectFieldStart("UserIdentity");
+                json.writeStringField("PrincipalId", StreamRecordMapper.TTL_PRINCIPAL);
+                json.writeStringField("Type", "Service");
+                json.writeEndObject();
             }
             json.writeEndObject();
         } catch (IOException e) {

@@ -14,7 +14,7 @@ import software.amazon.awssdk.services.dynamodb.model.StreamRecord;
 /** Fills an exchange from a stream record: the body is the item image, everything else goes into headers. */
 public final class StreamRecordMapper {
 
-    private static final String TTL_PRINCIPAL = "dynamodb.amazonaws.com";
+    static final String TTL_PRINCIPAL = "dynamodb.amazonaws.com";
 
     private final String tableName;
     private final String streamArn;
