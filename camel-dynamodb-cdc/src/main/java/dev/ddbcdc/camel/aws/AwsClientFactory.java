@@ -6,6 +6,7 @@ import java.util.Map;
 import dev.ddbcdc.camel.DynamoDbCdcConfiguration;
 import dev.ddbcdc.camel.TableReference;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -19,6 +20,7 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.StsClientBuilder;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
 import software.amazon.awssdk.services.sts.model.AssumeRoleRequest;
 
@@ -110,9 +112,39 @@ public final class AwsClientFactory {
         if (configuration.getStsRoleArn() == null) {
             return source;
         }
-        StsClient sts = configure(StsClient.builder(), source).build();
-        AssumeRoleRequest request = assumeRoleRequest();
-        return StsAssumeRoleCredentialsProvider.builder().stsClient(sts).refreshRequest(request).build();
+        StsClient sts = sts(source);
+        StsAssumeRoleCredentialsProvider assumed = StsAssumeRoleCredentialsProvider.builder().stsClient(sts)
+                .refreshRequest(assumeRoleRequest()).build();
+        return new AssumedRoleCredentials(assumed, sts);
+    }
+
+    /**
+     * The STS client that assumes stsRoleArn: AWS's regional STS endpoint of the table's region, never
+     * uriEndpointOverride (that one is DynamoDB's).
+     */
+    StsClient sts(AwsCredentialsProvider source) {
+        StsClientBuilder builder = StsClient.builder().credentialsProvider(source)
+                .httpClientBuilder(ApacheHttpClient.builder());
+        Region region = region();
+        if (region != null) {
+            builder.region(region);
+        }
+        return builder.build();
+    }
+
+    /** Assumed-role credentials that close their STS client with them. */
+    private record AssumedRoleCredentials(StsAssumeRoleCredentialsProvider provider, StsClient sts)
+            implements AwsCredentialsProvider, AutoCloseable {
+        @Override
+        public AwsCredentials resolveCredentials() {
+            return provider.resolveCredentials();
+        }
+
+        @Override
+        public void close() {
+            provider.close();
+            sts.close();
+        }
     }
 
     AssumeRoleRequest assumeRoleRequest() {
