@@ -17,6 +17,12 @@ public final class DynamoDbCdcConstants {
                             + " base64.",
               javaType = "String")
     public static final String PRIMARY_KEY = "CamelDynamoDbCdcPrimaryKey";
+    @Metadata(description = "The partition key value as a string (the same rules as the primary key string).",
+              javaType = "String")
+    public static final String PARTITION_KEY = "CamelDynamoDbCdcPartitionKey";
+    @Metadata(description = "The sort key value as a string; absent when the table has no sort key.",
+              javaType = "String")
+    public static final String SORT_KEY = "CamelDynamoDbCdcSortKey";
     @Metadata(description = "The item before the change (needs stream view type NEW_AND_OLD_IMAGES); absent for"
                             + " INSERT.",
               javaType = "java.util.Map<String, Object>")

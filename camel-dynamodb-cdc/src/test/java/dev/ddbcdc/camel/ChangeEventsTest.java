@@ -90,6 +90,8 @@ class ChangeEventsTest {
             assertEquals("every_type", insert.getMessage().getHeader(DynamoDbCdcConstants.TABLE_NAME));
             assertEquals(Map.of("pk", "k1"), insert.getMessage().getHeader(DynamoDbCdcConstants.KEYS));
             assertEquals("k1", insert.getMessage().getHeader(DynamoDbCdcConstants.PRIMARY_KEY));
+            assertEquals("k1", insert.getMessage().getHeader(DynamoDbCdcConstants.PARTITION_KEY));
+            assertEquals(null, insert.getMessage().getHeader(DynamoDbCdcConstants.SORT_KEY), "no sort key");
             assertEquals(streamArn, insert.getMessage().getHeader(DynamoDbCdcConstants.STREAM_ARN));
             assertNull(insert.getMessage().getHeader(DynamoDbCdcConstants.OLD_IMAGE));
             assertEquals(body, insert.getMessage().getHeader(DynamoDbCdcConstants.NEW_IMAGE));
@@ -131,6 +133,8 @@ class ChangeEventsTest {
             assertEquals("REMOVE", remove.getMessage().getHeader(DynamoDbCdcConstants.OPERATION));
             assertEquals(Map.of("pk", "a", "sk", new BigDecimal("42")), remove.getMessage().getBody(Map.class));
             assertEquals("a|42", remove.getMessage().getHeader(DynamoDbCdcConstants.PRIMARY_KEY));
+            assertEquals("a", remove.getMessage().getHeader(DynamoDbCdcConstants.PARTITION_KEY));
+            assertEquals("42", remove.getMessage().getHeader(DynamoDbCdcConstants.SORT_KEY));
         }
     }
 

@@ -67,6 +67,8 @@ class SnapshotTest {
                 Map<?, ?> body = exchange.getMessage().getBody(Map.class);
                 String key = exchange.getMessage().getHeader(DynamoDbCdcConstants.PRIMARY_KEY, String.class);
                 assertEquals(SnapshotItems.key((String) body.get("pk"), body.get("sk")), key);
+                assertEquals(key, exchange.getMessage().getHeader(DynamoDbCdcConstants.PARTITION_KEY) + "|"
+                                  + exchange.getMessage().getHeader(DynamoDbCdcConstants.SORT_KEY));
                 Object previous = got.put(key, SnapshotItems.comparable(body));
                 assertEquals(null, previous, "delivered twice: " + key);
                 versions.add(exchange.getMessage().getHeader(DynamoDbCdcConstants.DOCUMENT_VERSION, Long.class));

@@ -83,8 +83,11 @@ public final class AttributeValues {
         }
     }
 
-    /** The same as {@link #keyString(AttributeValue)} for a key attribute already in plain Java form. */
+    /** The same as {@link #keyString(AttributeValue)} for a key attribute in plain Java form (or an AttributeValue). */
     public static String keyString(Object value) {
+        if (value instanceof AttributeValue) {
+            return keyString((AttributeValue) value);
+        }
         if (value instanceof String) {
             return (String) value;
         }

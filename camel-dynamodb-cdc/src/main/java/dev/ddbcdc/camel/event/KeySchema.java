@@ -22,14 +22,24 @@ public final class KeySchema {
     }
 
     public String primaryKey(Map<String, AttributeValue> keys) {
-        String pk = AttributeValues.keyString(keys.get(partitionKey));
-        return sortKey == null ? pk : pk + "|" + AttributeValues.keyString(keys.get(sortKey));
+        String pk = partitionKeyString(keys);
+        return sortKey == null ? pk : pk + "|" + sortKeyString(keys);
+    }
+
+    /** The partition key value as a string (the same rule as in the primary key string). */
+    public String partitionKeyString(Map<String, ?> keys) {
+        return AttributeValues.keyString(keys.get(partitionKey));
+    }
+
+    /** The sort key value as a string, or null when the table has no sort key. */
+    public String sortKeyString(Map<String, ?> keys) {
+        return sortKey == null ? null : AttributeValues.keyString(keys.get(sortKey));
     }
 
     /** The primary key string of an item in plain Java form. */
     public String primaryKeyOf(Map<String, Object> item) {
-        String pk = AttributeValues.keyString(item.get(partitionKey));
-        return sortKey == null ? pk : pk + "|" + AttributeValues.keyString(item.get(sortKey));
+        String pk = partitionKeyString(item);
+        return sortKey == null ? pk : pk + "|" + sortKeyString(item);
     }
 
     /** The key attributes of an item in plain Java form; fails naming the attribute when one is missing. */

@@ -38,6 +38,8 @@ public final class SnapshotItemMapper {
         message.setHeader(DynamoDbCdcConstants.TABLE_NAME, tableName);
         message.setHeader(DynamoDbCdcConstants.KEYS, keySchema.keysOf(item));
         message.setHeader(DynamoDbCdcConstants.PRIMARY_KEY, keySchema.primaryKeyOf(item));
+        message.setHeader(DynamoDbCdcConstants.PARTITION_KEY, keySchema.partitionKeyString(item));
+        message.setHeader(DynamoDbCdcConstants.SORT_KEY, keySchema.sortKeyString(item));
         message.setHeader(DynamoDbCdcConstants.NEW_IMAGE, item);
         message.setHeader(DynamoDbCdcConstants.TIMESTAMP, exportTimeMillis);
         message.setHeader(DynamoDbCdcConstants.DOCUMENT_VERSION, documentVersion);

@@ -47,6 +47,8 @@ public final class StreamRecordMapper {
         message.setHeader(DynamoDbCdcConstants.TABLE_NAME, tableName);
         message.setHeader(DynamoDbCdcConstants.KEYS, keys);
         message.setHeader(DynamoDbCdcConstants.PRIMARY_KEY, keySchema.primaryKey(change.keys()));
+        message.setHeader(DynamoDbCdcConstants.PARTITION_KEY, keySchema.partitionKeyString(change.keys()));
+        message.setHeader(DynamoDbCdcConstants.SORT_KEY, keySchema.sortKeyString(change.keys()));
         if (oldImage != null) {
             message.setHeader(DynamoDbCdcConstants.OLD_IMAGE, oldImage);
         }
