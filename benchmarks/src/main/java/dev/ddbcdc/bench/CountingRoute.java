@@ -1,0 +1,93 @@
+package dev.ddbcdc.bench;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
+
+/**
+ * A Camel context with one route from a consumer endpoint into a processor that does minimal work: it counts, and
+ * notes when the first exchange arrived and when the expected count was reached. An optional hook sees each exchange.
+ */
+final class CountingRoute implements AutoCloseable {
+
+    static final String ROUTE_ID = "measured";
+
+    final CamelContext context = new DefaultCamelContext();
+    private final AtomicLong count = new AtomicLong();
+    private final long expected;
+    private final CountDownLatch reached = new CountDownLatch(1);
+    private volatile long firstNanos;
+    private volatile long reachedNanos;
+    private long startNanos;
+
+    CountingRoute(String uri, long expected, Consumer<Exchange> hook) throws Exception {
+        this.expected = expected;
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri).routeId(ROUTE_ID).process(exchange -> {
+                    if (hook != null) {
+                        hook.accept(exchange);
+                    }
+                    long n = count.incrementAndGet();
+                    if (n == 1) {
+                        firstNanos = System.nanoTime();
+                    }
+                    if (n == CountingRoute.this.expected) {
+                        reachedNanos = System.nanoTime();
+                        reached.countDown();
+                    }
+                });
+            }
+        });
+    }
+
+    CountingRoute bind(String name, Object bean) {
+        context.getRegistry().bind(name, bean);
+        return this;
+    }
+
+    CountingRoute start() {
+        startNanos = System.nanoTime();
+        context.start();
+        return this;
+    }
+
+    /** Waits until the expected count arrived; false after the timeout. */
+    boolean await(long timeoutMillis) throws InterruptedException {
+        return reached.await(timeoutMillis, TimeUnit.MILLISECONDS);
+    }
+
+    long count() {
+        return count.get();
+    }
+
+    long startNanos() {
+        return startNanos;
+    }
+
+    /** Seconds from start to the expected count. */
+    double secondsToExpected() {
+        return (reachedNanos - startNanos) / 1e9;
+    }
+
+    /** Seconds from start to the first exchange, or NaN if none came. */
+    double secondsToFirst() {
+        return firstNanos == 0 ? Double.NaN : (firstNanos - startNanos) / 1e9;
+    }
+
+    <T> T consumer(Class<T> type) {
+        return type.cast(context.getRoute(ROUTE_ID).getConsumer());
+    }
+
+    @Override
+    public void close() {
+        context.stop();
+    }
+}
