@@ -23,7 +23,7 @@ public final class BenchmarkMain {
     }
 
     static List<Scenario> all() {
-        return List.of(new SnapshotLoadScenario());
+        return List.of(new SnapshotLoadScenario(), new StreamCatchUpScenario(), new LatencyScenario(), new RestartScenario(), new ManyShardsScenario());
     }
 
     public static void main(String[] argv) throws Exception {
