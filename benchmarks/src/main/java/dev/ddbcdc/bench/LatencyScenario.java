@@ -30,6 +30,8 @@ final class LatencyScenario implements Scenario {
 
     /** The consumer with a shorter pollDelay: what configuration alone does to latency (idle polling unchanged). */
     static final String FAST_POLL = "pollDelay=20";
+    /** Idle window of the readers whose idle polling is context only. */
+    static final int SHORT_IDLE_SECONDS = 3;
 
     @Override
     public ScenarioResult run(LocalAws aws, Scale scale) throws Exception {
@@ -49,13 +51,13 @@ final class LatencyScenario implements Scenario {
         Samples fastEmpty = new Samples();
         StringBuilder counts = new StringBuilder();
         for (int rep = 0; rep < scale.repetitions(); rep++) {
-            Run ours = ours(aws, endpoints, scale, "lat_ours_" + rep, "");
-            Run fast = ours(aws, endpoints, scale, "lat_fast_" + rep, FAST_POLL);
+            Run ours = ours(aws, endpoints, scale, "lat_ours_" + rep, "", scale.idleSeconds());
+            Run fast = ours(aws, endpoints, scale, "lat_fast_" + rep, FAST_POLL, SHORT_IDLE_SECONDS);
             fastP50.add(fast.p50());
             fastP99.add(fast.p99());
             oursEmpty.add(ours.emptyShareWhileWriting());
             fastEmpty.add(fast.emptyShareWhileWriting());
-            Run floor = floor(aws, endpoints, scale, "lat_floor_" + rep);
+            Run floor = floor(aws, endpoints, scale, "lat_floor_" + rep, SHORT_IDLE_SECONDS);
             Run aws2 = aws2(aws, endpoints, scale, "lat_aws2_" + rep);
             oursP50.add(ours.p50());
             oursP99.add(ours.p99());
@@ -103,8 +105,8 @@ final class LatencyScenario implements Scenario {
         return result;
     }
 
-    private static Run ours(LocalAws aws, Endpoints endpoints, Scale scale, String table, String options)
-            throws Exception {
+    private static Run ours(LocalAws aws, Endpoints endpoints, Scale scale, String table, String options,
+                            int idleSeconds) throws Exception {
         Tables.createWithStream(aws.dynamoDb(), table, StreamViewType.NEW_AND_OLD_IMAGES);
         PacedWriter writer = new PacedWriter();
         LatencyRecorder latencies = new LatencyRecorder();
@@ -125,15 +127,16 @@ final class LatencyScenario implements Scenario {
             waitFor(() -> writer.undelivered() == 0, 10_000);
             Thread.sleep(2000);
             long before = consumer.getMetrics().getRecordsCalls.get();
-            Thread.sleep(scale.idleSeconds() * 1000L);
+            Thread.sleep(idleSeconds * 1000L);
             long calls = consumer.getMetrics().getRecordsCalls.get() - before;
             long shards = Math.max(1, consumer.shardCount(ShardLineageTracker.State.READING));
             return new Run(latencies.percentileMillis(50), latencies.percentileMillis(99),
-                    calls / (double) scale.idleSeconds() / shards, latencies.count(), writer.written(), emptyShare);
+                    calls / (double) idleSeconds / shards, latencies.count(), writer.written(), emptyShare);
         }
     }
 
-    private static Run floor(LocalAws aws, Endpoints endpoints, Scale scale, String table) throws Exception {
+    private static Run floor(LocalAws aws, Endpoints endpoints, Scale scale, String table, int idleSeconds)
+            throws Exception {
         String streamArn = Tables.createWithStream(aws.dynamoDb(), table, StreamViewType.NEW_AND_OLD_IMAGES);
         PacedWriter writer = new PacedWriter();
         LatencyRecorder latencies = new LatencyRecorder();
@@ -144,9 +147,9 @@ final class LatencyScenario implements Scenario {
             waitFor(() -> writer.undelivered() == 0, 10_000);
             Thread.sleep(2000);
             long before = tail.calls();
-            Thread.sleep(scale.idleSeconds() * 1000L);
+            Thread.sleep(idleSeconds * 1000L);
             return new Run(latencies.percentileMillis(50), latencies.percentileMillis(99),
-                    (tail.calls() - before) / (double) scale.idleSeconds(), latencies.count(), writer.written(), 0);
+                    (tail.calls() - before) / (double) idleSeconds, latencies.count(), writer.written(), 0);
         }
     }
 

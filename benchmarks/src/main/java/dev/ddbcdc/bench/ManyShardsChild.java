@@ -30,11 +30,16 @@ public final class ManyShardsChild {
         try (CountingRoute route = new CountingRoute(uri, stream.totalRecords(), null)) {
             route.bind("table", table).bind("streams", stream);
             long before = HeapWatch.usedAfterFullGc();
+            JfrProfile profile = args.get("profile", "").isEmpty() ? null
+                    : new JfrProfile(java.nio.file.Path.of(args.get("profile")));
             route.start();
             if (!route.await(20 * 60_000L)) {
                 throw new IllegalStateException("Delivered " + route.count() + " of " + stream.totalRecords());
             }
             double seconds = route.secondsToExpected();
+            if (profile != null) {
+                result.put("profile", profile.stopAndSummarise(12));
+            }
             DynamoDbCdcConsumer consumer = route.consumer(DynamoDbCdcConsumer.class);
             LatencyScenario.waitFor(() -> consumer.shardCount(ShardLineageTracker.State.FINISHED)
                                           >= (long) lineages * (generations - 1), 60_000);

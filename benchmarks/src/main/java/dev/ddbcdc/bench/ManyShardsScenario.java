@@ -22,7 +22,7 @@ final class ManyShardsScenario implements Scenario {
     }
 
     @Override
-    public ScenarioResult run(LocalAws aws, Scale scale) {
+    public ScenarioResult run(LocalAws aws, Scale scale) throws java.io.IOException {
         int[] counts = scale.shardCounts();
         Samples[] rate = new Samples[counts.length];
         Samples[] perShard = new Samples[counts.length];
@@ -69,6 +69,18 @@ final class ManyShardsScenario implements Scenario {
         result.figure(new Figure(name, "heap per shard at " + counts[0] + " shards", "KB", perShard[0],
                 counts[1] + " shards", perShard[1], Target.none(), "fixed costs spread over few shards"));
         result.note("Calls to the simulated stream (first run):" + calls);
+        if (result.anyMissed()) {
+            int shards = counts[last];
+            Map<String, Object> profiled = ChildJvm.run(ManyShardsChild.class, List.of("-Xmx1g"),
+                    List.of(Args.of("lineages", shards / GENERATIONS), Args.of("generations", GENERATIONS),
+                            Args.of("recordsPerShard", scale.manyShardsRecords() / shards),
+                            Args.of("profile", SnapshotLoadChild.profileFile("shards"))), 1800);
+            result.note(String.format(Locale.ROOT, "Profile of one %d-shard run (%.0f records/s):", shards,
+                    ChildJvm.number(profiled, "recordsPerSecond")));
+            for (Object line : (List<?>) profiled.get("profile")) {
+                result.note(String.valueOf(line));
+            }
+        }
         return result;
     }
 }

@@ -38,6 +38,12 @@ final class SnapshotLoadScenario implements Scenario {
         String export = aws.exports().completedExportOf(TABLE, BUCKET, "DYNAMODB_JSON",
                 new SyntheticItems(scale.snapshotItems(), 1));
         double generated = (System.nanoTime() - generating) / 1e9;
+        int formatItems = 2 * scale.snapshotWarmUpItems();
+        String ionWarmUp = aws.exports().completedExportOf(TABLE, BUCKET, "ION",
+                new SyntheticItems(scale.snapshotWarmUpItems() / 5, 4));
+        String jsonSmall = aws.exports().completedExportOf(TABLE, BUCKET, "DYNAMODB_JSON",
+                new SyntheticItems(formatItems, 3));
+        String ionSmall = aws.exports().completedExportOf(TABLE, BUCKET, "ION", new SyntheticItems(formatItems, 3));
         long compressed = compressedBytes(aws, export);
         Endpoints endpoints = Endpoints.of(aws);
 
@@ -49,7 +55,11 @@ final class SnapshotLoadScenario implements Scenario {
         Samples gcShare = new Samples();
         Samples md5Seconds = new Samples();
         Samples oursSeconds = new Samples();
+        Samples oursJsonSmall = new Samples();
+        Samples oursIon = new Samples();
         for (int rep = 0; rep < scale.repetitions(); rep++) {
+            oursJsonSmall.add(ChildJvm.number(child(endpoints, "consumer", warmUp, jsonSmall, ""), "itemsPerSecond"));
+            oursIon.add(ChildJvm.number(child(endpoints, "consumer", ionWarmUp, ionSmall, ""), "itemsPerSecond"));
             Map<String, Object> bare = child(endpoints, "baseline", warmUp, export, "");
             baseline.add(ChildJvm.number(bare, "itemsPerSecond"));
             baselineHeap.add(ChildJvm.number(bare, "heapPeakMb"));
@@ -74,12 +84,17 @@ final class SnapshotLoadScenario implements Scenario {
                 baseline, Target.ratioAtLeast(1.0), ""));
         result.figure(new Figure(name, "heap peak (used, before GC)", "MB", oursHeap, "bare gunzip + parse",
                 baselineHeap, Target.atMost(256, "MB"), "JVM capped at 256 MB"));
+        result.figure(new Figure(name, "items/s, ION export", "items/s", oursIon, "same consumer, DYNAMODB_JSON",
+                oursJsonSmall, Target.none(), String.format(Locale.ROOT, "the same %,d items in each format",
+                formatItems)));
         result.note(String.format(Locale.ROOT, "Consumer heap just after collections, at most %s MB (an upper bound of"
                 + " the live set); GC took %s of the wall time.", Format.samples(oursAfterGc),
                 Format.percent(gcShare.median())));
         result.note(String.format(Locale.ROOT, "Price of the MD5 pre-pass (each file read twice): streaming every file"
                 + " through MD5 alone takes %s s, %s of the consumer's load time (%s s).", Format.samples(md5Seconds),
                 Format.percent(md5Seconds.median() / oursSeconds.median()), Format.number(oursSeconds.median())));
+        result.note("Profile of one consumer load of the ION export (where parsing Ion costs):");
+        result.notes.addAll(profile(endpoints, "consumer", ionWarmUp, ionSmall));
         if (result.anyMissed()) {
             result.note("Profile of one consumer load (fresh JVM, same settings):");
             result.notes.addAll(profile(endpoints, "consumer", warmUp, export));

@@ -81,6 +81,13 @@ final class StreamCatchUpScenario implements Scenario {
         result.note(String.format(Locale.ROOT, "GetRecords calls per catch-up: consumer %s, bare loop %s,"
                 + " aws2-ddbstream tuned %s.", Format.samples(oursCalls), Format.samples(bareCalls),
                 Format.samples(aws2TunedCalls)));
+        if (result.anyMissed()) {
+            JfrProfile profile = new JfrProfile(SnapshotLoadChild.profileFile("catchup"));
+            double profiled = ours(endpoints, records, null, new Samples());
+            result.note(String.format(Locale.ROOT, "Profile of one consumer catch-up (%.0f records/s); DynamoDB Local"
+                    + " serves in the same JVM, so its work is in these samples too:", profiled));
+            result.notes.addAll(profile.stopAndSummarise(12));
+        }
         return result;
     }
 
