@@ -24,6 +24,7 @@ final class CountingRoute implements AutoCloseable {
     private final CountDownLatch reached = new CountDownLatch(1);
     private volatile long firstNanos;
     private volatile long reachedNanos;
+    private volatile long lastNanos;
     private long startNanos;
 
     CountingRoute(String uri, long expected, Consumer<Exchange> hook) throws Exception {
@@ -36,6 +37,7 @@ final class CountingRoute implements AutoCloseable {
                         hook.accept(exchange);
                     }
                     long n = count.incrementAndGet();
+                    lastNanos = System.nanoTime();
                     if (n == 1) {
                         firstNanos = System.nanoTime();
                     }
@@ -62,6 +64,30 @@ final class CountingRoute implements AutoCloseable {
     /** Waits until the expected count arrived; false after the timeout. */
     boolean await(long timeoutMillis) throws InterruptedException {
         return reached.await(timeoutMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Waits until the expected count arrived, or nothing arrived for {@code stallMillis}, or {@code maxMillis} passed;
+     * true only when the expected count arrived.
+     */
+    boolean awaitOrStall(long stallMillis, long maxMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + maxMillis * 1_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (reached.await(200, TimeUnit.MILLISECONDS)) {
+                return true;
+            }
+            long since = lastNanos == 0 ? startNanos : lastNanos;
+            if (System.nanoTime() - since > stallMillis * 1_000_000L) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** Records per second from start to the last exchange that arrived (0 if none). */
+    double ratePerSecond() {
+        long last = lastNanos;
+        return last == 0 ? 0 : count.get() / ((last - startNanos) / 1e9);
     }
 
     long count() {

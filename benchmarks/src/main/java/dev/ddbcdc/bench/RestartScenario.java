@@ -27,6 +27,8 @@ import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 final class RestartScenario implements Scenario {
 
     static final int WRITTEN_WHILE_DOWN = 100;
+    /** A restarted reader counts as done after this long without a record. */
+    static final long STALL_MILLIS = 10_000;
     static final String AWS2_TUNED = "streamIteratorType=FROM_START&maxResultsPerRequest=1000&initialDelay=0&delay=0";
 
     @Override
@@ -117,7 +119,7 @@ final class RestartScenario implements Scenario {
         AtomicLong again = new AtomicLong();
         AtomicLong firstNewNanos = new AtomicLong();
         Set<String> fresh = ConcurrentHashMap.newKeySet();
-        try (CountingRoute second = setup.apply(new CountingRoute(uri, Long.MAX_VALUE, e -> {
+        try (CountingRoute second = setup.apply(new CountingRoute(uri, expectedNew + delivered.size(), e -> {
             String k = key.apply(e);
             if (delivered.contains(k)) {
                 again.incrementAndGet();
@@ -126,7 +128,7 @@ final class RestartScenario implements Scenario {
             }
         }))) {
             second.start();
-            LatencyScenario.waitFor(() -> fresh.size() >= expectedNew, 120_000);
+            second.awaitOrStall(STALL_MILLIS, 120_000);
             Thread.sleep(500);
             double toFirstNew = firstNewNanos.get() == 0 ? Double.NaN
                     : (firstNewNanos.get() - second.startNanos()) / 1e9;
