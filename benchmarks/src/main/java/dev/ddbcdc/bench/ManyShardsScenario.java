@@ -22,6 +22,11 @@ final class ManyShardsScenario implements Scenario {
     }
 
     @Override
+    public boolean needsLocalAws() {
+        return false;
+    }
+
+    @Override
     public ScenarioResult run(LocalAws aws, Scale scale) throws java.io.IOException {
         int[] counts = scale.shardCounts();
         Samples[] rate = new Samples[counts.length];

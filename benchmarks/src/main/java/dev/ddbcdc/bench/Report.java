@@ -90,7 +90,8 @@ final class Report {
             md.add("");
             md.add(result.setup);
             md.add("");
-            md.add(String.format(Locale.ROOT, "Scenario time: %.0f s.", result.seconds));
+            md.add(String.format(Locale.ROOT, "Scenario time: %.0f s; load average (1 min) %s.", result.seconds,
+                    result.loadAverages));
             List<String> missed = new ArrayList<>();
             for (Figure f : result.figures) {
                 if (f.hasTarget() && !f.met()) {

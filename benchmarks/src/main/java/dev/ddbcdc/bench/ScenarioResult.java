@@ -11,6 +11,7 @@ final class ScenarioResult {
     final List<Figure> figures = new ArrayList<>();
     final List<String> notes = new ArrayList<>();
     double seconds;
+    String loadAverages = "";
 
     ScenarioResult(String title, String setup) {
         this.title = title;

@@ -37,10 +37,14 @@ public final class SnapshotLoadChild {
             JfrProfile profile = args.get("profile", "").isEmpty() ? null
                     : new JfrProfile(Path.of(args.get("profile")));
             double seconds;
+            com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
+                    java.lang.management.ManagementFactory.getOperatingSystemMXBean();
             try (HeapWatch heap = new HeapWatch()) {
+                long cpuStart = os.getProcessCpuTime();
                 long start = System.nanoTime();
                 long items = run(mode, endpoints, s3, table, args.get("export"), measured, options);
                 seconds = (System.nanoTime() - start) / 1e9;
+                double cpuSeconds = (os.getProcessCpuTime() - cpuStart) / 1e9;
                 if (items != measured.itemCount()) {
                     throw new IllegalStateException(mode + " read " + items + " items, the export has "
                                                     + measured.itemCount());
@@ -48,6 +52,7 @@ public final class SnapshotLoadChild {
                 result.put("items", items);
                 result.put("seconds", seconds);
                 result.put("itemsPerSecond", items / seconds);
+                result.put("cpuMicrosPerItem", cpuSeconds * 1e6 / items);
                 result.put("heapPeakMb", heap.peakUsedMb());
                 result.put("heapAfterGcMaxMb", heap.maxLiveAfterGcMb());
                 result.put("gcShare", heap.gcTimeShare());

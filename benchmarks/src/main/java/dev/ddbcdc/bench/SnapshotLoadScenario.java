@@ -55,6 +55,8 @@ final class SnapshotLoadScenario implements Scenario {
         Samples gcShare = new Samples();
         Samples md5Seconds = new Samples();
         Samples oursSeconds = new Samples();
+        Samples oursCpu = new Samples();
+        Samples baselineCpu = new Samples();
         Samples oursJsonSmall = new Samples();
         Samples oursIon = new Samples();
         for (int rep = 0; rep < scale.repetitions(); rep++) {
@@ -63,9 +65,11 @@ final class SnapshotLoadScenario implements Scenario {
             Map<String, Object> bare = child(endpoints, "baseline", warmUp, export, "");
             baseline.add(ChildJvm.number(bare, "itemsPerSecond"));
             baselineHeap.add(ChildJvm.number(bare, "heapPeakMb"));
+            baselineCpu.add(ChildJvm.number(bare, "cpuMicrosPerItem"));
             Map<String, Object> cdc = child(endpoints, "consumer", warmUp, export, "");
             ours.add(ChildJvm.number(cdc, "itemsPerSecond"));
             oursSeconds.add(ChildJvm.number(cdc, "seconds"));
+            oursCpu.add(ChildJvm.number(cdc, "cpuMicrosPerItem"));
             oursHeap.add(ChildJvm.number(cdc, "heapPeakMb"));
             oursAfterGc.add(ChildJvm.number(cdc, "heapAfterGcMaxMb"));
             gcShare.add(ChildJvm.number(cdc, "gcShare"));
@@ -84,6 +88,8 @@ final class SnapshotLoadScenario implements Scenario {
                 baseline, Target.ratioAtLeast(1.0), ""));
         result.figure(new Figure(name, "heap peak (used, before GC)", "MB", oursHeap, "bare gunzip + parse",
                 baselineHeap, Target.atMost(256, "MB"), "JVM capped at 256 MB"));
+        result.figure(new Figure(name, "CPU per item (reader JVM)", "us", oursCpu, "bare 1-thread gunzip + parse",
+                baselineCpu, Target.none(), "S3Mock's serving is in another JVM, not counted"));
         result.figure(new Figure(name, "items/s, ION export", "items/s", oursIon, "same consumer, DYNAMODB_JSON",
                 oursJsonSmall, Target.none(), String.format(Locale.ROOT, "the same %,d items in each format",
                 formatItems)));
