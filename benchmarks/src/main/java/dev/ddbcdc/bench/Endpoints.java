@@ -12,6 +12,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * Where the local AWS test kit answers, passed to child JVMs as two URIs, and SDK clients for it built the way the
  * component builds its own (Apache HTTP client, static credentials), so that baselines pay the same client costs.
+ * {@code s3} is null where only DynamoDB Local runs.
  */
 record Endpoints(URI dynamoDb, URI s3) {
 
@@ -37,7 +38,7 @@ record Endpoints(URI dynamoDb, URI s3) {
     /** A dynamodb-cdc endpoint URI for {@code table} on this kit; {@code options} are appended. */
     String cdcUri(String table, String options) {
         return "dynamodb-cdc:" + table + "?region=" + LocalDynamoDb.REGION.id() + "&uriEndpointOverride=" + dynamoDb
-               + "&s3UriEndpointOverride=" + s3 + "&accessKey=" + LocalDynamoDb.ACCESS_KEY + "&secretKey="
+               + (s3 == null ? "" : "&s3UriEndpointOverride=" + s3) + "&accessKey=" + LocalDynamoDb.ACCESS_KEY + "&secretKey="
                + LocalDynamoDb.SECRET_KEY + (options.isEmpty() ? "" : "&" + options);
     }
 

@@ -34,6 +34,7 @@ final class FakeStream implements DynamoDbStreamsClient {
 
     static final String STREAM_ARN = "arn:aws:dynamodb:us-east-1:000000000000:table/fake/stream/2026-01-01T00:00:00.000";
     private static final int PAGE = 100;
+    private static final String ZEROS = "000000000000000000000";
 
     private final List<Shard> shards = new ArrayList<>();
     private final Map<String, Integer> ordinals = new HashMap<>();
@@ -70,8 +71,10 @@ final class FakeStream implements DynamoDbStreamsClient {
         return String.format(Locale.ROOT, "shardId-%05d-%08d", generation, lineage);
     }
 
+    /** 21 digits, zero-padded, as DynamoDB's; made cheaply, since the fake's own cost is in what is measured. */
     private static String sequence(int ordinal, int index) {
-        return String.format(Locale.ROOT, "%021d", (ordinal + 1L) * 100_000_000L + index);
+        String digits = Long.toString((ordinal + 1L) * 100_000_000L + index);
+        return ZEROS.substring(digits.length()) + digits;
     }
 
     @Override

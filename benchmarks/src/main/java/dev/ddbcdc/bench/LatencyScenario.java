@@ -6,6 +6,7 @@ import dev.ddbcdc.camel.DynamoDbCdcConstants;
 import dev.ddbcdc.camel.DynamoDbCdcConsumer;
 import dev.ddbcdc.camel.stream.ShardLineageTracker;
 import dev.ddbcdc.localaws.LocalAws;
+import dev.ddbcdc.localaws.LocalDynamoDb;
 import dev.ddbcdc.localaws.Tables;
 import software.amazon.awssdk.services.dynamodb.model.Record;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
@@ -33,9 +34,25 @@ final class LatencyScenario implements Scenario {
     /** Idle window of the readers whose idle polling is context only. */
     static final int SHORT_IDLE_SECONDS = 3;
 
+    /** Each run gets a DynamoDB Local of its own: with the tables and records of earlier runs it grows slower. */
     @Override
-    public ScenarioResult run(LocalAws aws, Scale scale) throws Exception {
-        Endpoints endpoints = Endpoints.of(aws);
+    public boolean needsLocalAws() {
+        return false;
+    }
+
+    /** A measured run of one reader against its own DynamoDB Local. */
+    private interface Reader {
+        Run run(LocalDynamoDb ddb, Endpoints endpoints) throws Exception;
+    }
+
+    private static Run fresh(Reader reader) throws Exception {
+        try (LocalDynamoDb ddb = LocalDynamoDb.start()) {
+            return reader.run(ddb, new Endpoints(ddb.endpoint(), null));
+        }
+    }
+
+    @Override
+    public ScenarioResult run(LocalAws unused, Scale scale) throws Exception {
         Samples oursP50 = new Samples();
         Samples oursP99 = new Samples();
         Samples oursIdle = new Samples();
@@ -51,14 +68,15 @@ final class LatencyScenario implements Scenario {
         Samples fastEmpty = new Samples();
         StringBuilder counts = new StringBuilder();
         for (int rep = 0; rep < scale.repetitions(); rep++) {
-            Run ours = ours(aws, endpoints, scale, "lat_ours_" + rep, "", scale.idleSeconds());
-            Run fast = ours(aws, endpoints, scale, "lat_fast_" + rep, FAST_POLL, SHORT_IDLE_SECONDS);
+            Run ours = fresh((ddb, endpoints) -> ours(ddb, endpoints, scale, "lat_ours", "", scale.idleSeconds()));
+            Run fast = fresh((ddb, endpoints) -> ours(ddb, endpoints, scale, "lat_fast", FAST_POLL,
+                    SHORT_IDLE_SECONDS));
             fastP50.add(fast.p50());
             fastP99.add(fast.p99());
             oursEmpty.add(ours.emptyShareWhileWriting());
             fastEmpty.add(fast.emptyShareWhileWriting());
-            Run floor = floor(aws, endpoints, scale, "lat_floor_" + rep, SHORT_IDLE_SECONDS);
-            Run aws2 = aws2(aws, endpoints, scale, "lat_aws2_" + rep);
+            Run floor = fresh((ddb, endpoints) -> floor(ddb, endpoints, scale, "lat_floor", SHORT_IDLE_SECONDS));
+            Run aws2 = fresh((ddb, endpoints) -> aws2(ddb, endpoints, scale, "lat_aws2"));
             oursP50.add(ours.p50());
             oursP99.add(ours.p99());
             oursIdle.add(ours.idleCallsPerShard());
@@ -76,7 +94,7 @@ final class LatencyScenario implements Scenario {
         }
         String name = "3. Latency";
         ScenarioResult result = new ScenarioResult(name, String.format(Locale.ROOT,
-                "PutItem at %d/s for %d s into a new table per reader and run (one open shard); latency from issuing"
+                "PutItem at %d/s for %d s into a new table, in a DynamoDB Local of its own, per reader and run (one open shard); latency from issuing"
                 + " each write to its delivery into the route, percentiles over every write of a run. Consumer:"
                 + " defaults (startPosition=LATEST, pollDelay=100 ms, idlePollDelay=1 s). Floor: the bare SDK"
                 + " following the shard, asking again 5 ms after an empty answer. aws2-ddbstream: defaults"
@@ -105,9 +123,9 @@ final class LatencyScenario implements Scenario {
         return result;
     }
 
-    private static Run ours(LocalAws aws, Endpoints endpoints, Scale scale, String table, String options,
+    private static Run ours(LocalDynamoDb ddb, Endpoints endpoints, Scale scale, String table, String options,
                             int idleSeconds) throws Exception {
-        Tables.createWithStream(aws.dynamoDb(), table, StreamViewType.NEW_AND_OLD_IMAGES);
+        Tables.createWithStream(ddb.client(), table, StreamViewType.NEW_AND_OLD_IMAGES);
         PacedWriter writer = new PacedWriter();
         LatencyRecorder latencies = new LatencyRecorder();
         StreamCallCounter counter = new StreamCallCounter();
@@ -121,7 +139,7 @@ final class LatencyScenario implements Scenario {
             waitFor(() -> consumer.getMetrics().getRecordsCalls.get() > 0, 30_000);
             long callsBefore = counter.getRecords.get();
             long emptyBefore = counter.emptyGetRecords.get();
-            writer.write(aws.dynamoDbLocal().client(), table, "w", scale.writesPerSecond(), scale.latencySeconds());
+            writer.write(ddb.client(), table, "w", scale.writesPerSecond(), scale.latencySeconds());
             double emptyShare = (counter.emptyGetRecords.get() - emptyBefore)
                                 / (double) Math.max(1, counter.getRecords.get() - callsBefore);
             waitFor(() -> writer.undelivered() == 0, 10_000);
@@ -135,15 +153,15 @@ final class LatencyScenario implements Scenario {
         }
     }
 
-    private static Run floor(LocalAws aws, Endpoints endpoints, Scale scale, String table, int idleSeconds)
+    private static Run floor(LocalDynamoDb ddb, Endpoints endpoints, Scale scale, String table, int idleSeconds)
             throws Exception {
-        String streamArn = Tables.createWithStream(aws.dynamoDb(), table, StreamViewType.NEW_AND_OLD_IMAGES);
+        String streamArn = Tables.createWithStream(ddb.client(), table, StreamViewType.NEW_AND_OLD_IMAGES);
         PacedWriter writer = new PacedWriter();
         LatencyRecorder latencies = new LatencyRecorder();
         try (DynamoDbStreamsClient streams = endpoints.streamsClient();
              BareStreamTail tail = new BareStreamTail(streams, streamArn,
                      r -> latencies.record(writer.latencyMicros(r.dynamodb().keys().get("pk").s())))) {
-            writer.write(aws.dynamoDbLocal().client(), table, "w", scale.writesPerSecond(), scale.latencySeconds());
+            writer.write(ddb.client(), table, "w", scale.writesPerSecond(), scale.latencySeconds());
             waitFor(() -> writer.undelivered() == 0, 10_000);
             Thread.sleep(2000);
             long before = tail.calls();
@@ -153,8 +171,8 @@ final class LatencyScenario implements Scenario {
         }
     }
 
-    private static Run aws2(LocalAws aws, Endpoints endpoints, Scale scale, String table) throws Exception {
-        Tables.createWithStream(aws.dynamoDb(), table, StreamViewType.NEW_AND_OLD_IMAGES);
+    private static Run aws2(LocalDynamoDb ddb, Endpoints endpoints, Scale scale, String table) throws Exception {
+        Tables.createWithStream(ddb.client(), table, StreamViewType.NEW_AND_OLD_IMAGES);
         PacedWriter writer = new PacedWriter();
         LatencyRecorder latencies = new LatencyRecorder();
         StreamCallCounter calls = new StreamCallCounter();
@@ -165,7 +183,7 @@ final class LatencyScenario implements Scenario {
                                      .get("pk").s())))) {
             route.bind("streams", client).start();
             waitFor(() -> calls.getRecords.get() > 0, 30_000);
-            writer.write(aws.dynamoDbLocal().client(), table, "w", scale.writesPerSecond(), scale.latencySeconds());
+            writer.write(ddb.client(), table, "w", scale.writesPerSecond(), scale.latencySeconds());
             waitFor(() -> writer.undelivered() == 0, 10_000);
             Thread.sleep(2000);
             long before = calls.getRecords.get();

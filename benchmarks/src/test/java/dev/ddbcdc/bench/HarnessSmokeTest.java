@@ -85,6 +85,7 @@ class HarnessSmokeTest {
                 .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
         GetRecordsResponse all = stream.getRecords(b -> b.shardIterator(iterator).limit(1000));
         assertEquals(3, all.records().size());
+        assertEquals(21, all.records().get(0).dynamodb().sequenceNumber().length());
         assertNull(all.nextShardIterator());
         String after = stream.getShardIterator(b -> b.streamArn(FakeStream.STREAM_ARN).shardId(closed.shardId())
                 .shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER)
