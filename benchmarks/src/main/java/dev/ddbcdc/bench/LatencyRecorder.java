@@ -2,11 +2,40 @@ package dev.ddbcdc.bench;
 
 import java.util.Arrays;
 
-/** Latencies of one run, in microseconds; percentiles over all of them. */
+/**
+ * Latencies of one run, in microseconds: those of the writes after the warm-up (the steady state) and, separately,
+ * all of them. The first writes find the reader asleep after its idle polls, and pay for waking it up.
+ */
 final class LatencyRecorder {
 
+    private final int warmUpWrites;
+    private final LatencyRecorder all;
     private long[] values = new long[1024];
     private int size;
+
+    /** Leaves out the first {@code warmUpWrites} writes, which {@link #all()} keeps. */
+    LatencyRecorder(int warmUpWrites) {
+        this.warmUpWrites = warmUpWrites;
+        this.all = new LatencyRecorder();
+    }
+
+    private LatencyRecorder() {
+        this.warmUpWrites = 0;
+        this.all = null;
+    }
+
+    /** Every write, the warm-up included. */
+    LatencyRecorder all() {
+        return all;
+    }
+
+    /** Records the latency of the write of {@code key}. */
+    void record(String key, long micros) {
+        all.record(micros);
+        if (!PacedWriter.among(key, warmUpWrites)) {
+            record(micros);
+        }
+    }
 
     synchronized void record(long micros) {
         if (micros < 0) {

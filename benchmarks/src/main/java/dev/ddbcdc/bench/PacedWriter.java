@@ -51,6 +51,12 @@ final class PacedWriter {
         return issued == null ? -1 : (System.nanoTime() - issued) / 1000;
     }
 
+    /** Whether {@code key} was among the first {@code writes} writes (keys are {@code <prefix>-<n>}). */
+    static boolean among(String key, int writes) {
+        int n = Integer.parseInt(key.substring(key.lastIndexOf('-') + 1));
+        return n < writes;
+    }
+
     long written() {
         return written.get();
     }
