@@ -105,7 +105,9 @@ final class JfrProfile implements AutoCloseable {
             }
         }
         List<String> lines = new ArrayList<>();
-        lines.add(samples + " CPU samples (JFR jdk.ExecutionSample, every thread of the measured JVM)");
+        lines.add(samples + " CPU samples (JFR jdk.ExecutionSample, every thread of the measured JVM; Java code only:"
+                  + " time in native code such as zlib's inflate and socket reads is not sampled, so Java hot spots"
+                  + " weigh more here than in wall time)");
         lines.add("Self time by area of the sampled frame:");
         lines.addAll(topShares(areas, samples, top));
         lines.add("Inclusive time of the component's methods (on the stack):");
