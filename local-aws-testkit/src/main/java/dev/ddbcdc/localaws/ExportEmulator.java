@@ -13,6 +13,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -39,6 +40,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
@@ -239,6 +241,44 @@ public final class ExportEmulator implements AutoCloseable {
         }
     }
 
+    /**
+     * Adds a COMPLETED full export of {@code tableName} whose data files hold {@code items} instead of what the table
+     * holds, for loads too large to write through DynamoDB Local (a benchmark of a million items). It is written at
+     * once, in the layout and format of any other export ({@code _started}, {@link #dataFilesPerExport(int)} data
+     * files spread by a hash of the item keys, both manifests with their checksums), and DescribeExport and
+     * ListExports know it. As for ExportTableToPointInTime, the table must exist with point-in-time recovery enabled,
+     * and the bucket must exist. Items are streamed to temporary files, so millions need no heap.
+     *
+     * @param exportFormat {@code DYNAMODB_JSON} or {@code ION}
+     * @return the export ARN, e.g. for a reader's {@code exportArn}
+     */
+    public String completedExportOf(String tableName, String s3Bucket, String exportFormat,
+            Iterator<Map<String, AttributeValue>> items) {
+        TableInfo table = TableInfo.describe(dynamoDbLocal, tableName);
+        ObjectNode body = AwsJson.object();
+        body.put("TableArn", table.arn());
+        body.put("S3Bucket", s3Bucket);
+        body.put("ExportFormat", exportFormat);
+        ExportRequest request = ExportRequest.parse(body);
+        Export export;
+        synchronized (lock) {
+            export = newExport(request, table, clock.instant().truncatedTo(ChronoUnit.MILLIS));
+        }
+        try {
+            writer.writeStarted(export);
+            ExportWriter.Snapshot snapshot = writer.collect(export, items);
+            finish(export, snapshot, null, clock.instant().truncatedTo(ChronoUnit.MILLIS));
+        } catch (RuntimeException e) {
+            export.fail(clock.instant(), "UNKNOWN", "Could not write the export: " + e);
+            throw e;
+        }
+        if (!Export.COMPLETED.equals(export.status())) {
+            throw new IllegalStateException("The export of " + tableName + " did not complete: "
+                    + export.describe().toString());
+        }
+        return export.arn();
+    }
+
     // ---- HTTP ---------------------------------------------------------------------------------------------------
 
     private void handle(HttpExchange exchange) {
@@ -371,38 +411,44 @@ public final class ExportEmulator implements AutoCloseable {
                 }
                 return exportDescription(earlier);
             }
-            PointInTimeRecovery.Enabled pitr = pointInTimeRecovery.enabled(table);
-            if (pitr == null) {
-                throw AwsServiceError.of("PointInTimeRecoveryUnavailableException",
-                        "Point in time recovery is not enabled for table '" + table.name() + "'");
-            }
-            Instant exportTime = request.requestedExportTime() == null ? now : request.requestedExportTime();
-            if (exportTime.isAfter(now)) {
-                throw AwsServiceError.of("InvalidExportTimeException", "ExportTime " + exportTime
-                        + " is in the future (now is " + now + ")");
-            }
-            Instant windowStart = now.minus(pitr.recoveryPeriodInDays(), ChronoUnit.DAYS);
-            Instant earliest = pitr.enabledAt().isAfter(windowStart) ? pitr.enabledAt() : windowStart;
-            if (exportTime.isBefore(earliest)) {
-                throw AwsServiceError.of("InvalidExportTimeException", "ExportTime " + exportTime
-                        + " is before the earliest restorable time " + earliest + " of table '" + table.name() + "'");
-            }
-            String id;
-            do {
-                id = String.format("%013d-%08x", now.toEpochMilli(), ThreadLocalRandom.current().nextInt());
-            } while (exportsByArn.containsKey(table.arn() + "/export/" + id));
-            export = new Export(id, request, table, now, exportTime, now.plus(exportDelay), dataFilesPerExport);
-            exports.add(export);
-            exportsByArn.put(export.arn(), export);
-            if (request.clientToken() != null) {
-                exportsByClientToken.put(request.clientToken(), export);
-            }
+            export = newExport(request, table, now);
             exportRequestCount.incrementAndGet();
             failure = nextFailure.getAndSet(null);
         }
         ObjectNode response = exportDescription(export); // IN_PROGRESS, as AWS answers
         launch(export, failure);
         return response;
+    }
+
+    /** A new export of {@code table}, registered; checks PITR and the export time as AWS does. Under {@link #lock}. */
+    private Export newExport(ExportRequest request, TableInfo table, Instant now) {
+        PointInTimeRecovery.Enabled pitr = pointInTimeRecovery.enabled(table);
+        if (pitr == null) {
+            throw AwsServiceError.of("PointInTimeRecoveryUnavailableException",
+                    "Point in time recovery is not enabled for table '" + table.name() + "'");
+        }
+        Instant exportTime = request.requestedExportTime() == null ? now : request.requestedExportTime();
+        if (exportTime.isAfter(now)) {
+            throw AwsServiceError.of("InvalidExportTimeException", "ExportTime " + exportTime
+                    + " is in the future (now is " + now + ")");
+        }
+        Instant windowStart = now.minus(pitr.recoveryPeriodInDays(), ChronoUnit.DAYS);
+        Instant earliest = pitr.enabledAt().isAfter(windowStart) ? pitr.enabledAt() : windowStart;
+        if (exportTime.isBefore(earliest)) {
+            throw AwsServiceError.of("InvalidExportTimeException", "ExportTime " + exportTime
+                    + " is before the earliest restorable time " + earliest + " of table '" + table.name() + "'");
+        }
+        String id;
+        do {
+            id = String.format("%013d-%08x", now.toEpochMilli(), ThreadLocalRandom.current().nextInt());
+        } while (exportsByArn.containsKey(table.arn() + "/export/" + id));
+        Export export = new Export(id, request, table, now, exportTime, now.plus(exportDelay), dataFilesPerExport);
+        exports.add(export);
+        exportsByArn.put(export.arn(), export);
+        if (request.clientToken() != null) {
+            exportsByClientToken.put(request.clientToken(), export);
+        }
+        return export;
     }
 
     private static boolean tokenStillValid(Export export, Instant now) {
@@ -461,6 +507,9 @@ public final class ExportEmulator implements AutoCloseable {
 
     private void finish(Export export, ExportWriter.Snapshot snapshot, Failure failure, Instant end) {
         if (failure != null) {
+            if (snapshot != null) {
+                snapshot.discard();
+            }
             export.fail(end, failure.code(), failure.message());
             return;
         }

@@ -1,18 +1,23 @@
 package dev.ddbcdc.localaws;
 
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.zip.GZIPOutputStream;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -23,20 +28,26 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * Produces an export: reads the table with a consistent, paginated Scan, spreads the items over the data files by a
- * hash of their key (so a given item always lands in the same file index), and writes the data files and the two
- * manifests (each with its {@code .md5}) into S3. The manifest summary is written last.
+ * Produces an export: reads the table with a consistent, paginated Scan (or takes given items), spreads the items over
+ * the data files by a hash of their key (so a given item always lands in the same file index), and writes the data
+ * files and the two manifests (each with its {@code .md5}) into S3. The manifest summary is written last. Data files
+ * are written to temporary files first, so an export of millions of items needs no heap for them.
  */
 final class ExportWriter {
 
     static final String MANIFEST_VERSION = "2020-06-30";
 
-    /** One gzip data file, ready to upload. */
-    record DataFile(String key, byte[] content, long itemCount) {
+    /** One gzip data file in a temporary file, ready to upload; its MD5 was taken while it was written. */
+    record DataFile(String key, Path content, long itemCount, String md5Base64) {
     }
 
     /** The table as read for an export. */
     record Snapshot(List<DataFile> files, long itemCount, long billedSizeBytes) {
+
+        /** Deletes the temporary files (after upload, or when the export ends without one). */
+        void discard() {
+            files.forEach(f -> f.content().toFile().delete());
+        }
     }
 
     private final DynamoDbClient dynamoDb;
@@ -52,57 +63,129 @@ final class ExportWriter {
                 RequestBody.empty());
     }
 
+    /** Reads the table with a consistent, paginated Scan into data files. */
     Snapshot scan(Export export) {
+        return collect(export, new ScanItems(dynamoDb, export.table().name()));
+    }
+
+    /**
+     * Writes the given items into data files, as if the table had held them: spread by a hash of their key like a
+     * scanned table. The items are streamed: only the data files, on disk, hold them all.
+     */
+    Snapshot collect(Export export, Iterator<Map<String, AttributeValue>> items) {
         ExportLineFormat format = ExportLineFormat.of(export.request().exportFormat());
         int fileCount = export.dataFiles();
-        ByteArrayOutputStream[] buffers = new ByteArrayOutputStream[fileCount];
+        Path[] paths = new Path[fileCount];
+        MessageDigest[] digests = new MessageDigest[fileCount];
         OutputStream[] outs = new OutputStream[fileCount];
         long[] counts = new long[fileCount];
         long billed = 0;
-        MessageDigest md5 = md5();
+        MessageDigest keyHash = md5();
+        boolean complete = false;
         try {
             for (int i = 0; i < fileCount; i++) {
-                buffers[i] = new ByteArrayOutputStream();
-                outs[i] = new BufferedOutputStream(new GZIPOutputStream(buffers[i], 8192), 65536);
+                paths[i] = Files.createTempFile("export-data-", format.fileSuffix());
+                paths[i].toFile().deleteOnExit();
+                digests[i] = md5();
+                outs[i] = new BufferedOutputStream(new GZIPOutputStream(new DigestOutputStream(
+                        new BufferedOutputStream(Files.newOutputStream(paths[i]), 65536), digests[i]), 8192), 65536);
             }
-            Map<String, AttributeValue> startKey = null;
-            do {
-                Map<String, AttributeValue> exclusiveStartKey = startKey;
-                ScanResponse page = dynamoDb.scan(b -> b.tableName(export.table().name()).consistentRead(true)
-                        .exclusiveStartKey(exclusiveStartKey));
-                for (Map<String, AttributeValue> item : page.items()) {
-                    int file = fileOf(item, export.table().keyAttributes(), fileCount, md5);
-                    format.writeLine(item, outs[file]);
-                    counts[file]++;
-                    billed += ItemSize.of(item);
-                }
-                startKey = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
-                        ? page.lastEvaluatedKey() : null;
-            } while (startKey != null);
+            while (items.hasNext()) {
+                Map<String, AttributeValue> item = items.next();
+                int file = fileOf(item, export.table().keyAttributes(), fileCount, keyHash);
+                format.writeLine(item, outs[file]);
+                counts[file]++;
+                billed += ItemSize.of(item);
+            }
             List<DataFile> files = new ArrayList<>(fileCount);
             long total = 0;
             for (int i = 0; i < fileCount; i++) {
                 outs[i].close();
-                files.add(new DataFile(export.layout().newDataFile(format.fileSuffix()), buffers[i].toByteArray(),
-                        counts[i]));
+                files.add(new DataFile(export.layout().newDataFile(format.fileSuffix()), paths[i], counts[i],
+                        Base64.getEncoder().encodeToString(digests[i].digest())));
                 total += counts[i];
             }
+            complete = true;
             return new Snapshot(files, total, billed);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            if (!complete) {
+                for (int i = 0; i < fileCount; i++) {
+                    closeQuietly(outs[i]);
+                    if (paths[i] != null) {
+                        paths[i].toFile().delete();
+                    }
+                }
+            }
+        }
+    }
+
+    /** The items of a table, page by page (consistent Scan). */
+    private static final class ScanItems implements Iterator<Map<String, AttributeValue>> {
+        private final DynamoDbClient dynamoDb;
+        private final String table;
+        private Iterator<Map<String, AttributeValue>> page = Collections.emptyIterator();
+        private Map<String, AttributeValue> startKey;
+        private boolean lastPage;
+
+        ScanItems(DynamoDbClient dynamoDb, String table) {
+            this.dynamoDb = dynamoDb;
+            this.table = table;
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (!page.hasNext() && !lastPage) {
+                Map<String, AttributeValue> exclusiveStartKey = startKey;
+                ScanResponse response = dynamoDb.scan(b -> b.tableName(table).consistentRead(true)
+                        .exclusiveStartKey(exclusiveStartKey));
+                page = response.items().iterator();
+                startKey = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+                        ? response.lastEvaluatedKey() : null;
+                lastPage = startKey == null;
+            }
+            return page.hasNext();
+        }
+
+        @Override
+        public Map<String, AttributeValue> next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            return page.next();
+        }
+    }
+
+    private static void closeQuietly(OutputStream out) {
+        if (out == null) {
+            return;
+        }
+        try {
+            out.close();
+        } catch (IOException e) {
+            // the file is deleted anyway
         }
     }
 
     /** Uploads data files and manifests; {@code endTime} is the one the manifest summary and DescribeExport show. */
     void write(Export export, Snapshot snapshot, Instant endTime) {
+        try {
+            upload(export, snapshot, endTime);
+        } finally {
+            snapshot.discard();
+        }
+    }
+
+    private void upload(Export export, Snapshot snapshot, Instant endTime) {
         String bucket = export.request().s3Bucket();
         StringBuilder manifestFiles = new StringBuilder();
         for (DataFile file : snapshot.files()) {
             String etag = s3.putObject(b -> b.bucket(bucket).key(file.key()).contentType("application/octet-stream"),
-                    RequestBody.fromBytes(file.content())).eTag();
+                    RequestBody.fromFile(file.content())).eTag();
             ObjectNode line = AwsJson.object();
             line.put("itemCount", file.itemCount());
-            line.put("md5Checksum", base64Md5(file.content()));
+            line.put("md5Checksum", file.md5Base64());
             line.put("etag", etag == null ? null : etag.replace("\"", ""));
             line.put("dataFileS3Key", file.key());
             manifestFiles.append(new String(AwsJson.bytes(line), StandardCharsets.UTF_8)).append('\n');

@@ -220,6 +220,40 @@ class ExportFormatTest {
         assertTrue(item2.contains("n:-1d10"), item2);
     }
 
+    @Test
+    void aCompletedExportOfGivenItemsHoldsThemInTheSameFormatAndNotTheTable() throws Exception {
+        aws.exports().dataFilesPerExport(3);
+        String emptyTable = "given-items";
+        Tables.createWithoutStream(ddb, emptyTable);
+        Tables.enablePointInTimeRecovery(ddb, emptyTable);
+        List<Map<String, AttributeValue>> given = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            given.add(TestItems.item(i));
+        }
+        String exportArn = aws.exports().completedExportOf(emptyTable, BUCKET, "DYNAMODB_JSON", given.iterator());
+
+        ExportDescription export = ddb.describeExport(b -> b.exportArn(exportArn)).exportDescription();
+        assertEquals(ExportStatus.COMPLETED, export.exportStatus());
+        assertEquals(50L, export.itemCount());
+        Map<String, Map<String, AttributeValue>> exported = readExport(export, TestItems::fromDynamoDbJsonLine);
+        Map<String, Map<String, AttributeValue>> expected = new HashMap<>();
+        given.forEach(item -> expected.put(item.get("pk").s(), item));
+        assertEquals(expected, exported);
+        ExportTampering files = ExportTampering.of(aws.s3(), BUCKET, export.exportManifest());
+        assertEquals(3, files.dataFileKeys().size());
+        List<JsonNode> manifest = jsonLines(get(files.manifestFilesKey()));
+        for (JsonNode entry : manifest) {
+            assertEquals(base64Md5(get(entry.get("dataFileS3Key").textValue())), entry.get("md5Checksum").textValue());
+        }
+        assertTrue(ddb.listExports(b -> b.tableArn(export.tableArn())).exportSummaries().stream()
+                .anyMatch(s -> s.exportArn().equals(exportArn)), "ListExports knows it");
+
+        String noPitr = "given-items-no-pitr";
+        Tables.createWithoutStream(ddb, noPitr);
+        assertThrows(AwsServiceError.class,
+                () -> aws.exports().completedExportOf(noPitr, BUCKET, "DYNAMODB_JSON", given.iterator()));
+    }
+
     private static Map<String, Map<String, AttributeValue>> readExport(ExportDescription export,
             Function<String, Map<String, AttributeValue>> parser) {
         ExportTampering files = ExportTampering.of(aws.s3(), BUCKET, export.exportManifest());

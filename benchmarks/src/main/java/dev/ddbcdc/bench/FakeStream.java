@@ -1,0 +1,147 @@
+package dev.ddbcdc.bench;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.DescribeStreamRequest;
+import software.amazon.awssdk.services.dynamodb.model.DescribeStreamResponse;
+import software.amazon.awssdk.services.dynamodb.model.GetRecordsRequest;
+import software.amazon.awssdk.services.dynamodb.model.GetRecordsResponse;
+import software.amazon.awssdk.services.dynamodb.model.GetShardIteratorRequest;
+import software.amazon.awssdk.services.dynamodb.model.GetShardIteratorResponse;
+import software.amazon.awssdk.services.dynamodb.model.OperationType;
+import software.amazon.awssdk.services.dynamodb.model.Record;
+import software.amazon.awssdk.services.dynamodb.model.SequenceNumberRange;
+import software.amazon.awssdk.services.dynamodb.model.Shard;
+import software.amazon.awssdk.services.dynamodb.model.StreamRecord;
+import software.amazon.awssdk.services.dynamodb.model.StreamStatus;
+import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+
+/**
+ * A simulated DynamoDB stream in this JVM, behind the real SDK interface: {@code lineages} chains of
+ * {@code generations} shards each (the last generation open, the others closed), each shard holding
+ * {@code recordsPerShard} records that are made when read, not stored. DescribeStream pages 100 shards at a time as
+ * AWS does. Counts the calls made to it.
+ */
+final class FakeStream implements DynamoDbStreamsClient {
+
+    static final String STREAM_ARN = "arn:aws:dynamodb:us-east-1:000000000000:table/fake/stream/2026-01-01T00:00:00.000";
+    private static final int PAGE = 100;
+    private static final String ZEROS = "000000000000000000000";
+
+    private final List<Shard> shards = new ArrayList<>();
+    private final Map<String, Integer> ordinals = new HashMap<>();
+    private final int recordsPerShard;
+    private final Instant created = Instant.now();
+    final AtomicLong describeStreamCalls = new AtomicLong();
+    final AtomicLong getRecordsCalls = new AtomicLong();
+    final AtomicLong getShardIteratorCalls = new AtomicLong();
+
+    FakeStream(int lineages, int generations, int recordsPerShard) {
+        this.recordsPerShard = recordsPerShard;
+        for (int g = 0; g < generations; g++) {
+            for (int l = 0; l < lineages; l++) {
+                int ordinal = shards.size();
+                String parent = g == 0 ? null : id(g - 1, l);
+                boolean open = g == generations - 1;
+                SequenceNumberRange range = SequenceNumberRange.builder().startingSequenceNumber(sequence(ordinal, 0))
+                        .endingSequenceNumber(open ? null : sequence(ordinal, recordsPerShard - 1)).build();
+                shards.add(Shard.builder().shardId(id(g, l)).parentShardId(parent).sequenceNumberRange(range).build());
+                ordinals.put(id(g, l), ordinal);
+            }
+        }
+    }
+
+    int shardCount() {
+        return shards.size();
+    }
+
+    long totalRecords() {
+        return (long) shards.size() * recordsPerShard;
+    }
+
+    private static String id(int generation, int lineage) {
+        return String.format(Locale.ROOT, "shardId-%05d-%08d", generation, lineage);
+    }
+
+    /** 21 digits, zero-padded, as DynamoDB's; made cheaply, since the fake's own cost is in what is measured. */
+    private static String sequence(int ordinal, int index) {
+        String digits = Long.toString((ordinal + 1L) * 100_000_000L + index);
+        return ZEROS.substring(digits.length()) + digits;
+    }
+
+    @Override
+    public DescribeStreamResponse describeStream(DescribeStreamRequest request) {
+        describeStreamCalls.incrementAndGet();
+        int from = request.exclusiveStartShardId() == null ? 0 : ordinals.get(request.exclusiveStartShardId()) + 1;
+        int limit = request.limit() == null ? PAGE : Math.min(PAGE, request.limit());
+        int to = Math.min(shards.size(), from + limit);
+        String last = to < shards.size() ? shards.get(to - 1).shardId() : null;
+        return DescribeStreamResponse.builder().streamDescription(d -> d.streamArn(STREAM_ARN)
+                .streamStatus(StreamStatus.ENABLED).streamViewType(StreamViewType.NEW_IMAGE)
+                .shards(shards.subList(from, to)).lastEvaluatedShardId(last)).build();
+    }
+
+    @Override
+    public GetShardIteratorResponse getShardIterator(GetShardIteratorRequest request) {
+        getShardIteratorCalls.incrementAndGet();
+        int ordinal = ordinals.get(request.shardId());
+        int index = switch (request.shardIteratorType()) {
+            case TRIM_HORIZON -> 0;
+            case LATEST -> recordsPerShard;
+            case AT_SEQUENCE_NUMBER -> indexOf(request.sequenceNumber());
+            case AFTER_SEQUENCE_NUMBER -> indexOf(request.sequenceNumber()) + 1;
+            default -> throw new IllegalArgumentException("iterator type " + request.shardIteratorType());
+        };
+        return GetShardIteratorResponse.builder().shardIterator(ordinal + "/" + index).build();
+    }
+
+    private static int indexOf(String sequenceNumber) {
+        return (int) (Long.parseLong(sequenceNumber) % 100_000_000L);
+    }
+
+    @Override
+    public GetRecordsResponse getRecords(GetRecordsRequest request) {
+        getRecordsCalls.incrementAndGet();
+        String[] iterator = request.shardIterator().split("/");
+        int ordinal = Integer.parseInt(iterator[0]);
+        int index = Integer.parseInt(iterator[1]);
+        int limit = request.limit() == null ? 1000 : request.limit();
+        int end = Math.min(recordsPerShard, index + limit);
+        List<Record> records = new ArrayList<>(Math.max(0, end - index));
+        for (int i = index; i < end; i++) {
+            records.add(record(ordinal, i));
+        }
+        boolean open = shards.get(ordinal).sequenceNumberRange().endingSequenceNumber() == null;
+        String next = end >= recordsPerShard && !open ? null : ordinal + "/" + end;
+        return GetRecordsResponse.builder().records(records).nextShardIterator(next).build();
+    }
+
+    private Record record(int ordinal, int index) {
+        String key = "item-" + ordinal + "-" + index;
+        Map<String, AttributeValue> keys = Map.of("pk", AttributeValue.fromS(key));
+        return Record.builder().eventID(ordinal + "-" + index).eventName(OperationType.INSERT).eventSource("aws:dynamodb")
+                .dynamodb(StreamRecord.builder().keys(keys)
+                        .newImage(Map.of("pk", AttributeValue.fromS(key), "n", AttributeValue.fromN(
+                                Integer.toString(index))))
+                        .sequenceNumber(sequence(ordinal, index)).sizeBytes(40L)
+                        .approximateCreationDateTime(created).streamViewType(StreamViewType.NEW_IMAGE).build())
+                .build();
+    }
+
+    @Override
+    public String serviceName() {
+        return "dynamodb";
+    }
+
+    @Override
+    public void close() {
+    }
+}

@@ -1,0 +1,140 @@
+package dev.ddbcdc.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import dev.ddbcdc.localaws.LocalAws;
+import dev.ddbcdc.localaws.Tables;
+import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * Scenario 1, snapshot load: a synthetic export in S3 (the test kit writes it in the real layout), loaded by the
+ * consumer into a route that only counts, against a bare single-thread gunzip and parse of the same files. Each run is
+ * a fresh JVM with a 256 MB heap cap, warmed up on a smaller export first; baseline and consumer alternate.
+ */
+final class SnapshotLoadScenario implements Scenario {
+
+    static final String TABLE = "snapshot_bench";
+    static final String BUCKET = "bench-exports";
+    static final String HEAP_CAP = "-Xmx256m";
+
+    @Override
+    public String id() {
+        return "snapshot";
+    }
+
+    @Override
+    public ScenarioResult run(LocalAws aws, Scale scale) throws Exception {
+        aws.createBucket(BUCKET);
+        Tables.createWithStream(aws.dynamoDb(), TABLE, StreamViewType.NEW_AND_OLD_IMAGES);
+        Tables.enablePointInTimeRecovery(aws.dynamoDb(), TABLE);
+        aws.exports().dataFilesPerExport(scale.snapshotDataFiles());
+        long generating = System.nanoTime();
+        String warmUp = aws.exports().completedExportOf(TABLE, BUCKET, "DYNAMODB_JSON",
+                new SyntheticItems(scale.snapshotWarmUpItems(), 2));
+        String export = aws.exports().completedExportOf(TABLE, BUCKET, "DYNAMODB_JSON",
+                new SyntheticItems(scale.snapshotItems(), 1));
+        double generated = (System.nanoTime() - generating) / 1e9;
+        int formatItems = 2 * scale.snapshotWarmUpItems();
+        String ionWarmUp = aws.exports().completedExportOf(TABLE, BUCKET, "ION",
+                new SyntheticItems(scale.snapshotWarmUpItems() / 5, 4));
+        String jsonSmall = aws.exports().completedExportOf(TABLE, BUCKET, "DYNAMODB_JSON",
+                new SyntheticItems(formatItems, 3));
+        String ionSmall = aws.exports().completedExportOf(TABLE, BUCKET, "ION", new SyntheticItems(formatItems, 3));
+        long compressed = compressedBytes(aws, export);
+        Endpoints endpoints = Endpoints.of(aws);
+
+        Samples baseline = new Samples();
+        Samples ours = new Samples();
+        Samples oursHeap = new Samples();
+        Samples baselineHeap = new Samples();
+        Samples oursAfterGc = new Samples();
+        Samples gcShare = new Samples();
+        Samples md5Seconds = new Samples();
+        Samples oursSeconds = new Samples();
+        Samples oursCpu = new Samples();
+        Samples baselineCpu = new Samples();
+        Samples oursJsonSmall = new Samples();
+        Samples oursIon = new Samples();
+        for (int rep = 0; rep < scale.repetitions(); rep++) {
+            oursJsonSmall.add(ChildJvm.number(child(endpoints, "consumer", warmUp, jsonSmall, ""), "itemsPerSecond"));
+            oursIon.add(ChildJvm.number(child(endpoints, "consumer", ionWarmUp, ionSmall, ""), "itemsPerSecond"));
+            Map<String, Object> bare = child(endpoints, "baseline", warmUp, export, "");
+            baseline.add(ChildJvm.number(bare, "itemsPerSecond"));
+            baselineHeap.add(ChildJvm.number(bare, "heapPeakMb"));
+            baselineCpu.add(ChildJvm.number(bare, "cpuMicrosPerItem"));
+            Map<String, Object> cdc = child(endpoints, "consumer", warmUp, export, "");
+            ours.add(ChildJvm.number(cdc, "itemsPerSecond"));
+            oursSeconds.add(ChildJvm.number(cdc, "seconds"));
+            oursCpu.add(ChildJvm.number(cdc, "cpuMicrosPerItem"));
+            oursHeap.add(ChildJvm.number(cdc, "heapPeakMb"));
+            oursAfterGc.add(ChildJvm.number(cdc, "heapAfterGcMaxMb"));
+            gcShare.add(ChildJvm.number(cdc, "gcShare"));
+            md5Seconds.add(ChildJvm.number(child(endpoints, "md5", warmUp, export, ""), "seconds"));
+            System.err.printf(Locale.ROOT, "  snapshot run %d: baseline %.0f items/s, consumer %.0f items/s%n", rep + 1,
+                    baseline.values().get(rep), ours.values().get(rep));
+        }
+        String name = "1. Snapshot load";
+        ScenarioResult result = new ScenarioResult(name, String.format(Locale.ROOT,
+                "%,d items (%s) in %d gzip data files, %.1f MB compressed, written into S3Mock by the test kit in %.0f s;"
+                + " each run in a fresh JVM with %s, warmed up on a %,d-item export first. Consumer: defaults"
+                + " (maxConcurrentDataFiles=4, in-memory checkpoints, acknowledgments on), the route only counts.",
+                scale.snapshotItems(), "every attribute type, about 300 bytes a line", scale.snapshotDataFiles(),
+                compressed / 1e6, generated, HEAP_CAP, scale.snapshotWarmUpItems()));
+        result.figure(new Figure(name, "items/s delivered", "items/s", ours, "bare 1-thread gunzip + parse",
+                baseline, Target.ratioAtLeast(1.0), ""));
+        result.figure(new Figure(name, "heap peak (used, before GC)", "MB", oursHeap, "bare gunzip + parse",
+                baselineHeap, Target.atMost(256, "MB"), "JVM capped at 256 MB"));
+        result.figure(new Figure(name, "CPU per item (reader JVM)", "us", oursCpu, "bare 1-thread gunzip + parse",
+                baselineCpu, Target.none(), "S3Mock's serving is in another JVM, not counted"));
+        result.figure(new Figure(name, "items/s, ION export", "items/s", oursIon, "same consumer, DYNAMODB_JSON",
+                oursJsonSmall, Target.none(), String.format(Locale.ROOT, "the same %,d items in each format",
+                formatItems)));
+        result.note(String.format(Locale.ROOT, "Consumer heap just after collections, at most %s MB (an upper bound of"
+                + " the live set); GC took %s of the wall time.", Format.samples(oursAfterGc),
+                Format.percent(gcShare.median())));
+        result.note(String.format(Locale.ROOT, "Price of the MD5 pre-pass (each file read twice): streaming every file"
+                + " through MD5 alone takes %s s, %s of the consumer's load time (%s s).", Format.samples(md5Seconds),
+                Format.percent(md5Seconds.median() / oursSeconds.median()), Format.number(oursSeconds.median())));
+        result.note("Profile of one consumer load of the ION export (where parsing Ion costs):");
+        result.notes.addAll(profile(endpoints, "consumer", ionWarmUp, ionSmall));
+        if (result.anyMissed()) {
+            result.note("Profile of one consumer load (fresh JVM, same settings):");
+            result.notes.addAll(profile(endpoints, "consumer", warmUp, export));
+            result.note("Profile of one baseline load, for comparison:");
+            result.notes.addAll(profile(endpoints, "baseline", warmUp, export));
+        }
+        return result;
+    }
+
+    private static List<String> profile(Endpoints endpoints, String mode, String warmUp, String export)
+            throws java.io.IOException {
+        Map<String, Object> profiled = child(endpoints, mode, warmUp, export,
+                SnapshotLoadChild.profileFile("snapshot-" + mode).toString());
+        List<String> lines = new ArrayList<>();
+        lines.add(String.format(Locale.ROOT, "(this profiled run: %.0f items/s)",
+                ChildJvm.number(profiled, "itemsPerSecond")));
+        for (Object line : (List<?>) profiled.get("profile")) {
+            lines.add(String.valueOf(line));
+        }
+        return lines;
+    }
+
+    private static Map<String, Object> child(Endpoints endpoints, String mode, String warmUp, String export,
+                                             String profile) {
+        return ChildJvm.run(SnapshotLoadChild.class, List.of(HEAP_CAP),
+                List.of(Args.of("mode", mode), Args.of("ddb", endpoints.dynamoDb()), Args.of("s3", endpoints.s3()),
+                        Args.of("table", TABLE), Args.of("warmup", warmUp), Args.of("export", export),
+                        Args.of("profile", profile)),
+                3600);
+    }
+
+    private static long compressedBytes(LocalAws aws, String exportArn) {
+        String id = exportArn.substring(exportArn.lastIndexOf('/') + 1);
+        return aws.s3().listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix("AWSDynamoDB/" + id + "/data/"))
+                .contents().stream().mapToLong(S3Object::size).sum();
+    }
+}
