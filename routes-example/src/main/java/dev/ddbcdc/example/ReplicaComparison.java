@@ -14,8 +14,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.ddbcdc.camel.event.AttributeValues;
 import dev.ddbcdc.camel.event.KeySchema;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 
 /**
@@ -34,7 +32,7 @@ public record ReplicaComparison(int tableItems, int liveRows, int tombstones, Li
 
     public static ReplicaComparison of(DynamoDbClient client, String table, ReplicaDatabase replica)
             throws SQLException {
-        KeySchema keySchema = keySchema(client.describeTable(b -> b.tableName(table)).table());
+        KeySchema keySchema = KeySchema.of(client.describeTable(b -> b.tableName(table)).table());
         Map<String, String> items = new TreeMap<>();
         client.scanPaginator(b -> b.tableName(table).consistentRead(true)).items()
                 .forEach(item -> items.put(keySchema.primaryKey(item), json(AttributeValues.toJava(item))));
@@ -76,19 +74,6 @@ public record ReplicaComparison(int tableItems, int liveRows, int tombstones, Li
                       + (tombstones == 1 ? " tombstone)" : " tombstones)");
         return equal() ? rows + ", equal to the table"
                 : rows + ", NOT equal to the table (" + tableItems + " items): " + String.join("; ", differences);
-    }
-
-    private static KeySchema keySchema(TableDescription table) {
-        String partitionKey = null;
-        String sortKey = null;
-        for (KeySchemaElement key : table.keySchema()) {
-            if (key.keyType() == KeyType.HASH) {
-                partitionKey = key.attributeName();
-            } else {
-                sortKey = key.attributeName();
-            }
-        }
-        return new KeySchema(partitionKey, sortKey);
     }
 
     private static String json(Map<String, Object> item) {

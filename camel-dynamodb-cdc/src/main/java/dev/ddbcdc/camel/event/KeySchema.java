@@ -4,6 +4,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 
 /**
  * A table's key attributes, and the one rule for an item's primary key string: the partition key value, or the
@@ -19,6 +22,29 @@ public final class KeySchema {
     public KeySchema(String partitionKey, String sortKey) {
         this.partitionKey = partitionKey;
         this.sortKey = sortKey;
+    }
+
+    /** The key schema of a described table. */
+    public static KeySchema of(TableDescription table) {
+        String partitionKey = null;
+        String sortKey = null;
+        for (KeySchemaElement key : table.keySchema()) {
+            if (key.keyType() == KeyType.HASH) {
+                partitionKey = key.attributeName();
+            } else {
+                sortKey = key.attributeName();
+            }
+        }
+        return new KeySchema(partitionKey, sortKey);
+    }
+
+    public String partitionKey() {
+        return partitionKey;
+    }
+
+    /** The sort key's attribute name, or null. */
+    public String sortKey() {
+        return sortKey;
     }
 
     public String primaryKey(Map<String, AttributeValue> keys) {

@@ -1,9 +1,8 @@
 package dev.ddbcdc.camel.stream;
 
 import dev.ddbcdc.camel.ViewOnRemove;
+import dev.ddbcdc.camel.event.KeySchema;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
@@ -56,16 +55,9 @@ public final class TableStream {
             throw new IllegalStateException("viewOnRemove=OLD_IMAGE needs stream view type NEW_AND_OLD_IMAGES, but the"
                                             + " stream of DynamoDB table '" + tableName + "' has " + view);
         }
-        String partitionKey = null;
-        String sortKey = null;
-        for (KeySchemaElement key : table.keySchema()) {
-            if (key.keyType() == KeyType.HASH) {
-                partitionKey = key.attributeName();
-            } else {
-                sortKey = key.attributeName();
-            }
-        }
-        return new TableStream(tableName, table.tableArn(), table.latestStreamArn(), partitionKey, sortKey);
+        KeySchema keys = KeySchema.of(table);
+        return new TableStream(tableName, table.tableArn(), table.latestStreamArn(), keys.partitionKey(),
+                keys.sortKey());
     }
 
     public String tableName() {
