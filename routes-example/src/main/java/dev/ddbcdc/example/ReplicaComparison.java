@@ -14,7 +14,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.ddbcdc.camel.event.AttributeValues;
 import dev.ddbcdc.camel.event.KeySchema;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 
 /**
  * Whether the replica equals the DynamoDB table item by item: a strongly consistent Scan of the table against the
