@@ -126,7 +126,7 @@ class SnapshotErrorsTest {
     }
 
     @Test
-    void aChecksumMismatchStopsTheSnapshotBeforeAnyItemOfTheFile() throws Exception {
+    void aReplacedDataFileIsRefusedBeforeAnyOfItsItems() throws Exception {
         ExportDescription export = completedExport();
         ExportTampering tampering = tamper(export);
         String file = tampering.dataFileKeys().get(1);
@@ -134,9 +134,25 @@ class SnapshotErrorsTest {
         try (CdcHarness cdc = new CdcHarness()) {
             cdc.start(adoptUri(export));
             SnapshotException failure = awaitFailure(cdc);
-            assertTrue(failure.getMessage().contains(file) && failure.getMessage().contains("MD5"),
-                    failure.getMessage());
+            assertTrue(failure.getMessage().contains(file) && failure.getMessage().contains("ETag")
+                       && failure.getMessage().contains("replaced"), failure.getMessage());
             assertEquals(List.of(), fromFile(cdc, file));
+        }
+    }
+
+    @Test
+    void bytesThatDoNotMatchTheManifestMd5StopTheSnapshotBeforeTheFileIsDone() throws Exception {
+        ExportDescription export = completedExport();
+        ExportTampering tampering = tamper(export);
+        String file = tampering.dataFileKeys().get(1);
+        tampering.misstateManifestMd5(1);
+        try (CdcHarness cdc = new CdcHarness()) {
+            cdc.start(adoptUri(export));
+            SnapshotException failure = awaitFailure(cdc);
+            assertTrue(failure.getMessage().contains(file) && failure.getMessage().contains("MD5")
+                       && failure.getMessage().contains("manifest-files.json says"), failure.getMessage());
+            assertFalse(cdc.received.stream().anyMatch(e -> !"READ".equals(
+                    e.getMessage().getHeader(DynamoDbCdcConstants.OPERATION))), "the stream was not started");
         }
     }
 

@@ -83,13 +83,28 @@ public final class ExportTampering {
         }
     }
 
-    /** Changes bytes in the middle of data file {@code fileIndex} without touching the manifest's checksum. */
+    /**
+     * Changes bytes in the middle of data file {@code fileIndex} without touching the manifest's checksum or ETag: the
+     * object is replaced by one the export did not write.
+     */
     public void corruptDataFile(int fileIndex) {
         String key = dataFileKey(fileIndex);
         byte[] content = get(key);
         int at = content.length / 2;
         content[at] = (byte) ~content[at];
         s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(content));
+    }
+
+    /**
+     * Makes {@code manifest-files.json} give a wrong {@code md5Checksum} for data file {@code fileIndex} while the
+     * object and its {@code etag} stay as they are: what a reader sees when the bytes it receives are not the bytes
+     * S3 holds (corruption in transit).
+     */
+    public void misstateManifestMd5(int fileIndex) {
+        String key = dataFileKey(fileIndex);
+        String etag = s3.headObject(b -> b.bucket(bucket).key(key)).eTag();
+        byte[] other = (key + " as it is not").getBytes(StandardCharsets.UTF_8);
+        updateManifestEntry(key, ExportWriter.base64Md5(other), etag == null ? null : etag.replace("\"", ""));
     }
 
     /** Deletes data file {@code fileIndex}; the manifest still lists it. */

@@ -6,11 +6,17 @@ public final class DataFile {
     private final String key;
     private final long itemCount;
     private final String md5Base64;
+    private final String etag;
 
     public DataFile(String key, long itemCount, String md5Base64) {
+        this(key, itemCount, md5Base64, null);
+    }
+
+    public DataFile(String key, long itemCount, String md5Base64, String etag) {
         this.key = key;
         this.itemCount = itemCount;
         this.md5Base64 = md5Base64;
+        this.etag = etag;
     }
 
     /** The S3 key of the gzip data file. */
@@ -25,6 +31,11 @@ public final class DataFile {
     /** The base64 MD5 of the data file object, or {@code null} if the manifest gives none. */
     public String md5Base64() {
         return md5Base64;
+    }
+
+    /** The S3 ETag the export wrote the object with (unquoted), or {@code null} if the manifest gives none. */
+    public String etag() {
+        return etag;
     }
 
     @Override

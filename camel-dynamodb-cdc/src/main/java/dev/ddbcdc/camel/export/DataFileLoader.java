@@ -1,14 +1,8 @@
 package dev.ddbcdc.camel.export;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PushbackInputStream;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Base64;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.zip.GZIPInputStream;
@@ -26,10 +20,14 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
- * Loads one export data file: checks its MD5 against the manifest before anything is delivered, then streams it
- * (gzip, one item per line, never the whole file in memory) and hands each item to the route.
+ * Loads one export data file: streams it (gzip, one item per line as UTF-8 bytes, never the whole file in memory)
+ * and hands each item to the route. The object is read once: S3 refuses it up front if its ETag is not the one the
+ * manifest gives (a replaced file), and its MD5 is computed in the same pass and checked against the manifest at the
+ * end of the object, before the file can be marked done (with the gzip CRC and the line count, this catches
+ * corruption in transit; items of such a file may already have been delivered, but the snapshot stops).
  * <p>
  * Lines are acknowledged in order ({@link AckTracker}); the highest contiguous acknowledged line is checkpointed
  * (at most every {@value #CHECKPOINT_EVERY_LINES} lines or {@value #CHECKPOINT_EVERY_MILLIS} ms while running, and
@@ -94,7 +92,6 @@ final class DataFileLoader {
     }
 
     private boolean verifyAndLoad() {
-        verifyChecksum();
         long resumeAfter = store.acknowledgedLine(file.key());
         metrics.itemsAlreadyDone.addAndGet(Math.min(resumeAfter, file.itemCount()));
         savedLine = resumeAfter;
@@ -132,15 +129,18 @@ final class DataFileLoader {
     /** Reads lines after {@code resumeAfter}; true when the end was reached with every line handed over. */
     private boolean readFrom(long resumeAfter) throws IOException {
         long line = 0;
-        try (PushbackInputStream object = new PushbackInputStream(open(), 1)) {
+        FileChecksum checksum = new FileChecksum(file.md5Base64(), where);
+        try (PushbackInputStream object = new PushbackInputStream(checksum.wrap(open()), 1)) {
             int first = object.read();
             if (first >= 0) {
                 object.unread(first);
-                line = readLines(object, resumeAfter);
+                line = readLines(object, resumeAfter, checksum);
                 if (line < 0) {
                     return false;
                 }
-            } // an empty object: an empty partition, no lines
+            } else { // an empty object: an empty partition, no lines
+                checksum.verifyAtEnd(object);
+            }
         } catch (ZipException e) {
             throw new SnapshotException(where + " is not a readable gzip file: " + e.getMessage(), e);
         }
@@ -152,12 +152,11 @@ final class DataFileLoader {
     }
 
     /** Dispatches the lines after {@code resumeAfter}; returns the number of lines, or -1 when it stopped early. */
-    private long readLines(InputStream object, long resumeAfter) throws IOException {
+    private long readLines(InputStream object, long resumeAfter, FileChecksum checksum) throws IOException {
         long line = 0;
-        try (BufferedReader lines = new BufferedReader(
-                new InputStreamReader(new GZIPInputStream(object, BUFFER), StandardCharsets.UTF_8), BUFFER)) {
-            String text;
-            while ((text = readLine(lines, line)) != null) {
+        try (GZIPInputStream gunzip = new GZIPInputStream(object, BUFFER)) {
+            ByteLines lines = new ByteLines(gunzip, BUFFER);
+            while (nextLine(lines, line)) {
                 line++;
                 if (line <= resumeAfter) {
                     continue;
@@ -166,24 +165,25 @@ final class DataFileLoader {
                     return -1;
                 }
                 awaitRoomInFlight();
-                dispatch(parse(text, line), line);
+                dispatch(parse(lines, line), line);
             }
+            checksum.verifyAtEnd(object);
         }
         return line;
     }
 
-    private String readLine(BufferedReader lines, long linesRead) throws IOException {
+    private boolean nextLine(ByteLines lines, long linesRead) throws IOException {
         try {
-            return lines.readLine();
+            return lines.next();
         } catch (ZipException e) {
             throw new SnapshotException(where + " is not a readable gzip file after line " + linesRead + ": "
                                         + e.getMessage(), e);
         }
     }
 
-    private Map<String, Object> parse(String text, long line) {
+    private Map<String, Object> parse(ByteLines lines, long line) {
         try {
-            return parser.parse(text);
+            return parser.parse(lines.buffer(), lines.offset(), lines.length());
         } catch (IllegalArgumentException e) {
             throw new SnapshotException(where + " line " + line + " is not a valid item: " + e.getMessage(), e);
         }
@@ -285,40 +285,25 @@ final class DataFileLoader {
         acks.rewind();
     }
 
-    private void verifyChecksum() {
-        if (file.md5Base64() == null) {
-            LOG.debug("{}: the manifest gives no MD5; not checked", where);
-            return;
-        }
-        MessageDigest md5;
-        try {
-            md5 = MessageDigest.getInstance("MD5");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("MD5 is not available", e);
-        }
-        byte[] buffer = new byte[BUFFER];
-        try (InputStream object = open()) {
-            int read;
-            while ((read = object.read(buffer)) > 0) {
-                md5.update(buffer, 0, read);
-            }
-        } catch (IOException e) {
-            throw new SnapshotException(where + " could not be read to check its MD5: " + e.getMessage(), e);
-        }
-        String actual = Base64.getEncoder().encodeToString(md5.digest());
-        if (!actual.equals(file.md5Base64())) {
-            throw new SnapshotException(where + " has MD5 " + actual + ", but manifest-files.json says "
-                                        + file.md5Base64() + ": the file is not the one the export wrote");
-        }
-    }
-
+    /**
+     * Opens the object; when the manifest gives its ETag, only if the object still has it (S3 checks it before
+     * sending a byte), so a file that is not the one the export wrote is refused before any of its items is delivered.
+     */
     private InputStream open() {
+        String etag = file.etag();
         try {
-            return s3.getObject(b -> b.bucket(bucket).key(file.key()));
+            return s3.getObject(b -> b.bucket(bucket).key(file.key()).ifMatch(etag == null ? null : '"' + etag + '"'));
         } catch (NoSuchKeyException e) {
             throw new SnapshotException(where + " is missing: manifest-files.json lists it, but the bucket has no such"
                                         + " object",
                     e);
+        } catch (S3Exception e) {
+            if (e.statusCode() == 412) {
+                throw new SnapshotException(where + " no longer has the ETag " + etag + " manifest-files.json gives:"
+                                            + " the object was replaced, it is not the file the export wrote",
+                        e);
+            }
+            throw e;
         }
     }
 

@@ -24,8 +24,8 @@ final class DynamoDbJsonItemParser implements ItemParser {
     private static final JsonFactory JSON = new JsonFactory();
 
     @Override
-    public Map<String, Object> parse(String line) {
-        try (JsonParser parser = JSON.createParser(line)) {
+    public Map<String, Object> parse(byte[] utf8, int offset, int length) {
+        try (JsonParser parser = JSON.createParser(utf8, offset, length)) {
             expect(parser.nextToken(), JsonToken.START_OBJECT, "a JSON object");
             Map<String, Object> item = null;
             while (parser.nextToken() == JsonToken.FIELD_NAME) {

@@ -113,7 +113,7 @@ public final class ExportManifest {
                 }
                 String count = required(fields, "itemCount", where);
                 files.add(new DataFile(resolve(summaryKey, required(fields, "dataFileS3Key", where)),
-                        Long.parseLong(count), fields.get("md5Checksum")));
+                        Long.parseLong(count), fields.get("md5Checksum"), fields.get("etag")));
             }
         } catch (IOException e) {
             throw new SnapshotException("s3://" + bucket + "/" + key + " could not be read: " + e.getMessage(), e);

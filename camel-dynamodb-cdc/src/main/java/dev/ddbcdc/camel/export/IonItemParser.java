@@ -27,8 +27,8 @@ final class IonItemParser implements ItemParser {
     private static final String BINARY_SET = "$dynamodb_BS";
 
     @Override
-    public Map<String, Object> parse(String line) {
-        try (IonReader reader = READERS.build(line)) {
+    public Map<String, Object> parse(byte[] utf8, int offset, int length) {
+        try (IonReader reader = READERS.build(utf8, offset, length)) {
             if (reader.next() != IonType.STRUCT || reader.isNullValue()) {
                 throw new IllegalArgumentException("expected an Ion struct");
             }

@@ -1,5 +1,6 @@
 package dev.ddbcdc.camel.export;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import dev.ddbcdc.camel.ExportFormat;
@@ -11,7 +12,13 @@ import dev.ddbcdc.camel.ExportFormat;
  */
 public interface ItemParser {
 
-    Map<String, Object> parse(String line);
+    /** Parses one line given as UTF-8 bytes ({@code length} bytes from {@code offset}, no line end). */
+    Map<String, Object> parse(byte[] utf8, int offset, int length);
+
+    default Map<String, Object> parse(String line) {
+        byte[] utf8 = line.getBytes(StandardCharsets.UTF_8);
+        return parse(utf8, 0, utf8.length);
+    }
 
     /** Fails for the fields of an incremental export line ({@code Keys}, {@code NewImage}, {@code OldImage}). */
     static void rejectIncrementalField(String field) {
