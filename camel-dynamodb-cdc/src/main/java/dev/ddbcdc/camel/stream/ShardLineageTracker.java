@@ -61,6 +61,16 @@ public final class ShardLineageTracker {
         return parent == null || parent.state == State.FINISHED;
     }
 
+    /** Whether a listed shard names this one as its parent. */
+    public boolean hasChild(String shardId) {
+        for (Node node : shards.values()) {
+            if (shardId.equals(node.parentId)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public void finished(String shardId) {
         set(shardId, State.FINISHED);
     }

@@ -17,9 +17,9 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.model.Shard;
 
 /**
- * Runs the STREAMING phase of one table: lists the stream's shards periodically and as soon as a shard ends, decides
- * where each new shard starts, and reads ready shards (parent before child, {@link ShardLineageTracker}) on a
- * bounded pool. This consumer owns every shard of the stream.
+ * Runs the STREAMING phase of one table: lists the stream's shards periodically and as soon as a shard ends whose
+ * children are not listed yet, decides where each new shard starts, and reads ready shards (parent before child,
+ * {@link ShardLineageTracker}) on a bounded pool. This consumer owns every shard of the stream.
  * <p>
  * Start positions: a shard with a checkpoint resumes from it. On the first start of this consumer id on this stream,
  * the {@link FirstStart} decides: {@code LATEST} marks the closed shards as finished and starts the open ones at their
@@ -218,14 +218,19 @@ public final class StreamCoordinator implements ShardReader.Host {
 
     @Override
     public void shardFinished(String shardId) {
+        boolean childKnown;
         synchronized (this) {
             metrics.shardsReading.decrementAndGet();
             metrics.lag.forget(shardId);
             lineage.finished(shardId);
+            childKnown = lineage.hasChild(shardId);
             startReady();
         }
-        // its children may not be listed yet: look now rather than at the next interval
-        submit(this::discoverSafely, 0);
+        if (!childKnown) {
+            // its children are not listed yet: look now rather than at the next interval (a listed child was
+            // created with its siblings, so listing the whole stream again at every shard end would find nothing)
+            submit(this::discoverSafely, 0);
+        }
     }
 
     @Override

@@ -39,6 +39,17 @@ class ShardLineageTrackerTest {
     }
 
     @Test
+    void knowsWhetherAShardsChildIsListed() {
+        ShardLineageTracker lineage = new ShardLineageTracker();
+        lineage.add("p", null, WAITING);
+        lineage.add("other", null, WAITING);
+        assertFalse(lineage.hasChild("p"));
+        lineage.add("c", "p", WAITING);
+        assertTrue(lineage.hasChild("p"));
+        assertFalse(lineage.hasChild("other"));
+    }
+
+    @Test
     void aParentNoLongerListedDoesNotBlock() {
         ShardLineageTracker lineage = new ShardLineageTracker();
         lineage.add("orphan", "trimmed-away", WAITING);
