@@ -109,7 +109,7 @@ final class LatencyScenario implements Scenario {
                 "PutItem at %d/s for %d s into a new table, in a DynamoDB Local of its own, per reader and run (one"
                 + " open shard); latency from issuing each write to its delivery into the route; the steady-state percentiles leave out the first %d s"
                 + " of writes (shown separately: they wake the reader from idle polling). Consumer:"
-                + " defaults (startPosition=LATEST, pollDelay=100 ms, idlePollDelay=1 s). Floor: the bare SDK"
+                + " defaults (startPosition=LATEST, pollDelay=50 ms, idlePollDelay=1 s). Floor: the bare SDK"
                 + " following the shard, asking again 5 ms after an empty answer. aws2-ddbstream: defaults"
                 + " (delay 500 ms). Then %d s without writes: GetRecords calls per second per shard being read.",
                 scale.writesPerSecond(), scale.latencySeconds(), WARM_UP_SECONDS, scale.idleSeconds()));
