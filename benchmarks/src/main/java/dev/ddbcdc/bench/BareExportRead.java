@@ -16,8 +16,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The snapshot baseline: one thread, each data file streamed from S3, gunzipped, split into lines and each line
- * parsed into a JSON tree; nothing else. And the price of the reader's checksum pre-pass: each file streamed through
- * MD5 only.
+ * parsed into a JSON tree; nothing else (no checksum). And the price of the reader's checksum: each file streamed
+ * through MD5 only.
  */
 final class BareExportRead {
 
@@ -51,7 +51,7 @@ final class BareExportRead {
         return items;
     }
 
-    /** Streams every file through MD5, as the reader's pre-pass does; returns the bytes read. */
+    /** Streams every file through MD5 only, the work the reader adds to each byte it reads; returns the bytes read. */
     static long md5Only(S3Client s3, ExportFiles export) {
         long bytes = 0;
         byte[] buffer = new byte[BUFFER];

@@ -15,7 +15,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * Scenario 1 in a JVM of its own with a capped heap: loads an export once to warm up, then once measured, either
  * through the dynamodb-cdc consumer into a route that only counts ({@code consumer}), or as the bare single-thread
  * gunzip and parse ({@code baseline}), or streaming the files through MD5 only ({@code md5}, the price of the
- * consumer's checksum pre-pass). Prints items/s, heap peak and, with {@code --profile}, where the CPU time went.
+ * consumer's checksum). Prints items/s, heap peak and, with {@code --profile}, where the CPU time went.
  */
 public final class SnapshotLoadChild {
 
