@@ -15,6 +15,12 @@ public final class SnapshotItemMapper {
     /** The operation name of snapshot items. */
     public static final String READ = "READ";
 
+    private static final HeaderBlock HEADERS = new HeaderBlock(DynamoDbCdcConstants.OPERATION,
+            DynamoDbCdcConstants.TABLE_NAME, DynamoDbCdcConstants.KEYS, DynamoDbCdcConstants.PRIMARY_KEY,
+            DynamoDbCdcConstants.PARTITION_KEY, DynamoDbCdcConstants.SORT_KEY, DynamoDbCdcConstants.NEW_IMAGE,
+            DynamoDbCdcConstants.TIMESTAMP, DynamoDbCdcConstants.DOCUMENT_VERSION, DynamoDbCdcConstants.TTL_DELETE,
+            DynamoDbCdcConstants.EXPORT_ARN, DynamoDbCdcConstants.EXPORT_DATA_FILE, DynamoDbCdcConstants.EXPORT_LINE);
+
     private final String tableName;
     private final KeySchema keySchema;
     private final String exportArn;
@@ -34,18 +40,8 @@ public final class SnapshotItemMapper {
     public void fill(Exchange exchange, Map<String, Object> item, String dataFileS3Key, long line) {
         Message message = exchange.getMessage();
         message.setBody(item);
-        message.setHeader(DynamoDbCdcConstants.OPERATION, READ);
-        message.setHeader(DynamoDbCdcConstants.TABLE_NAME, tableName);
-        message.setHeader(DynamoDbCdcConstants.KEYS, keySchema.keysOf(item));
-        message.setHeader(DynamoDbCdcConstants.PRIMARY_KEY, keySchema.primaryKeyOf(item));
-        message.setHeader(DynamoDbCdcConstants.PARTITION_KEY, keySchema.partitionKeyString(item));
-        message.setHeader(DynamoDbCdcConstants.SORT_KEY, keySchema.sortKeyString(item));
-        message.setHeader(DynamoDbCdcConstants.NEW_IMAGE, item);
-        message.setHeader(DynamoDbCdcConstants.TIMESTAMP, exportTimeMillis);
-        message.setHeader(DynamoDbCdcConstants.DOCUMENT_VERSION, documentVersion);
-        message.setHeader(DynamoDbCdcConstants.TTL_DELETE, false);
-        message.setHeader(DynamoDbCdcConstants.EXPORT_ARN, exportArn);
-        message.setHeader(DynamoDbCdcConstants.EXPORT_DATA_FILE, dataFileS3Key);
-        message.setHeader(DynamoDbCdcConstants.EXPORT_LINE, line);
+        HEADERS.apply(message, READ, tableName, keySchema.keysOf(item), keySchema.primaryKeyOf(item),
+                keySchema.partitionKeyString(item), keySchema.sortKeyString(item), item, exportTimeMillis,
+                documentVersion, false, exportArn, dataFileS3Key, line);
     }
 }
