@@ -109,6 +109,8 @@ public class DynamoDbCdcComponentConfigurer extends PropertyConfigurerSupport im
         case "stsRoleArn": getOrCreateConfiguration(target).setStsRoleArn(property(camelContext, java.lang.String.class, value)); return true;
         case "stsrolesessionname":
         case "stsRoleSessionName": getOrCreateConfiguration(target).setStsRoleSessionName(property(camelContext, java.lang.String.class, value)); return true;
+        case "stsuriendpointoverride":
+        case "stsUriEndpointOverride": getOrCreateConfiguration(target).setStsUriEndpointOverride(property(camelContext, java.lang.String.class, value)); return true;
         case "trimmeddatapolicy":
         case "trimmedDataPolicy": getOrCreateConfiguration(target).setTrimmedDataPolicy(property(camelContext, dev.ddbcdc.camel.TrimmedDataPolicy.class, value)); return true;
         case "uriendpointoverride":
@@ -208,6 +210,8 @@ public class DynamoDbCdcComponentConfigurer extends PropertyConfigurerSupport im
         case "stsRoleArn": return java.lang.String.class;
         case "stsrolesessionname":
         case "stsRoleSessionName": return java.lang.String.class;
+        case "stsuriendpointoverride":
+        case "stsUriEndpointOverride": return java.lang.String.class;
         case "trimmeddatapolicy":
         case "trimmedDataPolicy": return dev.ddbcdc.camel.TrimmedDataPolicy.class;
         case "uriendpointoverride":
@@ -303,6 +307,8 @@ public class DynamoDbCdcComponentConfigurer extends PropertyConfigurerSupport im
         case "stsRoleArn": return getOrCreateConfiguration(target).getStsRoleArn();
         case "stsrolesessionname":
         case "stsRoleSessionName": return getOrCreateConfiguration(target).getStsRoleSessionName();
+        case "stsuriendpointoverride":
+        case "stsUriEndpointOverride": return getOrCreateConfiguration(target).getStsUriEndpointOverride();
         case "trimmeddatapolicy":
         case "trimmedDataPolicy": return getOrCreateConfiguration(target).getTrimmedDataPolicy();
         case "uriendpointoverride":

@@ -99,6 +99,8 @@ public class DynamoDbCdcEndpointConfigurer extends PropertyConfigurerSupport imp
         case "stsRoleArn": target.getConfiguration().setStsRoleArn(property(camelContext, java.lang.String.class, value)); return true;
         case "stsrolesessionname":
         case "stsRoleSessionName": target.getConfiguration().setStsRoleSessionName(property(camelContext, java.lang.String.class, value)); return true;
+        case "stsuriendpointoverride":
+        case "stsUriEndpointOverride": target.getConfiguration().setStsUriEndpointOverride(property(camelContext, java.lang.String.class, value)); return true;
         case "trimmeddatapolicy":
         case "trimmedDataPolicy": target.getConfiguration().setTrimmedDataPolicy(property(camelContext, dev.ddbcdc.camel.TrimmedDataPolicy.class, value)); return true;
         case "uriendpointoverride":
@@ -195,6 +197,8 @@ public class DynamoDbCdcEndpointConfigurer extends PropertyConfigurerSupport imp
         case "stsRoleArn": return java.lang.String.class;
         case "stsrolesessionname":
         case "stsRoleSessionName": return java.lang.String.class;
+        case "stsuriendpointoverride":
+        case "stsUriEndpointOverride": return java.lang.String.class;
         case "trimmeddatapolicy":
         case "trimmedDataPolicy": return dev.ddbcdc.camel.TrimmedDataPolicy.class;
         case "uriendpointoverride":
@@ -287,6 +291,8 @@ public class DynamoDbCdcEndpointConfigurer extends PropertyConfigurerSupport imp
         case "stsRoleArn": return target.getConfiguration().getStsRoleArn();
         case "stsrolesessionname":
         case "stsRoleSessionName": return target.getConfiguration().getStsRoleSessionName();
+        case "stsuriendpointoverride":
+        case "stsUriEndpointOverride": return target.getConfiguration().getStsUriEndpointOverride();
         case "trimmeddatapolicy":
         case "trimmedDataPolicy": return target.getConfiguration().getTrimmedDataPolicy();
         case "uriendpointoverride":

@@ -23,7 +23,7 @@ public class DynamoDbCdcEndpointUriFactory extends org.apache.camel.support.comp
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(44);
+        Set<String> props = new HashSet<>(45);
         props.add("accessKey");
         props.add("acknowledgments");
         props.add("bridgeErrorHandler");
@@ -63,6 +63,7 @@ public class DynamoDbCdcEndpointUriFactory extends org.apache.camel.support.comp
         props.add("stsHeaderOverrides");
         props.add("stsRoleArn");
         props.add("stsRoleSessionName");
+        props.add("stsUriEndpointOverride");
         props.add("table");
         props.add("trimmedDataPolicy");
         props.add("uriEndpointOverride");

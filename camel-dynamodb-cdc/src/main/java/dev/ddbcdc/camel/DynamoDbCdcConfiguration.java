@@ -66,6 +66,12 @@ public class DynamoDbCdcConfiguration implements Cloneable {
     @UriParam(label = "security", prefix = "stsHeaderOverrides.", multiValue = true,
               description = "HTTP headers to add to the STS AssumeRole request, as stsHeaderOverrides.NAME=VALUE.")
     private Map<String, Object> stsHeaderOverrides = new HashMap<>();
+    @UriParam(label = "security",
+              description = "Send the STS AssumeRole request of stsRoleArn to this endpoint instead of AWS's regional STS"
+                            + " endpoint of the table's region, e.g. a VPC endpoint (https://vpce-...sts.REGION"
+                            + ".vpce.amazonaws.com) or a local STS for testing. uriEndpointOverride does not apply to"
+                            + " STS.")
+    private String stsUriEndpointOverride;
 
     // ---- stream reading
     @UriParam(label = "consumer", defaultValue = "LATEST",
@@ -223,6 +229,9 @@ public class DynamoDbCdcConfiguration implements Cloneable {
         }
         if (!stsHeaderOverrides.isEmpty() && stsRoleArn == null) {
             throw new IllegalArgumentException("stsHeaderOverrides needs stsRoleArn");
+        }
+        if (stsUriEndpointOverride != null && stsRoleArn == null) {
+            throw new IllegalArgumentException("stsUriEndpointOverride needs stsRoleArn");
         }
         TableReference.parse(table);
         validateSnapshot();
@@ -413,6 +422,14 @@ public class DynamoDbCdcConfiguration implements Cloneable {
 
     public void setStsHeaderOverrides(Map<String, Object> stsHeaderOverrides) {
         this.stsHeaderOverrides = stsHeaderOverrides;
+    }
+
+    public String getStsUriEndpointOverride() {
+        return stsUriEndpointOverride;
+    }
+
+    public void setStsUriEndpointOverride(String stsUriEndpointOverride) {
+        this.stsUriEndpointOverride = stsUriEndpointOverride;
     }
 
     public StartPosition getStartPosition() {

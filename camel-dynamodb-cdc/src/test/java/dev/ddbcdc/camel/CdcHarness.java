@@ -27,6 +27,8 @@ final class CdcHarness implements AutoCloseable {
     final CamelContext context = new DefaultCamelContext();
     final List<Exchange> received = new CopyOnWriteArrayList<>();
     final List<Throwable> handled = new CopyOnWriteArrayList<>();
+    /** The messages the consumer passed to the exception handler with {@link #handled} (null when it gave none). */
+    final List<String> handledMessages = new CopyOnWriteArrayList<>();
     private Processor behaviour = exchange -> {
     };
 
@@ -71,11 +73,13 @@ final class CdcHarness implements AutoCloseable {
 
             @Override
             public void handleException(String message, Throwable exception) {
+                handledMessages.add(message);
                 handled.add(exception);
             }
 
             @Override
             public void handleException(String message, Exchange exchange, Throwable exception) {
+                handledMessages.add(message);
                 handled.add(exception);
             }
         });

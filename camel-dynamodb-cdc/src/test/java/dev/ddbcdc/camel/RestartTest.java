@@ -24,6 +24,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** With a durable checkpoint store (a file, a database table) a restart resumes exactly where the acknowledged records end. */
@@ -125,9 +126,12 @@ class RestartTest {
         put("poison", "poison");
         put("poison", "b");
         AtomicInteger poisonAttempts = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<Exchange> poison = new java.util.concurrent.atomic.AtomicReference<>();
+        String checkpointed;
         try (CdcHarness failing = harness(checkpoints).behaviour(exchange -> {
             if ("poison".equals(exchange.getMessage().getHeader(DynamoDbCdcConstants.PRIMARY_KEY))) {
                 poisonAttempts.incrementAndGet();
+                poison.set(exchange);
                 throw new IllegalStateException("sink refuses poison");
             }
         }).start(uri)) {
@@ -137,12 +141,24 @@ class RestartTest {
             assertTrue(failing.consumer().getMetrics().failedExchanges.get() >= 1);
             assertTrue(failing.handled.stream().anyMatch(t -> "sink refuses poison".equals(t.getMessage())),
                     "the failure reached the exception handler: " + failing.handled);
+            String poisonEvent = poison.get().getMessage().getHeader(DynamoDbCdcConstants.EVENT_ID, String.class);
+            String poisonShard = poison.get().getMessage().getHeader(DynamoDbCdcConstants.SHARD_ID, String.class);
+            assertTrue(failing.handledMessages.contains("Error processing change " + poisonEvent + " of shard "
+                                                        + poisonShard),
+                    "the handler is told which record failed: " + failing.handledMessages);
         }
+        checkpointed = java.nio.file.Files.readString(checkpoints.toPath());
         try (CdcHarness healthy = harness(checkpoints).start(uri)) {
             List<Exchange> events = healthy.await(2, Duration.ofSeconds(20));
             healthy.assertNoMoreThan(2, Duration.ofMillis(500));
             assertEquals(List.of("poison", "b"), keys(events), "a was acknowledged, poison was not");
+            for (Exchange event : events) {
+                String sequence = event.getMessage().getHeader(DynamoDbCdcConstants.SEQUENCE_NUMBER, String.class);
+                assertFalse(checkpointed.contains(sequence), "the checkpoint did not pass the poison record: it holds "
+                                                             + checkpointed + ", not " + sequence);
+            }
         }
+        assertTrue(checkpointed.contains("seq:"), "a, before the poison record, was checkpointed: " + checkpointed);
     }
 
     @Test

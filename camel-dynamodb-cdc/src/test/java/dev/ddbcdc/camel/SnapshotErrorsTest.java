@@ -140,6 +140,49 @@ class SnapshotErrorsTest {
         }
     }
 
+    /**
+     * Whatever pass the MD5 is checked in, a wrong checksum names the file and both checksums, leaves the file not
+     * checkpointed as done, and neither completes the snapshot nor starts the stream.
+     */
+    @Test
+    void aWrongChecksumNamesFileAndBothChecksumsAndNothingCompletes() throws Exception {
+        ExportDescription export = completedExport();
+        ExportTampering tampering = tamper(export);
+        String file = tampering.dataFileKeys().get(0);
+        tampering.corruptDataFile(0);
+        String manifest = aws.s3().getObjectAsBytes(b -> b.bucket(BUCKET).key(tampering.manifestFilesKey()))
+                .asUtf8String();
+        java.util.regex.Matcher entry = java.util.regex.Pattern.compile(
+                "\"md5Checksum\"\\s*:\\s*\"([^\"]+)\"[^\\n]*\"dataFileS3Key\"\\s*:\\s*\""
+                + java.util.regex.Pattern.quote(file) + "\"|\"dataFileS3Key\"\\s*:\\s*\""
+                + java.util.regex.Pattern.quote(file) + "\"[^\\n]*\"md5Checksum\"\\s*:\\s*\"([^\"]+)\"")
+                .matcher(manifest);
+        assertTrue(entry.find(), manifest);
+        String expected = entry.group(1) != null ? entry.group(1) : entry.group(2);
+        String actual = java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("MD5")
+                .digest(aws.s3().getObjectAsBytes(b -> b.bucket(BUCKET).key(file)).asByteArray()));
+        SnapshotRestartTest.MapStateRepository checkpoints = new SnapshotRestartTest.MapStateRepository();
+        try (CdcHarness cdc = new CdcHarness().bind("checkpoints", checkpoints)) {
+            cdc.start(adoptUri(export) + "&consumerId=checksum&checkpointRepository=#checkpoints");
+            SnapshotException failure = awaitFailure(cdc);
+            assertTrue(failure.getMessage().contains(file) && failure.getMessage().contains(expected)
+                       && failure.getMessage().contains(actual), "file " + file + ", manifest MD5 " + expected
+                                                                 + ", actual MD5 " + actual + ": "
+                                                                 + failure.getMessage());
+            Thread.sleep(300);
+            assertEquals(Phase.FAILED, cdc.consumer().getPhase());
+            assertTrue(cdc.received.stream().allMatch(e -> "READ".equals(
+                    e.getMessage().getHeader(DynamoDbCdcConstants.OPERATION))), "the stream was not started");
+            String fileState = checkpoints.states.entrySet().stream().filter(e -> e.getKey().endsWith("/" + file))
+                    .map(java.util.Map.Entry::getValue).findFirst().orElse(null);
+            assertFalse("END".equals(fileState), "the file is not checkpointed as done: " + checkpoints.states);
+            assertTrue(checkpoints.states.values().stream().noneMatch(v -> v.startsWith("DONE ")),
+                    "the snapshot is not done: " + checkpoints.states);
+            assertTrue(checkpoints.states.keySet().stream().allMatch(k -> k.contains("/snapshot")),
+                    "no shard position was written: " + checkpoints.states.keySet());
+        }
+    }
+
     @Test
     void bytesThatDoNotMatchTheManifestMd5StopTheSnapshotBeforeTheFileIsDone() throws Exception {
         ExportDescription export = completedExport();

@@ -119,8 +119,8 @@ public final class AwsClientFactory {
     }
 
     /**
-     * The STS client that assumes stsRoleArn: AWS's regional STS endpoint of the table's region, never
-     * uriEndpointOverride (that one is DynamoDB's).
+     * The STS client that assumes stsRoleArn: AWS's regional STS endpoint of the table's region, or
+     * stsUriEndpointOverride; never uriEndpointOverride (that one is DynamoDB's).
      */
     StsClient sts(AwsCredentialsProvider source) {
         StsClientBuilder builder = StsClient.builder().credentialsProvider(source)
@@ -128,6 +128,9 @@ public final class AwsClientFactory {
         Region region = region();
         if (region != null) {
             builder.region(region);
+        }
+        if (configuration.getStsUriEndpointOverride() != null) {
+            builder.endpointOverride(endpointOverride("stsUriEndpointOverride", configuration.getStsUriEndpointOverride()));
         }
         return builder.build();
     }
