@@ -205,8 +205,9 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements RecordDispat
         public void snapshotFailed(SnapshotException failure) {
             snapshotMetrics.error(failure.getMessage());
             LOG.error("{}", failure.getMessage());
-            moveTo(Phase.FAILED);
+            // the handler first: whoever sees phase FAILED can rely on the failure having been handled
             getExceptionHandler().handleException(failure.getMessage(), failure);
+            moveTo(Phase.FAILED);
         }
 
         @Override

@@ -1,7 +1,10 @@
 package dev.ddbcdc.camel;
 
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -141,26 +144,18 @@ class SnapshotErrorsTest {
     }
 
     /**
-     * Whatever pass the MD5 is checked in, a wrong checksum names the file and both checksums, leaves the file not
-     * checkpointed as done, and neither completes the snapshot nor starts the stream.
+     * Bytes that do not match the manifest's MD5 (the object itself unchanged, so its ETag still matches: damage in
+     * transit): the failure names the file and both checksums, the file is not checkpointed as done, and neither
+     * is the snapshot completed nor the stream started.
      */
     @Test
     void aWrongChecksumNamesFileAndBothChecksumsAndNothingCompletes() throws Exception {
         ExportDescription export = completedExport();
         ExportTampering tampering = tamper(export);
         String file = tampering.dataFileKeys().get(0);
-        tampering.corruptDataFile(0);
-        String manifest = aws.s3().getObjectAsBytes(b -> b.bucket(BUCKET).key(tampering.manifestFilesKey()))
-                .asUtf8String();
-        java.util.regex.Matcher entry = java.util.regex.Pattern.compile(
-                "\"md5Checksum\"\\s*:\\s*\"([^\"]+)\"[^\\n]*\"dataFileS3Key\"\\s*:\\s*\""
-                + java.util.regex.Pattern.quote(file) + "\"|\"dataFileS3Key\"\\s*:\\s*\""
-                + java.util.regex.Pattern.quote(file) + "\"[^\\n]*\"md5Checksum\"\\s*:\\s*\"([^\"]+)\"")
-                .matcher(manifest);
-        assertTrue(entry.find(), manifest);
-        String expected = entry.group(1) != null ? entry.group(1) : entry.group(2);
-        String actual = java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("MD5")
+        String actual = Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5")
                 .digest(aws.s3().getObjectAsBytes(b -> b.bucket(BUCKET).key(file)).asByteArray()));
+        String expected = tampering.misstateManifestMd5(0);
         SnapshotRestartTest.MapStateRepository checkpoints = new SnapshotRestartTest.MapStateRepository();
         try (CdcHarness cdc = new CdcHarness().bind("checkpoints", checkpoints)) {
             cdc.start(adoptUri(export) + "&consumerId=checksum&checkpointRepository=#checkpoints");
@@ -174,28 +169,12 @@ class SnapshotErrorsTest {
             assertTrue(cdc.received.stream().allMatch(e -> "READ".equals(
                     e.getMessage().getHeader(DynamoDbCdcConstants.OPERATION))), "the stream was not started");
             String fileState = checkpoints.states.entrySet().stream().filter(e -> e.getKey().endsWith("/" + file))
-                    .map(java.util.Map.Entry::getValue).findFirst().orElse(null);
+                    .map(Map.Entry::getValue).findFirst().orElse(null);
             assertFalse("END".equals(fileState), "the file is not checkpointed as done: " + checkpoints.states);
             assertTrue(checkpoints.states.values().stream().noneMatch(v -> v.startsWith("DONE ")),
                     "the snapshot is not done: " + checkpoints.states);
             assertTrue(checkpoints.states.keySet().stream().allMatch(k -> k.contains("/snapshot")),
                     "no shard position was written: " + checkpoints.states.keySet());
-        }
-    }
-
-    @Test
-    void bytesThatDoNotMatchTheManifestMd5StopTheSnapshotBeforeTheFileIsDone() throws Exception {
-        ExportDescription export = completedExport();
-        ExportTampering tampering = tamper(export);
-        String file = tampering.dataFileKeys().get(1);
-        tampering.misstateManifestMd5(1);
-        try (CdcHarness cdc = new CdcHarness()) {
-            cdc.start(adoptUri(export));
-            SnapshotException failure = awaitFailure(cdc);
-            assertTrue(failure.getMessage().contains(file) && failure.getMessage().contains("MD5")
-                       && failure.getMessage().contains("manifest-files.json says"), failure.getMessage());
-            assertFalse(cdc.received.stream().anyMatch(e -> !"READ".equals(
-                    e.getMessage().getHeader(DynamoDbCdcConstants.OPERATION))), "the stream was not started");
         }
     }
 

@@ -98,13 +98,14 @@ public final class ExportTampering {
     /**
      * Makes {@code manifest-files.json} give a wrong {@code md5Checksum} for data file {@code fileIndex} while the
      * object and its {@code etag} stay as they are: what a reader sees when the bytes it receives are not the bytes
-     * S3 holds (corruption in transit).
+     * S3 holds (corruption in transit). Returns the MD5 the manifest now gives.
      */
-    public void misstateManifestMd5(int fileIndex) {
+    public String misstateManifestMd5(int fileIndex) {
         String key = dataFileKey(fileIndex);
         String etag = s3.headObject(b -> b.bucket(bucket).key(key)).eTag();
-        byte[] other = (key + " as it is not").getBytes(StandardCharsets.UTF_8);
-        updateManifestEntry(key, ExportWriter.base64Md5(other), etag == null ? null : etag.replace("\"", ""));
+        String wrong = ExportWriter.base64Md5((key + " as it is not").getBytes(StandardCharsets.UTF_8));
+        updateManifestEntry(key, wrong, etag == null ? null : etag.replace("\"", ""));
+        return wrong;
     }
 
     /** Deletes data file {@code fileIndex}; the manifest still lists it. */
