@@ -4,6 +4,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
+import dev.ddbcdc.camel.aws.AwsAttemptMetrics;
 import dev.ddbcdc.camel.aws.AwsClientFactory;
 import dev.ddbcdc.camel.checkpoint.Acknowledgement;
 import dev.ddbcdc.camel.checkpoint.CheckpointKeys;
@@ -61,6 +62,7 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements RecordDispat
     private final DynamoDbCdcConfiguration configuration;
     private final StreamMetrics metrics = new StreamMetrics();
     private final SnapshotMetrics snapshotMetrics = new SnapshotMetrics();
+    private final AwsAttemptMetrics awsAttempts = new AwsAttemptMetrics();
     private volatile Phase phase = Phase.INIT;
     private AwsCredentialsProvider credentials;
     private DynamoDbClient ownDynamoDb;
@@ -110,7 +112,7 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements RecordDispat
                     .newScheduledThreadPool(this, "DynamoDbCdc[" + tableName + "]", threads);
             meters = MetricsRegistration.register(getEndpoint().getCamelContext(),
                     new MeterSource(tableName, configuration.getConsumerId(), getRouteId(), metrics,
-                            configuration.isSnapshotEnabled() ? snapshotMetrics : null, this::getPhase));
+                            configuration.isSnapshotEnabled() ? snapshotMetrics : null, awsAttempts, this::getPhase));
             if (configuration.isSnapshotEnabled()) {
                 snapshot = prepareSnapshot(new SnapshotCheckpointStore(checkpoints, keys));
                 executor.execute(snapshot);
@@ -265,7 +267,7 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements RecordDispat
             return configuration.getDynamoDbClient();
         }
         if (ownDynamoDb == null) {
-            ownDynamoDb = new AwsClientFactory(configuration).dynamoDb(credentials());
+            ownDynamoDb = new AwsClientFactory(configuration, awsAttempts).dynamoDb(credentials());
         }
         return ownDynamoDb;
     }
@@ -275,7 +277,7 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements RecordDispat
             return configuration.getDynamoDbStreamsClient();
         }
         if (ownStreams == null) {
-            ownStreams = new AwsClientFactory(configuration).streams(credentials());
+            ownStreams = new AwsClientFactory(configuration, awsAttempts).streams(credentials());
         }
         return ownStreams;
     }
@@ -285,7 +287,7 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements RecordDispat
             return configuration.getS3Client();
         }
         if (ownS3 == null) {
-            ownS3 = new AwsClientFactory(configuration).s3(credentials());
+            ownS3 = new AwsClientFactory(configuration, awsAttempts).s3(credentials());
         }
         return ownS3;
     }
@@ -408,6 +410,11 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements RecordDispat
     /** The stream engine's counters. */
     public StreamMetrics getMetrics() {
         return metrics;
+    }
+
+    /** Failed HTTP attempts of the consumer's own AWS clients, those the SDK retried included. */
+    public AwsAttemptMetrics getAwsAttemptMetrics() {
+        return awsAttempts;
     }
 
     /** The snapshot's counters. */
