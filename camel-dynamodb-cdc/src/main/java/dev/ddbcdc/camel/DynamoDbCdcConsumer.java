@@ -29,6 +29,7 @@ import dev.ddbcdc.camel.stream.ShardLineageTracker;
 import dev.ddbcdc.camel.stream.StreamCoordinator;
 import dev.ddbcdc.camel.stream.StreamMetrics;
 import dev.ddbcdc.camel.stream.TableStream;
+import dev.ddbcdc.camel.stream.TableWatch;
 import dev.ddbcdc.camel.stream.TrimmedDataException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -244,6 +245,10 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements RecordDispat
                 executor, metrics, loss -> getExceptionHandler().handleException(loss.getMessage(), loss), firstStart,
                 tableName, table.streamArn());
         moveTo(Phase.STREAMING);
+        TableWatch watch = new TableWatch(dynamoDbClient(), tableName, table.streamArn(), metrics,
+                changed -> getExceptionHandler().handleException(changed.getMessage(), changed));
+        executor.scheduleWithFixedDelay(watch, configuration.getShardDiscoveryInterval(),
+                configuration.getShardDiscoveryInterval(), java.util.concurrent.TimeUnit.MILLISECONDS);
         LOG.info("Capturing changes of table {} from stream {} (consumerId={}, first start at {}, acknowledgments={})",
                 tableName, table.streamArn(), configuration.getConsumerId(), firstStart,
                 configuration.isAcknowledgments());
