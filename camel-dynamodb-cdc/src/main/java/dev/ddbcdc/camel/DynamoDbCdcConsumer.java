@@ -4,6 +4,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
+import dev.ddbcdc.camel.aws.AwsAttemptMetrics;
 import dev.ddbcdc.camel.aws.AwsClientFactory;
 import dev.ddbcdc.camel.checkpoint.Acknowledgement;
 import dev.ddbcdc.camel.checkpoint.CheckpointKeys;
@@ -28,6 +29,7 @@ import dev.ddbcdc.camel.stream.ShardLineageTracker;
 import dev.ddbcdc.camel.stream.StreamCoordinator;
 import dev.ddbcdc.camel.stream.StreamMetrics;
 import dev.ddbcdc.camel.stream.TableStream;
+import dev.ddbcdc.camel.stream.TableWatch;
 import dev.ddbcdc.camel.stream.TrimmedDataException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -61,6 +63,7 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements RecordDispat
     private final DynamoDbCdcConfiguration configuration;
     private final StreamMetrics metrics = new StreamMetrics();
     private final SnapshotMetrics snapshotMetrics = new SnapshotMetrics();
+    private final AwsAttemptMetrics awsAttempts = new AwsAttemptMetrics();
     private volatile Phase phase = Phase.INIT;
     private AwsCredentialsProvider credentials;
     private DynamoDbClient ownDynamoDb;
@@ -110,7 +113,7 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements RecordDispat
                     .newScheduledThreadPool(this, "DynamoDbCdc[" + tableName + "]", threads);
             meters = MetricsRegistration.register(getEndpoint().getCamelContext(),
                     new MeterSource(tableName, configuration.getConsumerId(), getRouteId(), metrics,
-                            configuration.isSnapshotEnabled() ? snapshotMetrics : null, this::getPhase));
+                            configuration.isSnapshotEnabled() ? snapshotMetrics : null, awsAttempts, this::getPhase));
             if (configuration.isSnapshotEnabled()) {
                 snapshot = prepareSnapshot(new SnapshotCheckpointStore(checkpoints, keys));
                 executor.execute(snapshot);
@@ -243,6 +246,10 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements RecordDispat
                 executor, metrics, loss -> getExceptionHandler().handleException(loss.getMessage(), loss), firstStart,
                 tableName, table.streamArn());
         moveTo(Phase.STREAMING);
+        TableWatch watch = new TableWatch(dynamoDbClient(), tableName, table.streamArn(), metrics,
+                changed -> getExceptionHandler().handleException(changed.getMessage(), changed));
+        executor.scheduleWithFixedDelay(watch, configuration.getShardDiscoveryInterval(),
+                configuration.getShardDiscoveryInterval(), java.util.concurrent.TimeUnit.MILLISECONDS);
         LOG.info("Capturing changes of table {} from stream {} (consumerId={}, first start at {}, acknowledgments={})",
                 tableName, table.streamArn(), configuration.getConsumerId(), firstStart,
                 configuration.isAcknowledgments());
@@ -266,7 +273,7 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements RecordDispat
             return configuration.getDynamoDbClient();
         }
         if (ownDynamoDb == null) {
-            ownDynamoDb = new AwsClientFactory(configuration).dynamoDb(credentials());
+            ownDynamoDb = new AwsClientFactory(configuration, awsAttempts).dynamoDb(credentials());
         }
         return ownDynamoDb;
     }
@@ -276,7 +283,7 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements RecordDispat
             return configuration.getDynamoDbStreamsClient();
         }
         if (ownStreams == null) {
-            ownStreams = new AwsClientFactory(configuration).streams(credentials());
+            ownStreams = new AwsClientFactory(configuration, awsAttempts).streams(credentials());
         }
         return ownStreams;
     }
@@ -286,7 +293,7 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements RecordDispat
             return configuration.getS3Client();
         }
         if (ownS3 == null) {
-            ownS3 = new AwsClientFactory(configuration).s3(credentials());
+            ownS3 = new AwsClientFactory(configuration, awsAttempts).s3(credentials());
         }
         return ownS3;
     }
@@ -409,6 +416,11 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements RecordDispat
     /** The stream engine's counters. */
     public StreamMetrics getMetrics() {
         return metrics;
+    }
+
+    /** Failed HTTP attempts of the consumer's own AWS clients, those the SDK retried included. */
+    public AwsAttemptMetrics getAwsAttemptMetrics() {
+        return awsAttempts;
     }
 
     /** The snapshot's counters. */

@@ -12,7 +12,7 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
 /**
  * Readiness of one {@code dynamodb-cdc} consumer, from its in-memory state only (no AWS call per check). DOWN when
  * the snapshot stopped in phase FAILED, or when a shard lineage stopped because its records were trimmed
- * ({@code trimmedDataPolicy=FAIL}); UP otherwise while the consumer runs. The details give the phase, the snapshot's
+ * ({@code trimmedDataPolicy=FAIL}), or when the table was deleted or its stream disabled or replaced; UP otherwise while the consumer runs. The details give the phase, the snapshot's
  * progress, the shards being read, the lag behind the stream head and the last error.
  */
 public final class DynamoDbCdcConsumerHealthCheck extends AbstractHealthCheck {
@@ -57,6 +57,9 @@ public final class DynamoDbCdcConsumerHealthCheck extends AbstractHealthCheck {
         }
         if (phase == Phase.FAILED) {
             builder.message("The snapshot failed: " + snapshot.lastError());
+            builder.down();
+        } else if (stream.streamProblem() != null && phase != Phase.STOPPED) {
+            builder.message(stream.streamProblem());
             builder.down();
         } else if (stoppedLineages > 0) {
             builder.message(stoppedLineages + " shard lineage(s) stopped after trimmed data (trimmedDataPolicy=FAIL): "

@@ -32,9 +32,16 @@ import software.amazon.awssdk.services.sts.model.AssumeRoleRequest;
 public final class AwsClientFactory {
 
     private final DynamoDbCdcConfiguration configuration;
+    private final AwsAttemptMetrics attempts;
 
     public AwsClientFactory(DynamoDbCdcConfiguration configuration) {
+        this(configuration, null);
+    }
+
+    /** With {@code attempts}, the DynamoDB, Streams and S3 clients built here count their failed attempts there. */
+    public AwsClientFactory(DynamoDbCdcConfiguration configuration, AwsAttemptMetrics attempts) {
         this.configuration = configuration;
+        this.attempts = attempts;
     }
 
     /** The region: the region option, else the table ARN's, else {@code null} (the SDK's default chain). */
@@ -64,6 +71,9 @@ public final class AwsClientFactory {
     public S3Client s3(AwsCredentialsProvider credentials) {
         S3ClientBuilder builder = S3Client.builder().credentialsProvider(credentials)
                 .httpClientBuilder(ApacheHttpClient.builder());
+        if (attempts != null) {
+            builder.overrideConfiguration(o -> o.addMetricPublisher(attempts));
+        }
         Region region = configuration.getExportS3Region() != null ? Region.of(configuration.getExportS3Region())
                 : region();
         if (region != null) {
@@ -78,6 +88,9 @@ public final class AwsClientFactory {
 
     private <B extends AwsClientBuilder<B, ?>> B configure(B builder, AwsCredentialsProvider credentials) {
         builder.credentialsProvider(credentials);
+        if (attempts != null) {
+            builder.overrideConfiguration(o -> o.addMetricPublisher(attempts));
+        }
         Region region = region();
         if (region != null) {
             builder.region(region);

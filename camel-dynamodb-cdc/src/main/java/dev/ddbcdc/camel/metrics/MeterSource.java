@@ -2,6 +2,7 @@ package dev.ddbcdc.camel.metrics;
 
 import java.util.function.Supplier;
 
+import dev.ddbcdc.camel.aws.AwsAttemptMetrics;
 import dev.ddbcdc.camel.engine.Phase;
 import dev.ddbcdc.camel.export.SnapshotMetrics;
 import dev.ddbcdc.camel.stream.StreamMetrics;
@@ -10,8 +11,9 @@ import dev.ddbcdc.camel.stream.StreamMetrics;
  * What one consumer's meters read: its counters, its phase, and the tags that tell consumers apart. The counters are
  * the consumer's own; meters only read them.
  *
- * @param snapshot the snapshot's counters, or null when the consumer takes no snapshot
+ * @param snapshot    the snapshot's counters, or null when the consumer takes no snapshot
+ * @param awsAttempts the failed attempts of the consumer's own AWS clients, SDK retries included
  */
 public record MeterSource(String table, String consumerId, String routeId, StreamMetrics stream,
-                          SnapshotMetrics snapshot, Supplier<Phase> phase) {
+                          SnapshotMetrics snapshot, AwsAttemptMetrics awsAttempts, Supplier<Phase> phase) {
 }

@@ -27,7 +27,10 @@ final class MicrometerMeters implements AutoCloseable {
     // one description per name: Prometheus shows one HELP line for all the tags of a name
     private static final String SKIPPED = "Records read but not delivered, by reason (before_start, already_delivered)";
     private static final String ERRORS = "Errors by type (exchange_failed, aws_api, throttled, iterator_expired,"
-                                         + " trimmed_data, export_read); see the user guide's Metrics section";
+                                         + " trimmed_data, export_read, stream_changed); see the user guide's Metrics section";
+
+    private static final String ATTEMPTS = "HTTP attempts of the consumer's AWS clients that failed, by type (throttling,"
+                                           + " server_error, io, timeout, other), those the SDK retried included";
 
     private final MeterRegistry registry;
     private final MeterSource source;
@@ -69,6 +72,12 @@ final class MicrometerMeters implements AutoCloseable {
         counter("errors", ERRORS, "type", "iterator_expired", s -> s.stream().expiredIterators.get());
         counter("errors", ERRORS, "type", "trimmed_data", s -> s.stream().trimmedDataEvents.get());
         counter("errors", ERRORS, "type", "export_read", s -> snapshotValue(s, m -> m.readErrors.get()));
+        counter("errors", ERRORS, "type", "stream_changed", s -> s.stream().streamChanges.get());
+        attempts("throttling", s -> s.awsAttempts().throttling.get());
+        attempts("server_error", s -> s.awsAttempts().serverError.get());
+        attempts("io", s -> s.awsAttempts().io.get());
+        attempts("timeout", s -> s.awsAttempts().timeout.get());
+        attempts("other", s -> s.awsAttempts().other.get());
         counter("rewinds", "Times a shard or data file was read again from its checkpoint",
                 s -> s.stream().rewinds.get() + snapshotValue(s, m -> m.rewinds.get()));
         meters.add(Gauge.builder(PREFIX + "shards.reading", source, s -> s.stream().shardsReading.get())
@@ -97,6 +106,10 @@ final class MicrometerMeters implements AutoCloseable {
                 s -> s.snapshot().itemsAlreadyDone.get());
         counter("snapshot.export.polls", "DescribeExport calls while waiting for the export",
                 s -> s.snapshot().exportPolls.get());
+    }
+
+    private void attempts(String type, ToDoubleFunction<MeterSource> value) {
+        counter("aws.attempts.failed", ATTEMPTS, "type", type, value);
     }
 
     private void counter(String name, String description, ToDoubleFunction<MeterSource> value) {

@@ -16,14 +16,27 @@ public final class StreamMetrics {
     public final AtomicLong expiredIterators = new AtomicLong();
     public final AtomicLong throttledCalls = new AtomicLong();
     public final AtomicLong apiErrors = new AtomicLong();
+    /** The table was deleted or its stream disabled or replaced ({@link TableWatch}). */
+    public final AtomicLong streamChanges = new AtomicLong();
     public final AtomicLong getRecordsCalls = new AtomicLong();
     public final AtomicLong shardsFinished = new AtomicLong();
     public final AtomicLong shardsReading = new AtomicLong();
     public final StreamLag lag = new StreamLag();
     private final AtomicReference<String> lastError = new AtomicReference<>();
+    private final AtomicReference<String> streamProblem = new AtomicReference<>();
 
     public void error(String message) {
         lastError.set(message);
+    }
+
+    /** The table or its stream changed under the consumer: readiness is DOWN with this message. */
+    public void streamProblem(String message) {
+        streamProblem.set(message);
+    }
+
+    /** Why the stream no longer captures every change, or {@code null}. */
+    public String streamProblem() {
+        return streamProblem.get();
     }
 
     public String lastError() {
