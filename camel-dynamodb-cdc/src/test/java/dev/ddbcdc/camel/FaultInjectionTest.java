@@ -92,6 +92,12 @@ class FaultInjectionTest {
             cdc.bind(MetricsRegistration.REGISTRY_NAME, registry);
             cdc.start(uri(table, "startPosition=TRIM_HORIZON&consumerId=faults"));
             cdc.awaitPhase(Phase.STREAMING, Duration.ofSeconds(20));
+            // each kind once on a schedule (distinct GetRecords calls, so none hides another), then at seeded rates
+            int n = 0;
+            for (Fault fault : Fault.values()) {
+                FaultRule scheduled = FaultRule.onRequests(GET_RECORDS, fault, n += 2);
+                dynamoDbFront.add(fault == Fault.SLOW_RESPONSE ? scheduled.delayed(150) : scheduled);
+            }
             dynamoDbFront.add(FaultRule.atRate(STREAM_CALLS, Fault.PROVISIONED_THROUGHPUT_EXCEEDED, 0.05 * SCALE))
                     .add(FaultRule.atRate(STREAM_CALLS, Fault.THROTTLING, 0.05 * SCALE))
                     .add(FaultRule.atRate(STREAM_CALLS, Fault.INTERNAL_SERVER_ERROR, 0.04 * SCALE))
