@@ -30,7 +30,8 @@ final class ConsumerProcess {
     static ConsumerProcess start(int run, String uri, Path checkpoints, Path sink, Path dir) throws IOException {
         Path log = dir.resolve("child-" + run + ".log");
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-BytecodeVerificationRemote", "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:+UnlockDiagnosticVMOptions",
+                "-XX:-BytecodeVerificationRemote", "-Xmx256m", "-cp", System.getProperty("java.class.path"),
                 CrashChild.class.getName(), Integer.toString(run), uri, checkpoints.toString(), sink.toString());
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(log.toFile())).start();
