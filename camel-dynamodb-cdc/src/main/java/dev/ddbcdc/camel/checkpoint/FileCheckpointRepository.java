@@ -42,17 +42,33 @@ public class FileCheckpointRepository extends ServiceSupport implements StateRep
     private static final Logger LOG = LoggerFactory.getLogger(FileCheckpointRepository.class);
     private static final long DEFAULT_MAX_FILE_SIZE = 1024 * 1024;
 
-    private final Path file;
+    private Path file;
     private final Map<String, String> states = new LinkedHashMap<>();
     private FileChannel channel;
     private long maxFileSize = DEFAULT_MAX_FILE_SIZE;
     private boolean forceWrites;
 
+    /** A repository whose file is set with {@link #setFileStore(File)} before it starts (for bean properties). */
+    public FileCheckpointRepository() {
+    }
+
     public FileCheckpointRepository(File file) {
+        setFileStore(file);
+    }
+
+    /** The checkpoint file (named as in Camel's {@code FileStateRepository}, so bean properties read the same). */
+    public void setFileStore(File file) {
         if (file == null) {
             throw new IllegalArgumentException("FileCheckpointRepository needs a file");
         }
+        if (channel != null) {
+            throw new IllegalStateException("The file of a started FileCheckpointRepository cannot change");
+        }
         this.file = file.toPath();
+    }
+
+    public File getFileStore() {
+        return getFile();
     }
 
     /** How large the file may grow before it is compacted (default 1 MiB). */
@@ -74,11 +90,14 @@ public class FileCheckpointRepository extends ServiceSupport implements StateRep
     }
 
     public File getFile() {
-        return file.toFile();
+        return file == null ? null : file.toFile();
     }
 
     @Override
     protected synchronized void doStart() throws Exception {
+        if (file == null) {
+            throw new IllegalStateException("FileCheckpointRepository needs a file: set fileStore");
+        }
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
@@ -109,7 +128,7 @@ public class FileCheckpointRepository extends ServiceSupport implements StateRep
                 throw new IllegalStateException("Checkpoint file " + file + " has a line that is not key=value at byte "
                                                 + start + ": '" + line + "'");
             }
-            states.put(line.substring(0, eq), line.substring(eq + 1));
+            states.put(unescape(line.substring(0, eq)), unescape(line.substring(eq + 1)));
             start = i + 1;
         }
         return start;
@@ -125,18 +144,18 @@ public class FileCheckpointRepository extends ServiceSupport implements StateRep
 
     @Override
     public synchronized void setState(String key, String value) {
-        if (key == null || key.isEmpty() || key.contains("=") || key.contains("\n")) {
-            throw new IllegalArgumentException("A checkpoint key must be non-empty, without '=' or a newline: " + key);
+        if (key == null || key.isEmpty()) {
+            throw new IllegalArgumentException("A checkpoint key must not be null or empty");
         }
-        if (value == null || value.contains("\n")) {
-            throw new IllegalArgumentException("A checkpoint value must not be null or hold a newline: " + value);
+        if (value == null) {
+            throw new IllegalArgumentException("A checkpoint value must not be null (key " + key + ")");
         }
         if (channel == null) {
             throw new IllegalStateException("FileCheckpointRepository " + file + " is not started");
         }
         states.put(key, value);
         try {
-            append(channel, key + "=" + value + "\n");
+            append(channel, line(key, value));
             if (forceWrites) {
                 channel.force(false);
             }
@@ -167,7 +186,7 @@ public class FileCheckpointRepository extends ServiceSupport implements StateRep
         try (FileChannel out = FileChannel.open(temporary, StandardOpenOption.CREATE,
                 StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
             StringBuilder text = new StringBuilder();
-            states.forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
+            states.forEach((key, value) -> text.append(line(key, value)));
             append(out, text.toString());
             out.force(true);
         }
@@ -179,6 +198,28 @@ public class FileCheckpointRepository extends ServiceSupport implements StateRep
             channel.position(channel.size());
         }
         LOG.debug("Compacted checkpoint file {} to {} keys", file, states.size());
+    }
+
+    /**
+     * One {@code key=value} line. Keys may hold {@code =} (an S3 prefix such as {@code dt=2026-11-21/} is part of the
+     * snapshot's keys), so {@code %}, {@code =}, CR and LF are written percent-encoded in keys and values alike.
+     */
+    private static String line(String key, String value) {
+        return escape(key) + "=" + escape(value) + "\n";
+    }
+
+    private static String escape(String text) {
+        if (text.indexOf('%') < 0 && text.indexOf('=') < 0 && text.indexOf('\n') < 0 && text.indexOf('\r') < 0) {
+            return text;
+        }
+        return text.replace("%", "%25").replace("=", "%3D").replace("\n", "%0A").replace("\r", "%0D");
+    }
+
+    private static String unescape(String text) {
+        if (text.indexOf('%') < 0) {
+            return text;
+        }
+        return text.replace("%3D", "=").replace("%0A", "\n").replace("%0D", "\r").replace("%25", "%");
     }
 
     private static void append(FileChannel channel, String text) throws IOException {

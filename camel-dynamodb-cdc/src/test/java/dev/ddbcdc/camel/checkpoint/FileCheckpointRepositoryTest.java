@@ -93,10 +93,36 @@ class FileCheckpointRepositoryTest {
         assertTrue(e.getMessage().contains("garbage"), e.getMessage());
     }
 
+    /** S3 prefixes such as dt=2026-11-21/ end up in the snapshot's checkpoint keys. */
     @Test
-    void keysAndValuesThatWouldBreakALineAreRefused() {
+    void keysAndValuesWithEqualsSignsPercentSignsAndLineBreaksSurviveARestart() {
+        File file = dir.resolve("checkpoints.dat").toFile();
+        FileCheckpointRepository first = started(file);
+        first.setState("dynamodb-cdc/a/snapshot/exports/dt=2026-11-21/AWSDynamoDB/x/data/f.json.gz", "line=5");
+        first.setState("100%3D", "50%25 %0A");
+        first.setState("multi\nline\r", "value\nwith=break");
+        FileCheckpointRepository second = started(file);
+        assertEquals("line=5",
+                second.getState("dynamodb-cdc/a/snapshot/exports/dt=2026-11-21/AWSDynamoDB/x/data/f.json.gz"));
+        assertEquals("50%25 %0A", second.getState("100%3D"));
+        assertEquals("value\nwith=break", second.getState("multi\nline\r"));
+    }
+
+    @Test
+    void emptyKeysNullValuesAndAMissingFileAreRefused() {
         FileCheckpointRepository repository = started(dir.resolve("checkpoints.dat").toFile());
-        assertThrows(IllegalArgumentException.class, () -> repository.setState("a=b", "x"));
-        assertThrows(IllegalArgumentException.class, () -> repository.setState("a", "x\ny"));
+        assertThrows(IllegalArgumentException.class, () -> repository.setState("", "x"));
+        assertThrows(IllegalArgumentException.class, () -> repository.setState("a", null));
+        IllegalStateException e = assertThrows(IllegalStateException.class, new FileCheckpointRepository()::start);
+        assertTrue(e.getMessage().contains("set fileStore"), e.getMessage());
+    }
+
+    @Test
+    void theFileCanBeSetAsABeanProperty() {
+        FileCheckpointRepository repository = new FileCheckpointRepository();
+        repository.setFileStore(dir.resolve("bean.dat").toFile());
+        repository.start();
+        repository.setState("k", "v");
+        assertEquals("v", started(dir.resolve("bean.dat").toFile()).getState("k"));
     }
 }
