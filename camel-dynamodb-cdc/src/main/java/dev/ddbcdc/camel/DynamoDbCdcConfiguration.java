@@ -174,8 +174,8 @@ public class DynamoDbCdcConfiguration implements Cloneable {
     private String consumerId = "default";
     @UriParam(label = "consumer",
               description = "Where shard positions are stored (org.apache.camel.spi.StateRepository<String,String>),"
-                            + " e.g. a FileStateRepository. Without one, positions live in memory and a restart"
-                            + " begins again at startPosition.")
+                            + " e.g. the component's FileCheckpointRepository. Without one, positions live in memory"
+                            + " and a restart begins again at startPosition.")
     private StateRepository<String, String> checkpointRepository;
     @UriParam(label = "consumer",
               description = "Records whose event id this repository already holds are not delivered again; delivered"

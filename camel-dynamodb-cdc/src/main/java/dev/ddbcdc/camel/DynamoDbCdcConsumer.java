@@ -261,7 +261,7 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements RecordDispat
         if (repository == null || repository instanceof MemoryStateRepository) {
             LOG.warn("Table {}: no durable checkpointRepository is configured, so positions are kept in memory only and"
                      + " a restart begins again ({}). Set checkpointRepository to a durable StateRepository (e.g."
-                     + " FileStateRepository) to resume where the route left off.",
+                     + " FileCheckpointRepository) to resume where the route left off.",
                     tableName, configuration.isSnapshotEnabled() ? "with a new snapshot"
                             : "at startPosition=" + configuration.getStartPosition());
         }

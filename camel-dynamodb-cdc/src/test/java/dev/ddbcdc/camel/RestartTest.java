@@ -9,12 +9,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import dev.ddbcdc.camel.checkpoint.JdbcStateRepository;
+import dev.ddbcdc.camel.checkpoint.FileCheckpointRepository;
 import dev.ddbcdc.localaws.LocalDynamoDb;
 import dev.ddbcdc.localaws.LocalDynamoDbExtension;
 import dev.ddbcdc.localaws.Tables;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
-import org.apache.camel.support.processor.state.FileStateRepository;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,7 +52,7 @@ class RestartTest {
     }
 
     CdcHarness harness(File checkpoints) {
-        return new CdcHarness().bind("checkpoints", FileStateRepository.fileStateRepository(checkpoints));
+        return new CdcHarness().bind("checkpoints", new FileCheckpointRepository(checkpoints));
     }
 
     @Test

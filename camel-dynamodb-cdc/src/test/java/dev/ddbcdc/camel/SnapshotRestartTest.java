@@ -8,11 +8,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import dev.ddbcdc.camel.checkpoint.FileCheckpointRepository;
 import dev.ddbcdc.localaws.LocalAws;
 import dev.ddbcdc.localaws.LocalAwsExtension;
 import dev.ddbcdc.localaws.Tables;
 import org.apache.camel.Exchange;
-import org.apache.camel.support.processor.state.FileStateRepository;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,7 +56,7 @@ class SnapshotRestartTest {
         int exportsBefore = aws.exports().exportRequestCount();
 
         List<Exchange> first;
-        try (CdcHarness cdc = new CdcHarness().bind("checkpoints", FileStateRepository.fileStateRepository(file))) {
+        try (CdcHarness cdc = new CdcHarness().bind("checkpoints", new FileCheckpointRepository(file))) {
             cdc.behaviour(exchange -> Thread.sleep(1));
             cdc.start(uri);
             cdc.await(600, Duration.ofSeconds(60));
@@ -66,7 +66,7 @@ class SnapshotRestartTest {
         assertTrue(first.size() < ITEMS, "stopped in the middle of the load: " + first.size());
         assertEquals(exportsBefore + 1, aws.exports().exportRequestCount());
 
-        try (CdcHarness cdc = new CdcHarness().bind("checkpoints", FileStateRepository.fileStateRepository(file))) {
+        try (CdcHarness cdc = new CdcHarness().bind("checkpoints", new FileCheckpointRepository(file))) {
             cdc.start(uri);
             CdcHarness.awaitCondition(() -> reads(cdc.received).size() >= ITEMS - first.size(), Duration.ofSeconds(60),
                     () -> "second run delivered " + reads(cdc.received).size() + " of " + (ITEMS - first.size()));

@@ -5,9 +5,9 @@ import java.time.Duration;
 import java.util.Map;
 
 import dev.ddbcdc.camel.stream.TrimmedDataException;
+import dev.ddbcdc.camel.checkpoint.FileCheckpointRepository;
 import dev.ddbcdc.localaws.LocalDynamoDb;
 import dev.ddbcdc.localaws.Tables;
-import org.apache.camel.support.processor.state.FileStateRepository;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,7 +43,7 @@ class TrimmedDataTest {
     @Test
     void aCheckpointOlderThanTheRetentionIsSurfaced() throws Exception {
         Tables.createWithStream(ddb.client(), "trimmed", StreamViewType.NEW_IMAGE);
-        FileStateRepository checkpoints = FileStateRepository.fileStateRepository(dir.resolve("cp.dat").toFile());
+        FileCheckpointRepository checkpoints = new FileCheckpointRepository(dir.resolve("cp.dat").toFile());
         String uri = CdcHarness.uri(ddb, "trimmed", "checkpointRepository=#checkpoints&startPosition=TRIM_HORIZON");
         put("read-1");
         put("read-2");
@@ -74,7 +74,7 @@ class TrimmedDataTest {
     @Test
     void continuePolicyGoesOnAfterSurfacingTheLoss() throws Exception {
         Tables.createWithStream(ddb.client(), "trimmed", StreamViewType.NEW_IMAGE);
-        FileStateRepository checkpoints = FileStateRepository.fileStateRepository(dir.resolve("cp2.dat").toFile());
+        FileCheckpointRepository checkpoints = new FileCheckpointRepository(dir.resolve("cp2.dat").toFile());
         String uri = CdcHarness.uri(ddb, "trimmed", "checkpointRepository=#checkpoints&startPosition=TRIM_HORIZON"
                                                     + "&trimmedDataPolicy=CONTINUE");
         put("read-1");

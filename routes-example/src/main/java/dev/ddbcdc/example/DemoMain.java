@@ -9,13 +9,13 @@ import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.ddbcdc.camel.DynamoDbCdcConstants;
+import dev.ddbcdc.camel.checkpoint.FileCheckpointRepository;
 import dev.ddbcdc.localaws.LocalAws;
 import dev.ddbcdc.localaws.LocalDynamoDb;
 import dev.ddbcdc.localaws.Tables;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.support.processor.state.FileStateRepository;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
@@ -93,7 +93,7 @@ public final class DemoMain {
                     + "&uriEndpointOverride=" + aws.dynamoDbEndpoint() + "&s3UriEndpointOverride=" + aws.s3Endpoint()
                     + "&accessKey=" + LocalDynamoDb.ACCESS_KEY + "&secretKey=" + LocalDynamoDb.SECRET_KEY
                     + "&exportPollInterval=200&idlePollDelay=200&shardDiscoveryInterval=2000");
-            camel.getRegistry().bind("checkpoints", FileStateRepository.fileStateRepository(checkpoints));
+            camel.getRegistry().bind("checkpoints", new FileCheckpointRepository(checkpoints));
             camel.getRegistry().bind("replica", replica.dataSource());
             camel.addRoutes(new ChangeLogRoute());
             camel.addRoutes(new ReplicaSinkRoute("direct:replica"));

@@ -23,6 +23,7 @@ import dev.ddbcdc.camel.OutputFormat;
 import dev.ddbcdc.camel.StartPosition;
 import dev.ddbcdc.camel.TrimmedDataPolicy;
 import dev.ddbcdc.camel.ViewOnRemove;
+import dev.ddbcdc.camel.checkpoint.FileCheckpointRepository;
 import dev.ddbcdc.localaws.LocalAws;
 import dev.ddbcdc.localaws.LocalAwsExtension;
 import dev.ddbcdc.localaws.LocalDynamoDb;
@@ -36,7 +37,6 @@ import org.apache.camel.component.seda.SedaEndpoint;
 import org.apache.camel.component.stub.StubComponent;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.main.Main;
-import org.apache.camel.support.processor.state.FileStateRepository;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -300,7 +300,7 @@ class KameletTest {
             assertEquals(SECRET_KEY, config.getSecretKey(), "from the mounted Secret");
             assertEquals(pipeProperties.get("consumerId"), config.getConsumerId());
             assertEquals(pipeProperties.get("exportS3Prefix"), config.getExportS3Prefix());
-            FileStateRepository checkpoints = assertInstanceOf(FileStateRepository.class,
+            FileCheckpointRepository checkpoints = assertInstanceOf(FileCheckpointRepository.class,
                     config.getCheckpointRepository());
             assertEquals(volume.resolve("orders-cdc-to-broker.dat").toFile(), checkpoints.getFileStore());
         } finally {
