@@ -136,6 +136,11 @@ class FaultInjectionTest {
                 assertTrue(injected.get(fault) > 0, fault + " was injected: " + injected);
             }
             AwsAttemptMetrics attempts = cdc.consumer().getAwsAttemptMetrics();
+            // the front counts a fault when it answers; the SDK counts the failed attempt a moment later
+            long failures = injected.entrySet().stream().filter(e -> e.getKey() != Fault.SLOW_RESPONSE)
+                    .mapToLong(Map.Entry::getValue).sum();
+            CdcHarness.awaitCondition(() -> attempts.total() >= failures, Duration.ofSeconds(10),
+                    () -> attempts.total() + " of " + failures + " failed attempts counted");
             String counted = "injected " + injected + ", SDK attempts failed: throttling " + attempts.throttling
                              + " server_error " + attempts.serverError + " io " + attempts.io + " other "
                              + attempts.other + " timeout " + attempts.timeout;

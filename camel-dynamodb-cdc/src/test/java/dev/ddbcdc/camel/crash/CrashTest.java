@@ -58,6 +58,9 @@ class CrashTest {
     @RegisterExtension
     static LocalAwsExtension local = new LocalAwsExtension();
 
+    /** A kill in the snapshot comes after up to this many more lines reached the sink. */
+    static final int SNAPSHOT_KILL_LINES = 300;
+
     @TempDir
     Path dir;
 
@@ -112,8 +115,14 @@ class CrashTest {
                 awaitGrowth(sink, sinkBefore, child, Duration.ofSeconds(10));
             }
             long t2 = System.nanoTime();
-            Thread.sleep(random.nextInt(snapshotTurn ? plan.maxSnapshotKillDelayMillis()
-                    : plan.maxStreamKillDelayMillis()));
+            if (snapshotTurn && run > 1) {
+                // by progress, not time: a load of a few thousand items is over in well under a second
+                awaitLines(sink, DurableSink.read(sink).size() + 1 + random.nextInt(SNAPSHOT_KILL_LINES), child,
+                        Duration.ofSeconds(10));
+            } else {
+                Thread.sleep(random.nextInt(snapshotTurn ? plan.maxSnapshotKillDelayMillis()
+                        : plan.maxStreamKillDelayMillis()));
+            }
             child.kill();
             CheckpointFile after = CheckpointFile.read(checkpoints);
             boolean inSnapshot = !"DONE".equals(after.snapshotStage());
@@ -195,6 +204,16 @@ class CrashTest {
         while ((Files.exists(sink) ? Files.size(sink) : 0) <= size && System.nanoTime() < deadline) {
             child.requireAlive();
             Thread.sleep(10);
+        }
+    }
+
+    /** Waits until the sink holds at least {@code lines} lines. */
+    static void awaitLines(Path sink, int lines, ConsumerProcess child, Duration timeout)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (DurableSink.read(sink).size() < lines && System.nanoTime() < deadline) {
+            child.requireAlive();
+            Thread.sleep(2);
         }
     }
 
