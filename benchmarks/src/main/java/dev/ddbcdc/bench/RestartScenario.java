@@ -8,18 +8,18 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
+import dev.ddbcdc.camel.checkpoint.FileCheckpointRepository;
 import dev.ddbcdc.camel.DynamoDbCdcConstants;
 import dev.ddbcdc.camel.DynamoDbCdcConsumer;
 import dev.ddbcdc.localaws.LocalAws;
 import dev.ddbcdc.localaws.Tables;
 import org.apache.camel.Exchange;
-import org.apache.camel.support.processor.state.FileStateRepository;
 import software.amazon.awssdk.services.dynamodb.model.Record;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 
 /**
  * Scenario 4, restart: 2N records waiting; the route is stopped once N were acknowledged, M more are written while it
- * is down, and a new route starts on the same checkpoints (a FileStateRepository file). Measured: the time from the
+ * is down, and a new route starts on the same checkpoints (a FileCheckpointRepository file). Measured: the time from the
  * new start to the first record not delivered before, how many delivered-before records come again, and whether
  * every other record arrives. Baseline: aws2-ddbstream (tuned), which keeps no position: FROM_START is its only way
  * not to lose the records written while it was down.
@@ -69,7 +69,7 @@ final class RestartScenario implements Scenario {
         ScenarioResult result = new ScenarioResult(name, String.format(Locale.ROOT,
                 "%,d records waiting in a new table's stream; the route is stopped (CamelContext.stop) once %,d were"
                 + " acknowledged, %d more are written while it is down, and a new CamelContext starts on the same"
-                + " checkpoints. Consumer: defaults with startPosition=TRIM_HORIZON and a FileStateRepository."
+                + " checkpoints. Consumer: defaults with startPosition=TRIM_HORIZON and a FileCheckpointRepository."
                 + " aws2-ddbstream: %s, restarted the same way.", 2 * n, n, WRITTEN_WHILE_DOWN, AWS2_TUNED));
         result.figure(new Figure(name, "restart to first new record", "s", oursTime, "aws2-ddbstream tuned", aws2Time,
                 Target.atMost(2, "s"), "from CamelContext.start"));
@@ -87,7 +87,7 @@ final class RestartScenario implements Scenario {
         checkpoints.deleteOnExit();
         String uri = endpoints.cdcUri(table, "startPosition=TRIM_HORIZON&checkpointRepository=#checkpoints");
         return restart(aws, table, n, uri, e -> e.getMessage().getHeader(DynamoDbCdcConstants.PRIMARY_KEY,
-                String.class), route -> route.bind("checkpoints", FileStateRepository.fileStateRepository(checkpoints)),
+                String.class), route -> route.bind("checkpoints", new FileCheckpointRepository(checkpoints)),
                 true);
     }
 

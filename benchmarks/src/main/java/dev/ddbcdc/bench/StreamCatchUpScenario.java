@@ -4,9 +4,9 @@ import java.io.File;
 import java.nio.file.Files;
 import java.util.Locale;
 
+import dev.ddbcdc.camel.checkpoint.FileCheckpointRepository;
 import dev.ddbcdc.localaws.LocalAws;
 import dev.ddbcdc.localaws.Tables;
-import org.apache.camel.support.processor.state.FileStateRepository;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
@@ -80,7 +80,7 @@ final class StreamCatchUpScenario implements Scenario {
                 "aws2-ddbstream tuned", aws2Tuned, Target.ratioAtLeast(1.5), ""));
         result.figure(new Figure(name, "records/s vs aws2-ddbstream defaults", "records/s", ours,
                 "aws2-ddbstream defaults", aws2Defaults, Target.none(), ""));
-        result.figure(new Figure(name, "records/s, FileStateRepository checkpoints", "records/s", oursFile,
+        result.figure(new Figure(name, "records/s, FileCheckpointRepository checkpoints", "records/s", oursFile,
                 "same consumer, in-memory checkpoints", ours, Target.none(),
                 "the price of writing a checkpoint per record"));
         result.note(String.format(Locale.ROOT, "GetRecords calls per catch-up: consumer %s, bare loop %s,"
@@ -119,12 +119,12 @@ final class StreamCatchUpScenario implements Scenario {
         }
     }
 
-    /** The consumer from the oldest record; with a checkpoint file, FileStateRepository checkpoints. */
+    /** The consumer from the oldest record; with a checkpoint file, FileCheckpointRepository checkpoints. */
     private static double ours(Endpoints endpoints, int records, File checkpoints, Samples calls) throws Exception {
         String options = "startPosition=TRIM_HORIZON" + (checkpoints == null ? "" : "&checkpointRepository=#checkpoints");
         try (CountingRoute route = new CountingRoute(endpoints.cdcUri(TABLE, options), records, null)) {
             if (checkpoints != null) {
-                route.bind("checkpoints", FileStateRepository.fileStateRepository(checkpoints));
+                route.bind("checkpoints", new FileCheckpointRepository(checkpoints));
             }
             route.start();
             if (!route.await(15 * 60_000L)) {

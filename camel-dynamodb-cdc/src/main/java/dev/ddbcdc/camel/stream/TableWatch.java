@@ -1,6 +1,7 @@
 package dev.ddbcdc.camel.stream;
 
 import java.util.Objects;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,11 +28,11 @@ public final class TableWatch implements Runnable {
     private final String tableName;
     private final String streamArn;
     private final StreamMetrics metrics;
-    private final java.util.function.Consumer<StreamChangedException> reporter;
+    private final Consumer<StreamChangedException> reporter;
     private String reported;
 
     public TableWatch(DynamoDbClient client, String tableName, String streamArn, StreamMetrics metrics,
-                      java.util.function.Consumer<StreamChangedException> reporter) {
+                      Consumer<StreamChangedException> reporter) {
         this.client = client;
         this.tableName = tableName;
         this.streamArn = streamArn;
