@@ -20,10 +20,6 @@ import com.sun.net.httpserver.HttpExchange;
  */
 final class DynamoDbForwarder implements AutoCloseable {
 
-    /** Hop-by-hop headers, and those each side computes itself. */
-    private static final Set<String> HOP_BY_HOP = Set.of("connection", "content-length", "transfer-encoding",
-            "keep-alive", "te", "trailer", "upgrade", "proxy-connection", "proxy-authorization", "proxy-authenticate",
-            "expect");
     /** The JDK HTTP server adds its own Date header. */
     private static final Set<String> NOT_RETURNED = Set.of("date");
 
@@ -39,7 +35,7 @@ final class DynamoDbForwarder implements AutoCloseable {
         String target = requestUri.getRawPath() + (rawQuery == null ? "" : "?" + rawQuery);
         List<Map.Entry<String, String>> headers = new ArrayList<>();
         for (Map.Entry<String, List<String>> header : exchange.getRequestHeaders().entrySet()) {
-            if (!HOP_BY_HOP.contains(header.getKey().toLowerCase(Locale.ROOT))) {
+            if (!HttpWire.HOP_BY_HOP.contains(header.getKey().toLowerCase(Locale.ROOT))) {
                 for (String value : header.getValue()) {
                     headers.add(Map.entry(header.getKey(), value));
                 }
@@ -49,7 +45,7 @@ final class DynamoDbForwarder implements AutoCloseable {
         Headers out = exchange.getResponseHeaders();
         for (Map.Entry<String, String> header : response.headers()) {
             String name = header.getKey().toLowerCase(Locale.ROOT);
-            if (!HOP_BY_HOP.contains(name) && !NOT_RETURNED.contains(name)) {
+            if (!HttpWire.HOP_BY_HOP.contains(name) && !NOT_RETURNED.contains(name)) {
                 out.add(header.getKey(), header.getValue());
             }
         }

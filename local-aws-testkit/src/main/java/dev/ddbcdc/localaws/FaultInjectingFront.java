@@ -2,7 +2,6 @@ package dev.ddbcdc.localaws;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,7 +17,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -48,9 +46,6 @@ import org.apache.logging.log4j.Logger;
 public final class FaultInjectingFront implements AutoCloseable {
 
     private static final Logger LOG = LogManager.getLogger(FaultInjectingFront.class);
-    private static final Set<String> HOP_BY_HOP = Set.of("connection", "content-length", "transfer-encoding",
-            "keep-alive", "te", "trailer", "upgrade", "proxy-connection", "expect");
-    private static final int MAX_LINE = 64 * 1024;
 
     private final URI target;
     private final ServerSocket server;
@@ -232,7 +227,7 @@ public final class FaultInjectingFront implements AutoCloseable {
             if (name.equals("content-length")) {
                 headLength = header.getValue();
             }
-            if (!HOP_BY_HOP.contains(name)) {
+            if (!HttpWire.HOP_BY_HOP.contains(name)) {
                 headers.add(header);
             }
         }
@@ -358,7 +353,7 @@ public final class FaultInjectingFront implements AutoCloseable {
     private static Request readRequest(InputStream in, OutputStream out) throws IOException {
         String requestLine;
         try {
-            requestLine = readLine(in, true);
+            requestLine = HttpWire.readLineOrEnd(in);
         } catch (EOFException e) {
             return null;
         }
@@ -377,7 +372,7 @@ public final class FaultInjectingFront implements AutoCloseable {
         boolean chunked = false;
         boolean expectContinue = false;
         String amzTarget = null;
-        for (String line = readLine(in, false); !line.isEmpty(); line = readLine(in, false)) {
+        for (String line = HttpWire.readLine(in); !line.isEmpty(); line = HttpWire.readLine(in)) {
             int colon = line.indexOf(':');
             if (colon <= 0) {
                 throw new IOException("Malformed header line: " + line);
@@ -395,7 +390,7 @@ public final class FaultInjectingFront implements AutoCloseable {
                     // passed on
                 }
             }
-            if (!HOP_BY_HOP.contains(lower)) {
+            if (!HttpWire.HOP_BY_HOP.contains(lower)) {
                 headers.add(Map.entry(name, value));
             }
         }
@@ -405,58 +400,13 @@ public final class FaultInjectingFront implements AutoCloseable {
         }
         byte[] body;
         if (chunked) {
-            body = readChunked(in);
+            body = HttpWire.readChunked(in);
         } else {
-            body = in.readNBytes((int) contentLength);
-            if (body.length != contentLength) {
-                throw new EOFException("Request body ended after " + body.length + " of " + contentLength + " bytes");
-            }
+            body = HttpWire.readFully(in, contentLength);
         }
         int query = target.indexOf('?');
         String path = query >= 0 ? target.substring(0, query) : target;
         return new Request(method, target, headers, body, close, new FrontRequest(method, path, amzTarget));
-    }
-
-    private static byte[] readChunked(InputStream in) throws IOException {
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        while (true) {
-            String sizeLine = readLine(in, false);
-            int semicolon = sizeLine.indexOf(';');
-            int size = Integer.parseInt((semicolon >= 0 ? sizeLine.substring(0, semicolon) : sizeLine).trim(), 16);
-            if (size == 0) {
-                while (!readLine(in, false).isEmpty()) {
-                    // trailers dropped
-                }
-                return body.toByteArray();
-            }
-            body.write(in.readNBytes(size));
-            readLine(in, false);
-        }
-    }
-
-    /** One line without its CRLF; with {@code atStart}, null when the stream ends before any byte. */
-    private static String readLine(InputStream in, boolean atStart) throws IOException {
-        StringBuilder line = new StringBuilder(64);
-        while (true) {
-            int b = in.read();
-            if (b < 0) {
-                if (atStart && line.length() == 0) {
-                    return null;
-                }
-                throw new EOFException("Connection closed in the middle of a request");
-            }
-            if (b == '\n') {
-                int end = line.length();
-                if (end > 0 && line.charAt(end - 1) == '\r') {
-                    line.setLength(end - 1);
-                }
-                return line.toString();
-            }
-            if (line.length() >= MAX_LINE) {
-                throw new IOException("Line longer than " + MAX_LINE + " characters");
-            }
-            line.append((char) b);
-        }
     }
 
     private static void closeQuietly(Socket socket) {

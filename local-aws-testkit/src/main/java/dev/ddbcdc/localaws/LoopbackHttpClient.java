@@ -2,7 +2,6 @@ package dev.ddbcdc.localaws;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
@@ -39,7 +38,6 @@ final class LoopbackHttpClient implements Closeable {
     private static final int MAX_IDLE_CONNECTIONS = 64;
     private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
     private static final int READ_TIMEOUT_MILLIS = 120_000;
-    private static final int MAX_LINE = 64 * 1024;
 
     private final String host;
     private final int port;
@@ -117,7 +115,7 @@ final class LoopbackHttpClient implements Closeable {
     private Response readResponse(Connection connection, boolean expectsBody) throws IOException {
         InputStream in = connection.in;
         while (true) {
-            String statusLine = readLine(in);
+            String statusLine = HttpWire.readLine(in);
             String[] parts = statusLine.split(" ", 3);
             if (parts.length < 2 || !parts[0].startsWith("HTTP/")) {
                 throw new IOException("Not an HTTP status line: " + statusLine);
@@ -132,7 +130,7 @@ final class LoopbackHttpClient implements Closeable {
             long contentLength = -1;
             boolean chunked = false;
             boolean keepAlive = !parts[0].equals("HTTP/1.0");
-            for (String line = readLine(in); !line.isEmpty(); line = readLine(in)) {
+            for (String line = HttpWire.readLine(in); !line.isEmpty(); line = HttpWire.readLine(in)) {
                 int colon = line.indexOf(':');
                 if (colon <= 0) {
                     throw new IOException("Malformed header line: " + line);
@@ -163,71 +161,15 @@ final class LoopbackHttpClient implements Closeable {
             if (!expectsBody || status == 204 || status == 304 || (status >= 100 && status < 200)) {
                 body = new byte[0];
             } else if (chunked) {
-                body = readChunked(in);
+                body = HttpWire.readChunked(in);
             } else if (contentLength >= 0) {
-                body = readFully(in, contentLength);
+                body = HttpWire.readFully(in, contentLength);
             } else {
                 body = in.readAllBytes();
                 keepAlive = false;
             }
             connection.reusable = keepAlive;
             return new Response(status, headers, body);
-        }
-    }
-
-    private static byte[] readChunked(InputStream in) throws IOException {
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        while (true) {
-            String sizeLine = readLine(in);
-            int semicolon = sizeLine.indexOf(';');
-            long size;
-            try {
-                size = Long.parseLong((semicolon >= 0 ? sizeLine.substring(0, semicolon) : sizeLine).trim(), 16);
-            } catch (NumberFormatException e) {
-                throw new IOException("Malformed chunk size: " + sizeLine, e);
-            }
-            if (size == 0) {
-                while (!readLine(in).isEmpty()) {
-                    // trailers are dropped
-                }
-                return body.toByteArray();
-            }
-            body.write(readFully(in, size));
-            if (!readLine(in).isEmpty()) {
-                throw new IOException("Chunk not followed by CRLF");
-            }
-        }
-    }
-
-    private static byte[] readFully(InputStream in, long length) throws IOException {
-        if (length > Integer.MAX_VALUE - 16) {
-            throw new IOException("Body too large: " + length);
-        }
-        byte[] bytes = in.readNBytes((int) length);
-        if (bytes.length != length) {
-            throw new EOFException("Body ended after " + bytes.length + " of " + length + " bytes");
-        }
-        return bytes;
-    }
-
-    private static String readLine(InputStream in) throws IOException {
-        StringBuilder line = new StringBuilder(64);
-        while (true) {
-            int b = in.read();
-            if (b < 0) {
-                throw new EOFException("Connection closed in the middle of an answer");
-            }
-            if (b == '\n') {
-                int end = line.length();
-                if (end > 0 && line.charAt(end - 1) == '\r') {
-                    line.setLength(end - 1);
-                }
-                return line.toString();
-            }
-            if (line.length() >= MAX_LINE) {
-                throw new IOException("Line longer than " + MAX_LINE + " characters");
-            }
-            line.append((char) b);
         }
     }
 

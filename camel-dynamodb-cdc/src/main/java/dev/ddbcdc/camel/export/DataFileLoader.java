@@ -84,14 +84,14 @@ final class DataFileLoader {
             return true;
         }
         try {
-            return verifyAndLoad();
+            return loadFromCheckpoint();
         } catch (SnapshotException e) {
             flush();
             throw e;
         }
     }
 
-    private boolean verifyAndLoad() {
+    private boolean loadFromCheckpoint() {
         long resumeAfter = store.acknowledgedLine(file.key());
         metrics.itemsAlreadyDone.addAndGet(Math.min(resumeAfter, file.itemCount()));
         savedLine = resumeAfter;
