@@ -107,7 +107,9 @@ public class DynamoDbCdcConfiguration implements Cloneable {
                             + " lineage, CONTINUE goes on from the oldest available record. Both log the loss at ERROR,"
                             + " count it and pass it to the exception handler. After a snapshot it also applies when the"
                             + " stream may no longer hold the records from the export time minus streamOverlap: FAIL"
-                            + " does not start the stream.")
+                            + " does not start the stream. And when the table's stream was replaced (disabled and"
+                            + " enabled again) while the consumer was stopped: FAIL reads nothing (phase FAILED),"
+                            + " CONTINUE reads the new stream from its oldest record.")
     private TrimmedDataPolicy trimmedDataPolicy = TrimmedDataPolicy.FAIL;
 
     @UriParam(label = "consumer", defaultValue = "MAP",

@@ -6,7 +6,7 @@ import java.util.function.Supplier;
 
 import dev.ddbcdc.camel.aws.AwsAttemptMetrics;
 import dev.ddbcdc.camel.aws.AwsClientFactory;
-import dev.ddbcdc.camel.checkpoint.Acknowledgement;
+import dev.ddbcdc.camel.flow.Acknowledgement;
 import dev.ddbcdc.camel.checkpoint.CheckpointKeys;
 import dev.ddbcdc.camel.checkpoint.ShardCheckpointStore;
 import dev.ddbcdc.camel.checkpoint.SnapshotCheckpointStore;
@@ -14,6 +14,7 @@ import dev.ddbcdc.camel.engine.Delivery;
 import dev.ddbcdc.camel.engine.Phase;
 import dev.ddbcdc.camel.engine.SnapshotRunner;
 import dev.ddbcdc.camel.engine.SnapshotState;
+import dev.ddbcdc.camel.engine.StreamFollowing;
 import dev.ddbcdc.camel.event.KeySchema;
 import dev.ddbcdc.camel.event.OutputFormatter;
 import dev.ddbcdc.camel.event.StreamRecordMapper;
@@ -26,6 +27,7 @@ import dev.ddbcdc.camel.stream.FirstStart;
 import dev.ddbcdc.camel.stream.RecordDispatcher;
 import dev.ddbcdc.camel.stream.SdkStreamProxy;
 import dev.ddbcdc.camel.stream.ShardLineageTracker;
+import dev.ddbcdc.camel.stream.StreamChangedException;
 import dev.ddbcdc.camel.stream.StreamCoordinator;
 import dev.ddbcdc.camel.stream.StreamMetrics;
 import dev.ddbcdc.camel.stream.TableStream;
@@ -65,6 +67,8 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements RecordDispat
     private final SnapshotMetrics snapshotMetrics = new SnapshotMetrics();
     private final AwsAttemptMetrics awsAttempts = new AwsAttemptMetrics();
     private volatile Phase phase = Phase.INIT;
+    /** Why the consumer is in phase FAILED, for readiness. */
+    private volatile String failure;
     private AwsCredentialsProvider credentials;
     private DynamoDbClient ownDynamoDb;
     private DynamoDbStreamsClient ownStreams;
@@ -95,6 +99,7 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements RecordDispat
     protected void doStart() throws Exception {
         super.doStart();
         phase = Phase.INIT;
+        failure = null;
         tableName = TableReference.parse(configuration.getTable()).name();
         try {
             table = TableStream.describe(dynamoDbClient(), tableName, configuration.getViewOnRemove());
@@ -114,11 +119,20 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements RecordDispat
             meters = MetricsRegistration.register(getEndpoint().getCamelContext(),
                     new MeterSource(tableName, configuration.getConsumerId(), getRouteId(), metrics,
                             configuration.isSnapshotEnabled() ? snapshotMetrics : null, awsAttempts, this::getPhase));
+            FirstStart firstStart = FirstStart.at(configuration.getStartPosition());
+            StreamFollowing following = new StreamFollowing(shardStore, tableName, table.streamArn());
+            if (following.verdict() == StreamFollowing.Verdict.REPLACED) {
+                if (!streamReplacedWhileStopped(following)) {
+                    return;
+                }
+                firstStart = FirstStart.at(StartPosition.TRIM_HORIZON);
+            }
+            following.follow();
             if (configuration.isSnapshotEnabled()) {
                 snapshot = prepareSnapshot(new SnapshotCheckpointStore(checkpoints, keys));
                 executor.execute(snapshot);
             } else {
-                startStreaming(FirstStart.at(configuration.getStartPosition()));
+                startStreaming(firstStart);
             }
 
         } catch (RuntimeException e) {
@@ -132,6 +146,32 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements RecordDispat
             closeClients();
             throw e;
         }
+    }
+
+    /**
+     * The stream was replaced while this consumer was stopped: a gap, surfaced like every loss. Under
+     * {@code trimmedDataPolicy=FAIL} nothing is read (phase FAILED, readiness DOWN) and the next start says so again;
+     * under CONTINUE the new stream is read from its oldest record. Returns whether to go on.
+     */
+    private boolean streamReplacedWhileStopped(StreamFollowing following) {
+        String gap = following.gapMessage();
+        metrics.streamChanges.incrementAndGet();
+        metrics.error(gap);
+        if (configuration.getTrimmedDataPolicy() == TrimmedDataPolicy.FAIL) {
+            String message = gap + ". Nothing is read (trimmedDataPolicy=FAIL). To go on with the new stream from"
+                             + " its oldest record, accepting the gap, restart with trimmedDataPolicy=CONTINUE; to"
+                             + " capture the gap too, take a new snapshot with a new consumerId";
+            metrics.streamProblem(message);
+            LOG.error("{}", message);
+            getExceptionHandler().handleException(message, new StreamChangedException(message, null));
+            failure = message;
+            moveTo(Phase.FAILED);
+            return false;
+        }
+        String message = gap + ". Going on with the new stream from its oldest record (trimmedDataPolicy=CONTINUE)";
+        LOG.error("{}", message);
+        getExceptionHandler().handleException(message, new StreamChangedException(message, null));
+        return true;
     }
 
     /**
@@ -207,6 +247,7 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements RecordDispat
         @Override
         public void snapshotFailed(SnapshotException failure) {
             snapshotMetrics.error(failure.getMessage());
+            DynamoDbCdcConsumer.this.failure = "The snapshot failed: " + failure.getMessage();
             LOG.error("{}", failure.getMessage());
             // the handler first: whoever sees phase FAILED can rely on the failure having been handled
             getExceptionHandler().handleException(failure.getMessage(), failure);
@@ -244,7 +285,7 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements RecordDispat
         }
         coordinator = new StreamCoordinator(configuration, new SdkStreamProxy(streamsClient()), shardStore, this,
                 executor, metrics, loss -> getExceptionHandler().handleException(loss.getMessage(), loss), firstStart,
-                tableName, table.streamArn());
+                tableName, table.streamArn(), java.time.Clock.systemUTC());
         moveTo(Phase.STREAMING);
         TableWatch watch = new TableWatch(dynamoDbClient(), tableName, table.streamArn(), metrics,
                 changed -> getExceptionHandler().handleException(changed.getMessage(), changed));
@@ -406,6 +447,11 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements RecordDispat
 
     public Phase getPhase() {
         return phase;
+    }
+
+    /** Why the consumer is in phase FAILED (the snapshot failed, the stream was replaced), or {@code null}. */
+    public String getFailure() {
+        return failure;
     }
 
     /** How many shards of the stream are in this lineage state (0 before the stream started). */

@@ -51,12 +51,12 @@ public final class DynamoDbCdcConsumerHealthCheck extends AbstractHealthCheck {
             builder.detail("snapshot.items.acknowledged", snapshot.itemsAcknowledged.get());
             builder.detail("snapshot.items.total", snapshot.itemsTotal.get());
         }
-        String lastError = phase == Phase.FAILED ? snapshot.lastError() : stream.lastError();
+        String lastError = phase == Phase.FAILED ? consumer.getFailure() : stream.lastError();
         if (lastError != null) {
             builder.detail("lastError", lastError);
         }
         if (phase == Phase.FAILED) {
-            builder.message("The snapshot failed: " + snapshot.lastError());
+            builder.message(consumer.getFailure());
             builder.down();
         } else if (stream.streamProblem() != null && phase != Phase.STOPPED) {
             builder.message(stream.streamProblem());

@@ -7,6 +7,8 @@ package dev.ddbcdc.camel.checkpoint;
  * <li>{@code dynamodb-cdc/<consumerId>/<streamArn>/<shardId>}: the shard's position.</li>
  * <li>{@code dynamodb-cdc/<consumerId>/<streamArn>}: the stream marker, written once the first start has fixed its
  * positions. Shards found after that are read from their oldest record, whatever {@code startPosition} says.</li>
+ * <li>{@code dynamodb-cdc/<consumerId>/<tableArn>/followed-stream}: the ARN of the stream this consumer follows, so
+ * that a stream replaced while the consumer was stopped is noticed at the next start.</li>
  * <li>{@code dynamodb-cdc/<consumerId>/<tableArn>/snapshot}: the snapshot's phase, export ARN and export time.</li>
  * <li>{@code dynamodb-cdc/<consumerId>/<tableArn>/snapshot/<dataFileS3Key>}: the last acknowledged line of an
  * export data file, or its end sentinel. The data file key contains the export id.</li>
@@ -23,10 +25,12 @@ public final class CheckpointKeys {
 
     private final String streamPrefix;
     private final String snapshotKey;
+    private final String followedStreamKey;
 
     public CheckpointKeys(String consumerId, String streamArn) {
         this.streamPrefix = PREFIX + consumerId + "/" + streamArn;
         this.snapshotKey = PREFIX + consumerId + "/" + tableArnOf(streamArn) + "/snapshot";
+        this.followedStreamKey = PREFIX + consumerId + "/" + tableArnOf(streamArn) + "/followed-stream";
     }
 
     /** A stream ARN is {@code <tableArn>/stream/<label>}. */
@@ -41,6 +45,10 @@ public final class CheckpointKeys {
 
     public String streamMarker() {
         return streamPrefix;
+    }
+
+    public String followedStream() {
+        return followedStreamKey;
     }
 
     public String snapshot() {

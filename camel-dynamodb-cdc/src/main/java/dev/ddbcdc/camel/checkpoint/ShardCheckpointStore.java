@@ -42,4 +42,18 @@ public final class ShardCheckpointStore {
     public void markStreamStarted(long millis) {
         repository.setState(keys.streamMarker(), "started:" + millis);
     }
+
+    /** The ARN of the stream this consumer followed last on this table, or {@code null} when none was recorded. */
+    public String followedStream() {
+        String value = repository.getState(keys.followedStream());
+        return value == null || value.isEmpty() ? null : value;
+    }
+
+    public void followStream(String streamArn) {
+        repository.setState(keys.followedStream(), streamArn);
+    }
+
+    public String followedStreamKey() {
+        return keys.followedStream();
+    }
 }

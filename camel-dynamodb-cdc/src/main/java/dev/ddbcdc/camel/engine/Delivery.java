@@ -3,7 +3,7 @@ package dev.ddbcdc.camel.engine;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
-import dev.ddbcdc.camel.checkpoint.Acknowledgement;
+import dev.ddbcdc.camel.flow.Acknowledgement;
 import org.apache.camel.Exchange;
 
 /** Hands one change to the route as one exchange; implemented by the consumer. */

@@ -15,7 +15,7 @@ import dev.ddbcdc.camel.export.ExportService;
 import dev.ddbcdc.camel.export.SnapshotException;
 import dev.ddbcdc.camel.export.SnapshotLoader;
 import dev.ddbcdc.camel.export.SnapshotMetrics;
-import dev.ddbcdc.camel.stream.Backoff;
+import dev.ddbcdc.camel.flow.Backoff;
 import dev.ddbcdc.camel.stream.FirstStart;
 import dev.ddbcdc.camel.stream.ShardPosition;
 import dev.ddbcdc.camel.stream.StreamErrors;
@@ -247,7 +247,7 @@ public final class SnapshotRunner implements Runnable {
                 configuration.getMaxConcurrentDataFiles());
         long started = System.nanoTime();
         loader = new SnapshotLoader(s3, export.s3Bucket(), manifest, mapper, delivery, store, metrics, host::isRunning,
-                configuration.getS3DataFileAcknowledgmentTimeout(), tableName);
+                configuration.getS3DataFileAcknowledgmentTimeout(), tableName, java.time.Clock.systemUTC());
         boolean done = loader.load(executor, configuration.getMaxConcurrentDataFiles());
         if (done) {
             LOG.info("Table {}: snapshot loaded: {} items delivered and acknowledged in this run ({} were before) in {} s",

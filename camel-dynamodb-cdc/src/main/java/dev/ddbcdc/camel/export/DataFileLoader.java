@@ -3,18 +3,19 @@ package dev.ddbcdc.camel.export;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
+import java.time.Clock;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
-import dev.ddbcdc.camel.checkpoint.AckTracker;
-import dev.ddbcdc.camel.checkpoint.Acknowledgement;
 import dev.ddbcdc.camel.checkpoint.CheckpointKeys;
 import dev.ddbcdc.camel.checkpoint.SnapshotCheckpointStore;
 import dev.ddbcdc.camel.engine.Delivery;
 import dev.ddbcdc.camel.event.SnapshotItemMapper;
-import dev.ddbcdc.camel.stream.Backoff;
+import dev.ddbcdc.camel.flow.AckWindow;
+import dev.ddbcdc.camel.flow.Acknowledgement;
+import dev.ddbcdc.camel.flow.Backoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -29,7 +30,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * end of the object, before the file can be marked done (with the gzip CRC and the line count, this catches
  * corruption in transit; items of such a file may already have been delivered, but the snapshot stops).
  * <p>
- * Lines are acknowledged in order ({@link AckTracker}); the highest contiguous acknowledged line is checkpointed
+ * Lines are acknowledged in order ({@link AckWindow}); the highest contiguous acknowledged line is checkpointed
  * (at most every {@value #CHECKPOINT_EVERY_LINES} lines or {@value #CHECKPOINT_EVERY_MILLIS} ms while running, and
  * always when the consumer stops), and the file's end sentinel once every line was acknowledged and the line count
  * matched the manifest. A failed exchange, a read error or an acknowledgment timeout make the file be read again
@@ -57,13 +58,12 @@ final class DataFileLoader {
     private final long acknowledgmentTimeoutMillis;
     private final String where;
 
-    private volatile AckTracker<Long> acks;
-    private long savedLine;
-    private long savedAtMillis;
+    private final Clock clock;
+    private volatile AckWindow<Long> acks;
 
     DataFileLoader(S3Client s3, String bucket, DataFile file, ItemParser parser, SnapshotItemMapper mapper,
                    Delivery delivery, SnapshotCheckpointStore store, SnapshotMetrics metrics, BooleanSupplier running,
-                   long acknowledgmentTimeoutMillis, String exportArn) {
+                   long acknowledgmentTimeoutMillis, String exportArn, Clock clock) {
         this.s3 = s3;
         this.bucket = bucket;
         this.file = file;
@@ -75,6 +75,7 @@ final class DataFileLoader {
         this.running = running;
         this.acknowledgmentTimeoutMillis = acknowledgmentTimeoutMillis;
         this.where = "Data file s3://" + bucket + "/" + file.key() + " of export " + exportArn;
+        this.clock = clock;
     }
 
     /** Loads the file; true when every line is acknowledged (or was before), false when the consumer stopped first. */
@@ -94,10 +95,21 @@ final class DataFileLoader {
     private boolean loadFromCheckpoint() {
         long resumeAfter = store.acknowledgedLine(file.key());
         metrics.itemsAlreadyDone.addAndGet(Math.min(resumeAfter, file.itemCount()));
-        savedLine = resumeAfter;
+        acks = new AckWindow<>(resumeAfter == 0 ? null : resumeAfter, clock, MAX_IN_FLIGHT,
+                acknowledgmentTimeoutMillis, new AckWindow.Cadence(CHECKPOINT_EVERY_LINES, CHECKPOINT_EVERY_MILLIS),
+                new AckWindow.Checkpoints<>() {
+                    @Override
+                    public void save(Long line) {
+                        store.saveLine(file.key(), line);
+                    }
+
+                    @Override
+                    public void end() {
+                        store.markFileDone(file.key());
+                    }
+                }, running);
         Backoff backoff = new Backoff(200, 30_000);
         while (running.getAsBoolean()) {
-            acks = new AckTracker<>(resumeAfter == 0 ? null : resumeAfter);
             boolean endReached = false;
             try {
                 endReached = readFrom(resumeAfter);
@@ -107,15 +119,14 @@ final class DataFileLoader {
                 LOG.warn("{}: read failed after the line it had reached ({}); reading again from line {}", where,
                         e.getMessage(), acknowledgedLine(resumeAfter) + 1);
             }
-            if (endReached && awaitAcknowledgments()) {
-                store.markFileDone(file.key());
+            if (endReached && awaitAcknowledgments() && acks.endIfDrained()) {
                 return true;
             }
             awaitDrained();
             if (!running.getAsBoolean()) {
                 break;
             }
-            long acknowledged = acknowledgedLine(resumeAfter);
+            long acknowledged = rewind();
             metrics.rewinds.incrementAndGet();
             LOG.info("{}: reading again from line {} (after a failed or unacknowledged exchange, or a read error)",
                     where, acknowledged + 1);
@@ -190,8 +201,7 @@ final class DataFileLoader {
     }
 
     private void dispatch(Map<String, Object> item, long line) {
-        AckTracker<Long> tracker = acks;
-        Object handle = tracker.register(line, System.currentTimeMillis());
+        AckWindow<Long>.Ticket ticket = acks.register(line);
         metrics.itemsDelivered.incrementAndGet();
         delivery.deliver(exchange -> mapper.fill(exchange, item, file.key(), line),
                 () -> CheckpointKeys.deliveredItem(file.key(), line),
@@ -199,49 +209,23 @@ final class DataFileLoader {
                     @Override
                     public void completed() {
                         metrics.itemsAcknowledged.incrementAndGet();
-                        acknowledge(tracker, handle);
+                        ticket.complete();
                     }
 
                     @Override
                     public void failed(Throwable cause) {
                         metrics.failedExchanges.incrementAndGet();
-                        tracker.fail(handle);
+                        ticket.fail();
                     }
                 });
     }
 
-    private void acknowledge(AckTracker<Long> tracker, Object handle) {
-        synchronized (tracker) {
-            Long advanced = tracker.complete(handle);
-            if (advanced == null) {
-                return;
-            }
-            long now = System.currentTimeMillis();
-            if (!running.getAsBoolean() || advanced - savedLine >= CHECKPOINT_EVERY_LINES
-                || now - savedAtMillis >= CHECKPOINT_EVERY_MILLIS) {
-                save(advanced, now);
-            }
-        }
-    }
-
     /** Writes the highest contiguous acknowledged line if it was not written yet. */
     void flush() {
-        AckTracker<Long> tracker = acks;
-        if (tracker == null) {
-            return;
+        AckWindow<Long> window = acks;
+        if (window != null) {
+            window.flush();
         }
-        synchronized (tracker) {
-            Long acknowledged = tracker.acknowledged();
-            if (acknowledged != null && acknowledged > savedLine) {
-                save(acknowledged, System.currentTimeMillis());
-            }
-        }
-    }
-
-    private void save(long line, long now) {
-        store.saveLine(file.key(), line);
-        savedLine = line;
-        savedAtMillis = now;
     }
 
     private long acknowledgedLine(long otherwise) {
@@ -249,20 +233,26 @@ final class DataFileLoader {
         return acknowledged == null ? otherwise : acknowledged;
     }
 
+    /** Forgets the lines in flight and returns the last acknowledged line (0: none), to read again after it. */
+    private long rewind() {
+        Long acknowledged = acks.rewind();
+        return acknowledged == null ? 0 : acknowledged;
+    }
+
     private void awaitRoomInFlight() {
-        while (acks.inFlight() >= MAX_IN_FLIGHT && acks.failed() == null && running.getAsBoolean()) {
+        while (!acks.hasRoom() && acks.failed() == null && running.getAsBoolean()) {
             pause(WAIT_MILLIS);
         }
     }
 
     /** After the last line: true once every line is acknowledged; false on a failure, a timeout or a stop. */
     private boolean awaitAcknowledgments() {
-        long deadline = System.currentTimeMillis() + acknowledgmentTimeoutMillis;
+        long deadline = clock.millis() + acknowledgmentTimeoutMillis;
         while (!acks.drained() || acks.failed() != null) {
             if (acks.failed() != null || !running.getAsBoolean()) {
                 return false;
             }
-            if (System.currentTimeMillis() > deadline) {
+            if (clock.millis() > deadline) {
                 LOG.warn("{}: {} items were not acknowledged within s3DataFileAcknowledgmentTimeout ({} ms)", where,
                         acks.inFlight(), acknowledgmentTimeoutMillis);
                 return false;
@@ -272,17 +262,15 @@ final class DataFileLoader {
         return true;
     }
 
-    /** Waits until every exchange in flight completed (or the acknowledgment timeout passed), then forgets them. */
+    /** Waits until every exchange in flight completed, or the acknowledgment timeout passed, or the consumer stops. */
     private void awaitDrained() {
-        long deadline = System.currentTimeMillis() + acknowledgmentTimeoutMillis;
-        while (!acks.drained() && System.currentTimeMillis() < deadline) {
+        long deadline = clock.millis() + acknowledgmentTimeoutMillis;
+        while (!acks.drained() && clock.millis() < deadline) {
             if (!running.getAsBoolean()) {
                 return;
             }
             pause(WAIT_MILLIS);
         }
-        flush();
-        acks.rewind();
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.ddbcdc.camel.export;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -36,7 +37,7 @@ public final class SnapshotLoader {
 
     public SnapshotLoader(S3Client s3, String bucket, ExportManifest manifest, SnapshotItemMapper mapper,
                           Delivery delivery, SnapshotCheckpointStore store, SnapshotMetrics metrics,
-                          BooleanSupplier running, long acknowledgmentTimeoutMillis, String tableName) {
+                          BooleanSupplier running, long acknowledgmentTimeoutMillis, String tableName, Clock clock) {
         this.metrics = metrics;
         this.running = running;
         this.tableName = tableName;
@@ -45,7 +46,7 @@ public final class SnapshotLoader {
         BooleanSupplier goOn = () -> running.getAsBoolean() && failure.get() == null;
         for (DataFile file : manifest.dataFiles()) {
             loaders.add(new DataFileLoader(s3, bucket, file, parser, mapper, delivery, store, metrics, goOn,
-                    acknowledgmentTimeoutMillis, manifest.exportArn()));
+                    acknowledgmentTimeoutMillis, manifest.exportArn(), clock));
         }
         this.waiting = new ConcurrentLinkedQueue<>(loaders);
     }

@@ -1,6 +1,6 @@
 package dev.ddbcdc.camel.stream;
 
-import dev.ddbcdc.camel.checkpoint.Acknowledgement;
+import dev.ddbcdc.camel.flow.Acknowledgement;
 import software.amazon.awssdk.services.dynamodb.model.Record;
 
 /** Hands a stream record to the route and reports back when its exchange completed. */

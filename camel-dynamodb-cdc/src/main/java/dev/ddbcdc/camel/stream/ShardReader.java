@@ -1,12 +1,14 @@
 package dev.ddbcdc.camel.stream;
 
+import java.time.Clock;
 import java.util.List;
 
 import dev.ddbcdc.camel.DynamoDbCdcConfiguration;
 import dev.ddbcdc.camel.TrimmedDataPolicy;
-import dev.ddbcdc.camel.checkpoint.AckTracker;
-import dev.ddbcdc.camel.checkpoint.Acknowledgement;
 import dev.ddbcdc.camel.checkpoint.ShardCheckpointStore;
+import dev.ddbcdc.camel.flow.AckWindow;
+import dev.ddbcdc.camel.flow.Acknowledgement;
+import dev.ddbcdc.camel.flow.Backoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.model.GetRecordsResponse;
@@ -14,9 +16,11 @@ import software.amazon.awssdk.services.dynamodb.model.Record;
 
 /**
  * Reads one shard: one step per run (one GetRecords call and the dispatch of its records), after which the
- * {@link Host} schedules the next step. Records are dispatched in shard order; the position is checkpointed only up
- * to the highest contiguous acknowledged record. A failed exchange stops dispatching, and once the records in flight
- * have completed the shard is rewound to its last checkpoint and read again from there.
+ * {@link Host} schedules the next step. Records are dispatched in shard order through the shard's
+ * {@link AckWindow}, which checkpoints only up to the highest contiguous acknowledged record. A failed exchange stops
+ * dispatching, and once the records in flight have completed the shard is rewound to its last checkpoint and read
+ * again from there. After trimmed data with {@code trimmedDataPolicy=CONTINUE}, and at the shard's end, the reader
+ * likewise waits for the records in flight before it goes on from the oldest record or writes the end sentinel.
  */
 final class ShardReader implements Runnable {
 
@@ -37,6 +41,8 @@ final class ShardReader implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ShardReader.class);
     private static final long ACK_WAIT_MILLIS = 20;
+    /** Records of one shard in flight at most (an asynchronous route may complete them long after dispatch). */
+    static final int MAX_IN_FLIGHT = 10_000;
 
     private final Host host;
     private final StreamProxy proxy;
@@ -48,7 +54,7 @@ final class ShardReader implements Runnable {
     private final String streamArn;
     private final String shardId;
     private final Backoff backoff = new Backoff(100, 10_000);
-    private volatile AckTracker<String> acks;
+    private final AckWindow<String> window;
 
     private final boolean closed;
     private ShardPosition start;
@@ -57,10 +63,12 @@ final class ShardReader implements Runnable {
     private String iterator;
     private String lastRead;
     private boolean endReached;
+    /** Trimmed data under CONTINUE: go on from the oldest record once the records in flight have completed. */
+    private boolean continueFromOldest;
 
     ShardReader(Host host, StreamProxy proxy, ShardCheckpointStore store, RecordDispatcher dispatcher,
                 StreamMetrics metrics, DynamoDbCdcConfiguration configuration, String tableName, String streamArn,
-                String shardId, ShardStart shardStart) {
+                String shardId, ShardStart shardStart, Clock clock) {
         this.host = host;
         this.proxy = proxy;
         this.store = store;
@@ -73,7 +81,21 @@ final class ShardReader implements Runnable {
         this.closed = shardStart.closed();
         this.start = shardStart.position();
         this.startMustBeComplete = shardStart.mustBeComplete();
-        this.acks = new AckTracker<>(start.sequenceNumber());
+        this.iterator = shardStart.iterator();
+        this.iteratorFetched = iterator != null;
+        this.window = new AckWindow<>(start.sequenceNumber(), clock, MAX_IN_FLIGHT,
+                configuration.getShardAcknowledgmentTimeout(), AckWindow.Cadence.EVERY_ADVANCE,
+                new AckWindow.Checkpoints<>() {
+                    @Override
+                    public void save(String sequenceNumber) {
+                        store.save(shardId, ShardPosition.after(sequenceNumber));
+                    }
+
+                    @Override
+                    public void end() {
+                        store.save(shardId, ShardPosition.end());
+                    }
+                }, host::isRunning);
         this.lastRead = start.sequenceNumber();
     }
 
@@ -102,21 +124,36 @@ final class ShardReader implements Runnable {
 
     /** One step; returns the delay before the next one, or -1 when this shard is done. */
     long step() {
-        if (acks.failed() != null || acknowledgmentTimedOut()) {
-            if (acks.failed() != null && !acks.drained()) {
+        if (window.failed() != null || window.timedOut()) {
+            if (window.failed() != null && !window.drained()) {
                 return ACK_WAIT_MILLIS;
             }
+            continueFromOldest = false;
             return rewind();
         }
-        if (endReached) {
-            if (!acks.drained()) {
+        if (continueFromOldest) {
+            if (!window.drained()) {
                 return ACK_WAIT_MILLIS;
             }
-            store.save(shardId, ShardPosition.end());
+            continueFromOldest = false;
+            window.restart(null);
+            start = ShardPosition.trimHorizon();
+            startMustBeComplete = false;
+            lastRead = null;
+            iteratorFetched = false;
+            iterator = null;
+        }
+        if (endReached) {
+            if (!window.endIfDrained()) {
+                return ACK_WAIT_MILLIS;
+            }
             metrics.shardsFinished.incrementAndGet();
             LOG.debug("Table {} shard {} finished", tableName, shardId);
             host.shardFinished(shardId);
             return -1;
+        }
+        if (!window.hasRoom()) {
+            return ACK_WAIT_MILLIS;
         }
         GetRecordsResponse response;
         try {
@@ -132,7 +169,7 @@ final class ShardReader implements Runnable {
         backoff.reset();
         List<Record> records = response.records();
         for (Record record : records) {
-            if (acks.failed() != null || !host.isRunning()) {
+            if (window.failed() != null || !host.isRunning()) {
                 // stop here: the rest is read again from the last checkpoint
                 return 0;
             }
@@ -157,11 +194,11 @@ final class ShardReader implements Runnable {
 
     private void dispatch(Record record) {
         String sequenceNumber = record.dynamodb().sequenceNumber();
-        Object handle = acks.register(sequenceNumber, System.currentTimeMillis());
+        AckWindow<String>.Ticket ticket = window.register(sequenceNumber);
         lastRead = sequenceNumber;
         if (!start.accepts(record.dynamodb().approximateCreationDateTime().toEpochMilli())) {
             metrics.recordsBeforeStart.incrementAndGet();
-            acknowledge(handle);
+            ticket.complete();
             return;
         }
         metrics.recordsDelivered.incrementAndGet();
@@ -169,25 +206,15 @@ final class ShardReader implements Runnable {
             @Override
             public void completed() {
                 metrics.recordsAcknowledged.incrementAndGet();
-                acknowledge(handle);
+                ticket.complete();
             }
 
             @Override
             public void failed(Throwable cause) {
                 metrics.failedExchanges.incrementAndGet();
-                acks.fail(handle);
+                ticket.fail();
             }
         });
-    }
-
-    private void acknowledge(Object handle) {
-        AckTracker<String> tracker = acks;
-        synchronized (tracker) {
-            String advanced = tracker.complete(handle);
-            if (advanced != null) {
-                store.save(shardId, ShardPosition.after(advanced));
-            }
-        }
     }
 
     private ShardPosition iteratorPosition() {
@@ -197,14 +224,9 @@ final class ShardReader implements Runnable {
         return iteratorFetched ? start.resumable() : start;
     }
 
-    private boolean acknowledgmentTimedOut() {
-        long oldest = acks.oldestInFlightSince();
-        return oldest >= 0 && System.currentTimeMillis() - oldest > configuration.getShardAcknowledgmentTimeout();
-    }
-
     private long rewind() {
-        String failed = acks.failed();
-        String acknowledged = acks.acknowledged();
+        String failed = window.failed();
+        String acknowledged = window.acknowledged();
         if (failed != null) {
             LOG.warn("Table {} shard {}: the exchange of record {} failed; reading the shard again after {}", tableName,
                     shardId, failed, acknowledged != null ? acknowledged : "its start");
@@ -215,8 +237,7 @@ final class ShardReader implements Runnable {
                     acknowledged != null ? acknowledged : "its start");
         }
         metrics.rewinds.incrementAndGet();
-        acks.rewind();
-        lastRead = acknowledged;
+        lastRead = window.rewind();
         iterator = null;
         endReached = false;
         return backoff.nextDelayMillis();
@@ -253,9 +274,8 @@ final class ShardReader implements Runnable {
             // nothing promised before the oldest record still there: no loss
             if (shardGone || closed) {
                 LOG.info("Table {} shard {} has no readable records left", tableName, shardId);
-                store.save(shardId, ShardPosition.end());
-                host.shardFinished(shardId);
-                return -1;
+                endReached = true;
+                return 0;
             }
             iterator = null;
             iteratorFetched = false;
@@ -278,17 +298,12 @@ final class ShardReader implements Runnable {
             return -1;
         }
         LOG.error("{}. Continuing from the oldest available record (trimmedDataPolicy=CONTINUE)", message);
-        if (shardGone) {
-            store.save(shardId, ShardPosition.end());
-            host.shardFinished(shardId);
-            return -1;
-        }
-        start = ShardPosition.trimHorizon();
-        startMustBeComplete = false;
-        acks = new AckTracker<>(null);
-        lastRead = null;
-        iteratorFetched = false;
         iterator = null;
+        if (shardGone) {
+            endReached = true; // once the records in flight are acknowledged
+        } else {
+            continueFromOldest = true;
+        }
         return 0;
     }
 }

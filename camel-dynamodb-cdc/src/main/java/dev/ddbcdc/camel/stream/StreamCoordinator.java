@@ -1,5 +1,6 @@
 package dev.ddbcdc.camel.stream;
 
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -15,6 +16,7 @@ import dev.ddbcdc.camel.checkpoint.ShardCheckpointStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.model.Shard;
+import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
 
 /**
  * Runs the STREAMING phase of one table: lists the stream's shards periodically and as soon as a shard ends whose
@@ -41,6 +43,7 @@ public final class StreamCoordinator implements ShardReader.Host {
     private final FirstStart firstStartPosition;
     private final String tableName;
     private final String streamArn;
+    private final Clock clock;
     private final ShardLineageTracker lineage = new ShardLineageTracker();
     private final Map<String, ShardStart> startPositions = new HashMap<>();
     private volatile boolean running;
@@ -53,7 +56,7 @@ public final class StreamCoordinator implements ShardReader.Host {
     public StreamCoordinator(DynamoDbCdcConfiguration configuration, StreamProxy proxy, ShardCheckpointStore store,
                              RecordDispatcher dispatcher, ScheduledExecutorService executor, StreamMetrics metrics,
                              LossReporter lossReporter, FirstStart firstStartPosition, String tableName,
-                             String streamArn) {
+                             String streamArn, Clock clock) {
         this.configuration = configuration;
         this.proxy = proxy;
         this.store = store;
@@ -64,13 +67,35 @@ public final class StreamCoordinator implements ShardReader.Host {
         this.firstStartPosition = firstStartPosition;
         this.tableName = tableName;
         this.streamArn = streamArn;
+        this.clock = clock;
     }
 
+    /**
+     * Lists the shards once before returning, so that on a first start every shard's start position is fixed and
+     * persisted (and with {@code LATEST} its iterator taken) by the time the route's start returns: a change made
+     * after that is delivered. Then lists them every {@code shardDiscoveryInterval}.
+     *
+     * @throws IllegalStateException when the first start cannot fix its positions (the stream cannot be listed)
+     */
     public void start() {
         running = true;
         metrics.lag.clear();
-        executor.scheduleWithFixedDelay(this::discoverSafely, 0, configuration.getShardDiscoveryInterval(),
-                TimeUnit.MILLISECONDS);
+        boolean firstStart = !store.streamStarted();
+        try {
+            discover();
+        } catch (RuntimeException e) {
+            if (firstStart) {
+                running = false;
+                throw new IllegalStateException("Table " + tableName + ": could not fix the start positions of stream "
+                                                + streamArn + " (" + firstStartPosition + "): " + e.getMessage()
+                                                + ". Nothing was read; start the route again once the stream can be"
+                                                + " listed (dynamodb:DescribeStream, dynamodb:GetShardIterator)",
+                        e);
+            }
+            listingFailed(e);
+        }
+        executor.scheduleWithFixedDelay(this::discoverSafely, configuration.getShardDiscoveryInterval(),
+                configuration.getShardDiscoveryInterval(), TimeUnit.MILLISECONDS);
     }
 
     public void stop() {
@@ -89,18 +114,22 @@ public final class StreamCoordinator implements ShardReader.Host {
         try {
             discover();
         } catch (RuntimeException e) {
-            metrics.apiErrors.incrementAndGet();
-            metrics.error("Listing shards of " + streamArn + ": " + e.getMessage());
-            LOG.warn("Could not list the shards of table {} stream {}: {}; retrying in {} ms", tableName, streamArn,
-                    e.getMessage(), configuration.getShardDiscoveryInterval());
+            listingFailed(e);
         }
+    }
+
+    private void listingFailed(RuntimeException e) {
+        metrics.apiErrors.incrementAndGet();
+        metrics.error("Listing shards of " + streamArn + ": " + e.getMessage());
+        LOG.warn("Could not list the shards of table {} stream {}: {}; retrying in {} ms", tableName, streamArn,
+                e.getMessage(), configuration.getShardDiscoveryInterval());
     }
 
     /** Lists the shards, registers new ones with their start positions and starts reading those that are ready. */
     synchronized void discover() {
         List<Shard> shards = proxy.listShards(streamArn);
         boolean firstStart = !store.streamStarted();
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         Set<String> listed = new HashSet<>();
         int added = 0;
         for (Shard shard : shards) {
@@ -149,7 +178,10 @@ public final class StreamCoordinator implements ShardReader.Host {
             // a shard's beginning was promised when it was born after the first start, or its parent is read too
             boolean mustBeComplete = start.requiresContinuity() || !firstStart
                                      || shard.parentShardId() != null && listed.contains(shard.parentShardId());
-            startPositions.put(id, new ShardStart(start, closed, mustBeComplete));
+            // LATEST means "from now": take the iterator now, not when the reader first runs
+            String iterator = start.iteratorType() == ShardIteratorType.LATEST
+                    ? proxy.shardIterator(streamArn, id, start) : null;
+            startPositions.put(id, new ShardStart(start, closed, mustBeComplete, iterator));
         }
     }
 
@@ -189,7 +221,7 @@ public final class StreamCoordinator implements ShardReader.Host {
             LOG.debug("Table {}: reading shard {} from {}", tableName, id, start);
             metrics.shardsReading.incrementAndGet();
             submit(new ShardReader(this, proxy, store, dispatcher, metrics, configuration, tableName, streamArn, id,
-                    start), 0);
+                    start, clock), 0);
         }
     }
 

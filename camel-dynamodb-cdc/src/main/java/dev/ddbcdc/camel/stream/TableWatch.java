@@ -17,8 +17,8 @@ import software.amazon.awssdk.services.dynamodb.model.TableDescription;
  * <p>
  * The consumer does not switch to a new stream by itself: the changes made between the old stream's end and the new
  * stream's start are in neither, and following the new stream silently would hide that gap. It reads the old stream
- * to its end (AWS keeps it readable for 24 hours) and leaves the decision to the user: restart the route to follow
- * the new stream, with a new snapshot to capture the gap.
+ * to its end (AWS keeps it readable for 24 hours) and leaves the decision to the user; a restart then finds the
+ * replaced stream ({@code StreamFollowing}) and goes on under the loss policy.
  */
 public final class TableWatch implements Runnable {
 
@@ -81,9 +81,9 @@ public final class TableWatch implements Runnable {
             return "The stream of DynamoDB table '" + tableName + "' was replaced: this consumer reads stream "
                    + streamArn + " but the table's stream is now " + latest + " (disabled and enabled again)."
                    + " Changes made between the two are in neither stream. This consumer reads the old stream to its"
-                   + " end and does not switch by itself: restart the route to follow the new stream (checkpoints"
-                   + " are kept per stream, so it starts there at startPosition), with a new snapshot (new"
-                   + " consumerId) to capture the gap";
+                   + " end and does not switch by itself. A restart follows the new stream only with"
+                   + " trimmedDataPolicy=CONTINUE, from its oldest record (with FAIL it reads nothing and says so"
+                   + " again); take a new snapshot (new consumerId) to capture the gap";
         }
         return null;
     }

@@ -5,8 +5,13 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 
 import dev.ddbcdc.camel.DynamoDbCdcConfiguration;
+import dev.ddbcdc.camel.TrimmedDataPolicy;
+import dev.ddbcdc.camel.flow.Acknowledgement;
 import dev.ddbcdc.camel.checkpoint.CheckpointKeys;
 import dev.ddbcdc.camel.checkpoint.ShardCheckpointStore;
 import org.apache.camel.support.processor.state.MemoryStateRepository;
@@ -17,8 +22,10 @@ import software.amazon.awssdk.services.dynamodb.model.LimitExceededException;
 import software.amazon.awssdk.services.dynamodb.model.OperationType;
 import software.amazon.awssdk.services.dynamodb.model.Record;
 import software.amazon.awssdk.services.dynamodb.model.Shard;
+import software.amazon.awssdk.services.dynamodb.model.TrimmedDataAccessException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The reader's recovery paths, against a small fake of the streams API. */
@@ -52,6 +59,7 @@ class ShardReaderTest {
 
     static final class FakeHost implements ShardReader.Host {
         final List<String> finished = new ArrayList<>();
+        final List<String> stopped = new ArrayList<>();
         final List<TrimmedDataException> losses = new ArrayList<>();
 
         @Override
@@ -70,6 +78,7 @@ class ShardReaderTest {
 
         @Override
         public void shardStopped(String shardId) {
+            stopped.add(shardId);
         }
 
         @Override
@@ -95,18 +104,29 @@ class ShardReaderTest {
     final List<String> delivered = new ArrayList<>();
     String failOn;
     String neverCompletes;
+    /** Records whose acknowledgement the test holds back, to complete later (on other threads, in any order). */
+    final Map<String, Acknowledgement> held = new ConcurrentHashMap<>();
+    boolean holdAll;
 
     ShardReader reader(ShardPosition start) {
         return reader(start, new DynamoDbCdcConfiguration());
     }
 
     ShardReader reader(ShardPosition start, DynamoDbCdcConfiguration configuration) {
+        return reader(start, configuration, true);
+    }
+
+    ShardReader reader(ShardPosition start, DynamoDbCdcConfiguration configuration, boolean mustBeComplete) {
         RecordDispatcher dispatcher = (shardId, record, ack) -> {
             if (record.dynamodb().sequenceNumber().equals(neverCompletes)) {
                 delivered.add(record.dynamodb().sequenceNumber());
                 return;
             }
             delivered.add(record.dynamodb().sequenceNumber());
+            if (holdAll) {
+                held.put(record.dynamodb().sequenceNumber(), ack);
+                return;
+            }
             if (record.dynamodb().sequenceNumber().equals(failOn)) {
                 ack.failed(new IllegalStateException("route failed"));
             } else {
@@ -114,7 +134,7 @@ class ShardReaderTest {
             }
         };
         return new ShardReader(host, proxy, store, dispatcher, metrics, configuration, "t", "stream",
-                "s1", new ShardStart(start, false, true));
+                "s1", new ShardStart(start, false, mustBeComplete), java.time.Clock.systemUTC());
     }
 
     @Test
@@ -199,5 +219,103 @@ class ShardReaderTest {
         assertEquals(List.of(), delivered);
         assertEquals(1, metrics.recordsBeforeStart.get());
         assertEquals(ShardPosition.after("1"), store.load("s1"));
+    }
+
+    static TrimmedDataAccessException trimmed() {
+        return TrimmedDataAccessException.builder().message("trimmed").build();
+    }
+
+    /** Completes the held acknowledgements on one thread each, in the given order, and waits for all of them. */
+    void completeLateOnOtherThreads(String... order) throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(order.length);
+        for (String sequenceNumber : order) {
+            Acknowledgement ack = held.remove(sequenceNumber);
+            Thread thread = new Thread(() -> {
+                ack.completed();
+                done.countDown();
+            });
+            thread.start();
+            thread.join(); // one after the other, so the order is the one given
+        }
+        done.await();
+    }
+
+    @Test
+    void continueAfterTrimmedDataWaitsForTheRecordsInFlightAndWritesEndOnlyOnceAllAreAcknowledged()
+            throws Exception {
+        DynamoDbCdcConfiguration configuration = new DynamoDbCdcConfiguration();
+        configuration.setTrimmedDataPolicy(TrimmedDataPolicy.CONTINUE);
+        ShardReader reader = reader(ShardPosition.after("0"), configuration);
+        holdAll = true;
+        proxy.answers.add(page("next", record("1"), record("2"), record("3")));
+        proxy.answers.add(trimmed());
+        reader.step();
+        reader.step(); // trimmed after 3: the loss is reported, 1 to 3 are still in flight
+        assertEquals(1, host.losses.size());
+        holdAll = false;
+        proxy.answers.add(page(null, record("7")));
+        for (int i = 0; i < 5; i++) {
+            assertNotEquals(-1, reader.step(), "the shard cannot end while 1 to 3 are in flight");
+        }
+        assertEquals(List.of(), host.finished);
+        assertNotEquals(ShardPosition.end(), store.load("s1"));
+        completeLateOnOtherThreads("3", "1", "2");
+        assertEquals(ShardPosition.after("3"), store.load("s1"), "the late completions count");
+        long result = 0;
+        for (int i = 0; i < 5 && result != -1; i++) {
+            result = reader.step();
+        }
+        assertEquals(-1, result, "the shard ends once everything is acknowledged");
+        assertEquals(List.of("1", "2", "3", "7"), delivered);
+        assertEquals(ShardPosition.end(), store.load("s1"));
+        assertEquals(List.of("s1"), host.finished);
+        assertEquals(ShardPosition.trimHorizon(), proxy.iteratorRequests.get(proxy.iteratorRequests.size() - 1),
+                "CONTINUE goes on from the oldest available record");
+    }
+
+    @Test
+    void continueAfterTrimmedDataNeverMovesTheCheckpointBackwardsWhenLateCompletionsArrive() throws Exception {
+        DynamoDbCdcConfiguration configuration = new DynamoDbCdcConfiguration();
+        configuration.setTrimmedDataPolicy(TrimmedDataPolicy.CONTINUE);
+        ShardReader reader = reader(ShardPosition.after("0"), configuration);
+        holdAll = true;
+        proxy.answers.add(page("next", record("1"), record("2")));
+        proxy.answers.add(trimmed());
+        reader.step();
+        reader.step();
+        completeLateOnOtherThreads("2", "1");
+        holdAll = false;
+        proxy.answers.add(page("next", record("8"), record("9")));
+        for (int i = 0; i < 5 && delivered.size() < 4; i++) {
+            reader.step();
+        }
+        assertEquals(List.of("1", "2", "8", "9"), delivered);
+        assertEquals(ShardPosition.after("9"), store.load("s1"));
+    }
+
+    @Test
+    void trimmedDataWithNothingPromisedIsNoLoss() {
+        DynamoDbCdcConfiguration configuration = new DynamoDbCdcConfiguration();
+        ShardReader reader = reader(ShardPosition.trimHorizon(), configuration, false);
+        proxy.answers.add(trimmed());
+        proxy.answers.add(page("next", record("5")));
+        reader.step();
+        reader.step();
+        assertEquals(List.of(), host.losses, "nothing was promised before the oldest record: no loss");
+        assertEquals(0, metrics.trimmedDataEvents.get());
+        assertEquals(List.of("5"), delivered);
+    }
+
+    @Test
+    void trimmedDataUnderFailStopsTheLineageAndReportsTheLossOnce() {
+        store.save("s1", ShardPosition.after("4"));
+        ShardReader reader = reader(store.load("s1"));
+        proxy.answers.add(trimmed());
+        assertEquals(-1, reader.step());
+        assertEquals(1, host.losses.size());
+        assertTrue(host.losses.get(0).getMessage().contains("after sequence number 4"), host.losses.get(0).getMessage());
+        assertEquals(List.of("s1"), host.stopped);
+        assertEquals(1, metrics.trimmedDataEvents.get());
+        assertEquals(ShardPosition.after("4"), store.load("s1"), "the checkpoint is kept for the user");
     }
 }
