@@ -49,7 +49,7 @@ public class DynamoDbCdcComponentConfigurer extends PropertyConfigurerSupport im
         case "exportarn":
         case "exportArn": getOrCreateConfiguration(target).setExportArn(property(camelContext, java.lang.String.class, value)); return true;
         case "exportformat":
-        case "exportFormat": getOrCreateConfiguration(target).setExportFormat(property(camelContext, dev.ddbcdc.camel.ExportFormat.class, value)); return true;
+        case "exportFormat": getOrCreateConfiguration(target).setExportFormat(property(camelContext, dev.ddbcdc.camel.options.ExportFormat.class, value)); return true;
         case "exportpollinterval":
         case "exportPollInterval": getOrCreateConfiguration(target).setExportPollInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "exports3bucket":
@@ -77,7 +77,7 @@ public class DynamoDbCdcComponentConfigurer extends PropertyConfigurerSupport im
         case "maxrecordsperrequest":
         case "maxRecordsPerRequest": getOrCreateConfiguration(target).setMaxRecordsPerRequest(property(camelContext, int.class, value)); return true;
         case "outputformat":
-        case "outputFormat": getOrCreateConfiguration(target).setOutputFormat(property(camelContext, dev.ddbcdc.camel.OutputFormat.class, value)); return true;
+        case "outputFormat": getOrCreateConfiguration(target).setOutputFormat(property(camelContext, dev.ddbcdc.camel.options.OutputFormat.class, value)); return true;
         case "polldelay":
         case "pollDelay": getOrCreateConfiguration(target).setPollDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "profilecredentialsname":
@@ -98,7 +98,7 @@ public class DynamoDbCdcComponentConfigurer extends PropertyConfigurerSupport im
         case "sharddiscoveryinterval":
         case "shardDiscoveryInterval": getOrCreateConfiguration(target).setShardDiscoveryInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "startposition":
-        case "startPosition": getOrCreateConfiguration(target).setStartPosition(property(camelContext, dev.ddbcdc.camel.StartPosition.class, value)); return true;
+        case "startPosition": getOrCreateConfiguration(target).setStartPosition(property(camelContext, dev.ddbcdc.camel.options.StartPosition.class, value)); return true;
         case "streamoverlap":
         case "streamOverlap": getOrCreateConfiguration(target).setStreamOverlap(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "stsexternalid":
@@ -112,13 +112,13 @@ public class DynamoDbCdcComponentConfigurer extends PropertyConfigurerSupport im
         case "stsuriendpointoverride":
         case "stsUriEndpointOverride": getOrCreateConfiguration(target).setStsUriEndpointOverride(property(camelContext, java.lang.String.class, value)); return true;
         case "trimmeddatapolicy":
-        case "trimmedDataPolicy": getOrCreateConfiguration(target).setTrimmedDataPolicy(property(camelContext, dev.ddbcdc.camel.TrimmedDataPolicy.class, value)); return true;
+        case "trimmedDataPolicy": getOrCreateConfiguration(target).setTrimmedDataPolicy(property(camelContext, dev.ddbcdc.camel.options.TrimmedDataPolicy.class, value)); return true;
         case "uriendpointoverride":
         case "uriEndpointOverride": getOrCreateConfiguration(target).setUriEndpointOverride(property(camelContext, java.lang.String.class, value)); return true;
         case "usedefaultcredentialsprovider":
         case "useDefaultCredentialsProvider": getOrCreateConfiguration(target).setUseDefaultCredentialsProvider(property(camelContext, boolean.class, value)); return true;
         case "viewonremove":
-        case "viewOnRemove": getOrCreateConfiguration(target).setViewOnRemove(property(camelContext, dev.ddbcdc.camel.ViewOnRemove.class, value)); return true;
+        case "viewOnRemove": getOrCreateConfiguration(target).setViewOnRemove(property(camelContext, dev.ddbcdc.camel.options.ViewOnRemove.class, value)); return true;
         default: return false;
         }
     }
@@ -150,7 +150,7 @@ public class DynamoDbCdcComponentConfigurer extends PropertyConfigurerSupport im
         case "exportarn":
         case "exportArn": return java.lang.String.class;
         case "exportformat":
-        case "exportFormat": return dev.ddbcdc.camel.ExportFormat.class;
+        case "exportFormat": return dev.ddbcdc.camel.options.ExportFormat.class;
         case "exportpollinterval":
         case "exportPollInterval": return long.class;
         case "exports3bucket":
@@ -178,7 +178,7 @@ public class DynamoDbCdcComponentConfigurer extends PropertyConfigurerSupport im
         case "maxrecordsperrequest":
         case "maxRecordsPerRequest": return int.class;
         case "outputformat":
-        case "outputFormat": return dev.ddbcdc.camel.OutputFormat.class;
+        case "outputFormat": return dev.ddbcdc.camel.options.OutputFormat.class;
         case "polldelay":
         case "pollDelay": return long.class;
         case "profilecredentialsname":
@@ -199,7 +199,7 @@ public class DynamoDbCdcComponentConfigurer extends PropertyConfigurerSupport im
         case "sharddiscoveryinterval":
         case "shardDiscoveryInterval": return long.class;
         case "startposition":
-        case "startPosition": return dev.ddbcdc.camel.StartPosition.class;
+        case "startPosition": return dev.ddbcdc.camel.options.StartPosition.class;
         case "streamoverlap":
         case "streamOverlap": return long.class;
         case "stsexternalid":
@@ -213,13 +213,13 @@ public class DynamoDbCdcComponentConfigurer extends PropertyConfigurerSupport im
         case "stsuriendpointoverride":
         case "stsUriEndpointOverride": return java.lang.String.class;
         case "trimmeddatapolicy":
-        case "trimmedDataPolicy": return dev.ddbcdc.camel.TrimmedDataPolicy.class;
+        case "trimmedDataPolicy": return dev.ddbcdc.camel.options.TrimmedDataPolicy.class;
         case "uriendpointoverride":
         case "uriEndpointOverride": return java.lang.String.class;
         case "usedefaultcredentialsprovider":
         case "useDefaultCredentialsProvider": return boolean.class;
         case "viewonremove":
-        case "viewOnRemove": return dev.ddbcdc.camel.ViewOnRemove.class;
+        case "viewOnRemove": return dev.ddbcdc.camel.options.ViewOnRemove.class;
         default: return null;
         }
     }

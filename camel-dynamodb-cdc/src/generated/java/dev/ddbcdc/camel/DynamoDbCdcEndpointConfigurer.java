@@ -43,7 +43,7 @@ public class DynamoDbCdcEndpointConfigurer extends PropertyConfigurerSupport imp
         case "exportarn":
         case "exportArn": target.getConfiguration().setExportArn(property(camelContext, java.lang.String.class, value)); return true;
         case "exportformat":
-        case "exportFormat": target.getConfiguration().setExportFormat(property(camelContext, dev.ddbcdc.camel.ExportFormat.class, value)); return true;
+        case "exportFormat": target.getConfiguration().setExportFormat(property(camelContext, dev.ddbcdc.camel.options.ExportFormat.class, value)); return true;
         case "exportpollinterval":
         case "exportPollInterval": target.getConfiguration().setExportPollInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "exports3bucket":
@@ -67,7 +67,7 @@ public class DynamoDbCdcEndpointConfigurer extends PropertyConfigurerSupport imp
         case "maxrecordsperrequest":
         case "maxRecordsPerRequest": target.getConfiguration().setMaxRecordsPerRequest(property(camelContext, int.class, value)); return true;
         case "outputformat":
-        case "outputFormat": target.getConfiguration().setOutputFormat(property(camelContext, dev.ddbcdc.camel.OutputFormat.class, value)); return true;
+        case "outputFormat": target.getConfiguration().setOutputFormat(property(camelContext, dev.ddbcdc.camel.options.OutputFormat.class, value)); return true;
         case "polldelay":
         case "pollDelay": target.getConfiguration().setPollDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "profilecredentialsname":
@@ -88,7 +88,7 @@ public class DynamoDbCdcEndpointConfigurer extends PropertyConfigurerSupport imp
         case "sharddiscoveryinterval":
         case "shardDiscoveryInterval": target.getConfiguration().setShardDiscoveryInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "startposition":
-        case "startPosition": target.getConfiguration().setStartPosition(property(camelContext, dev.ddbcdc.camel.StartPosition.class, value)); return true;
+        case "startPosition": target.getConfiguration().setStartPosition(property(camelContext, dev.ddbcdc.camel.options.StartPosition.class, value)); return true;
         case "streamoverlap":
         case "streamOverlap": target.getConfiguration().setStreamOverlap(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "stsexternalid":
@@ -102,13 +102,13 @@ public class DynamoDbCdcEndpointConfigurer extends PropertyConfigurerSupport imp
         case "stsuriendpointoverride":
         case "stsUriEndpointOverride": target.getConfiguration().setStsUriEndpointOverride(property(camelContext, java.lang.String.class, value)); return true;
         case "trimmeddatapolicy":
-        case "trimmedDataPolicy": target.getConfiguration().setTrimmedDataPolicy(property(camelContext, dev.ddbcdc.camel.TrimmedDataPolicy.class, value)); return true;
+        case "trimmedDataPolicy": target.getConfiguration().setTrimmedDataPolicy(property(camelContext, dev.ddbcdc.camel.options.TrimmedDataPolicy.class, value)); return true;
         case "uriendpointoverride":
         case "uriEndpointOverride": target.getConfiguration().setUriEndpointOverride(property(camelContext, java.lang.String.class, value)); return true;
         case "usedefaultcredentialsprovider":
         case "useDefaultCredentialsProvider": target.getConfiguration().setUseDefaultCredentialsProvider(property(camelContext, boolean.class, value)); return true;
         case "viewonremove":
-        case "viewOnRemove": target.getConfiguration().setViewOnRemove(property(camelContext, dev.ddbcdc.camel.ViewOnRemove.class, value)); return true;
+        case "viewOnRemove": target.getConfiguration().setViewOnRemove(property(camelContext, dev.ddbcdc.camel.options.ViewOnRemove.class, value)); return true;
         default: return false;
         }
     }
@@ -141,7 +141,7 @@ public class DynamoDbCdcEndpointConfigurer extends PropertyConfigurerSupport imp
         case "exportarn":
         case "exportArn": return java.lang.String.class;
         case "exportformat":
-        case "exportFormat": return dev.ddbcdc.camel.ExportFormat.class;
+        case "exportFormat": return dev.ddbcdc.camel.options.ExportFormat.class;
         case "exportpollinterval":
         case "exportPollInterval": return long.class;
         case "exports3bucket":
@@ -165,7 +165,7 @@ public class DynamoDbCdcEndpointConfigurer extends PropertyConfigurerSupport imp
         case "maxrecordsperrequest":
         case "maxRecordsPerRequest": return int.class;
         case "outputformat":
-        case "outputFormat": return dev.ddbcdc.camel.OutputFormat.class;
+        case "outputFormat": return dev.ddbcdc.camel.options.OutputFormat.class;
         case "polldelay":
         case "pollDelay": return long.class;
         case "profilecredentialsname":
@@ -186,7 +186,7 @@ public class DynamoDbCdcEndpointConfigurer extends PropertyConfigurerSupport imp
         case "sharddiscoveryinterval":
         case "shardDiscoveryInterval": return long.class;
         case "startposition":
-        case "startPosition": return dev.ddbcdc.camel.StartPosition.class;
+        case "startPosition": return dev.ddbcdc.camel.options.StartPosition.class;
         case "streamoverlap":
         case "streamOverlap": return long.class;
         case "stsexternalid":
@@ -200,13 +200,13 @@ public class DynamoDbCdcEndpointConfigurer extends PropertyConfigurerSupport imp
         case "stsuriendpointoverride":
         case "stsUriEndpointOverride": return java.lang.String.class;
         case "trimmeddatapolicy":
-        case "trimmedDataPolicy": return dev.ddbcdc.camel.TrimmedDataPolicy.class;
+        case "trimmedDataPolicy": return dev.ddbcdc.camel.options.TrimmedDataPolicy.class;
         case "uriendpointoverride":
         case "uriEndpointOverride": return java.lang.String.class;
         case "usedefaultcredentialsprovider":
         case "useDefaultCredentialsProvider": return boolean.class;
         case "viewonremove":
-        case "viewOnRemove": return dev.ddbcdc.camel.ViewOnRemove.class;
+        case "viewOnRemove": return dev.ddbcdc.camel.options.ViewOnRemove.class;
         default: return null;
         }
     }

@@ -1,5 +1,10 @@
 package dev.ddbcdc.camel;
 
+import dev.ddbcdc.camel.options.ExportFormat;
+import dev.ddbcdc.camel.options.OutputFormat;
+import dev.ddbcdc.camel.options.StartPosition;
+import dev.ddbcdc.camel.options.TrimmedDataPolicy;
+import dev.ddbcdc.camel.options.ViewOnRemove;
 import java.util.Arrays;
 import java.util.Map;
 

@@ -1,5 +1,14 @@
 package dev.ddbcdc.camel;
 
+import dev.ddbcdc.camel.aws.TableReference;
+import dev.ddbcdc.camel.options.AwsOptions;
+import dev.ddbcdc.camel.options.ExportFormat;
+import dev.ddbcdc.camel.options.OutputFormat;
+import dev.ddbcdc.camel.options.SnapshotOptions;
+import dev.ddbcdc.camel.options.StartPosition;
+import dev.ddbcdc.camel.options.StreamOptions;
+import dev.ddbcdc.camel.options.TrimmedDataPolicy;
+import dev.ddbcdc.camel.options.ViewOnRemove;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -648,5 +657,25 @@ public class DynamoDbCdcConfiguration implements Cloneable {
 
     public void setOutputFormat(OutputFormat outputFormat) {
         this.outputFormat = outputFormat;
+    }
+
+    /** The stream engine's options as they are now, as an immutable value. */
+    public StreamOptions streamOptions() {
+        return new StreamOptions(startPosition, maxRecordsPerRequest, pollDelay, idlePollDelay, shardDiscoveryInterval,
+                maxConcurrentShards, trimmedDataPolicy, shardAcknowledgmentTimeout);
+    }
+
+    /** The snapshot's options as they are now, as an immutable value. */
+    public SnapshotOptions snapshotOptions() {
+        return new SnapshotOptions(consumerId, exportArn, exportS3Bucket, exportS3Prefix, exportS3BucketOwner,
+                exportS3SseKmsKeyId, exportFormat, exportPollInterval, maxConcurrentDataFiles,
+                s3DataFileAcknowledgmentTimeout, streamOverlap, trimmedDataPolicy);
+    }
+
+    /** How to reach AWS, as an immutable value (its toString names no secret). */
+    public AwsOptions awsOptions() {
+        return new AwsOptions(table, region, uriEndpointOverride, accessKey, secretKey, sessionToken,
+                profileCredentialsName, useDefaultCredentialsProvider, stsRoleArn, stsExternalId, stsRoleSessionName,
+                stsHeaderOverrides, stsUriEndpointOverride, exportS3Region, s3UriEndpointOverride);
     }
 }

@@ -1,5 +1,8 @@
 package dev.ddbcdc.camel;
 
+import dev.ddbcdc.camel.aws.TableReference;
+import dev.ddbcdc.camel.options.StartPosition;
+import dev.ddbcdc.camel.options.TrimmedDataPolicy;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -10,10 +13,10 @@ import dev.ddbcdc.camel.flow.Acknowledgement;
 import dev.ddbcdc.camel.checkpoint.CheckpointKeys;
 import dev.ddbcdc.camel.checkpoint.ShardCheckpointStore;
 import dev.ddbcdc.camel.checkpoint.SnapshotCheckpointStore;
-import dev.ddbcdc.camel.engine.Delivery;
+import dev.ddbcdc.camel.flow.Delivery;
 import dev.ddbcdc.camel.engine.Phase;
 import dev.ddbcdc.camel.engine.SnapshotRunner;
-import dev.ddbcdc.camel.engine.SnapshotState;
+import dev.ddbcdc.camel.checkpoint.SnapshotState;
 import dev.ddbcdc.camel.engine.StreamFollowing;
 import dev.ddbcdc.camel.event.KeySchema;
 import dev.ddbcdc.camel.event.OutputFormatter;
@@ -213,7 +216,7 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements RecordDispat
                     state.exportArn());
         }
         KeySchema keySchema = new KeySchema(table.partitionKey(), table.sortKey());
-        return new SnapshotRunner(configuration, exports, s3, store, this, snapshotMetrics, executor, keySchema, tableName,
+        return new SnapshotRunner(configuration.snapshotOptions(), exports, s3, store, this, snapshotMetrics, executor, keySchema, tableName,
                 table.tableArn(), new SnapshotHost());
     }
 
@@ -283,7 +286,7 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements RecordDispat
         if (!isRunAllowed()) {
             return;
         }
-        coordinator = new StreamCoordinator(configuration, new SdkStreamProxy(streamsClient()), shardStore, this,
+        coordinator = new StreamCoordinator(configuration.streamOptions(), new SdkStreamProxy(streamsClient()), shardStore, this,
                 executor, metrics, loss -> getExceptionHandler().handleException(loss.getMessage(), loss), firstStart,
                 tableName, table.streamArn(), java.time.Clock.systemUTC());
         moveTo(Phase.STREAMING);
@@ -314,7 +317,7 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements RecordDispat
             return configuration.getDynamoDbClient();
         }
         if (ownDynamoDb == null) {
-            ownDynamoDb = new AwsClientFactory(configuration, awsAttempts).dynamoDb(credentials());
+            ownDynamoDb = new AwsClientFactory(configuration.awsOptions(), awsAttempts).dynamoDb(credentials());
         }
         return ownDynamoDb;
     }
@@ -324,7 +327,7 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements RecordDispat
             return configuration.getDynamoDbStreamsClient();
         }
         if (ownStreams == null) {
-            ownStreams = new AwsClientFactory(configuration, awsAttempts).streams(credentials());
+            ownStreams = new AwsClientFactory(configuration.awsOptions(), awsAttempts).streams(credentials());
         }
         return ownStreams;
     }
@@ -334,14 +337,14 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements RecordDispat
             return configuration.getS3Client();
         }
         if (ownS3 == null) {
-            ownS3 = new AwsClientFactory(configuration, awsAttempts).s3(credentials());
+            ownS3 = new AwsClientFactory(configuration.awsOptions(), awsAttempts).s3(credentials());
         }
         return ownS3;
     }
 
     private AwsCredentialsProvider credentials() {
         if (credentials == null) {
-            credentials = new AwsClientFactory(configuration).credentials();
+            credentials = new AwsClientFactory(configuration.awsOptions()).credentials();
         }
         return credentials;
     }

@@ -1,5 +1,6 @@
 package dev.ddbcdc.camel;
 
+import dev.ddbcdc.camel.options.ExportFormat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

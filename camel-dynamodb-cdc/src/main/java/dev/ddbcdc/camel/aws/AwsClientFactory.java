@@ -3,8 +3,7 @@ package dev.ddbcdc.camel.aws;
 import java.net.URI;
 import java.util.Map;
 
-import dev.ddbcdc.camel.DynamoDbCdcConfiguration;
-import dev.ddbcdc.camel.TableReference;
+import dev.ddbcdc.camel.options.AwsOptions;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -31,23 +30,23 @@ import software.amazon.awssdk.services.sts.model.AssumeRoleRequest;
  */
 public final class AwsClientFactory {
 
-    private final DynamoDbCdcConfiguration configuration;
+    private final AwsOptions options;
     private final AwsAttemptMetrics attempts;
 
-    public AwsClientFactory(DynamoDbCdcConfiguration configuration) {
-        this(configuration, null);
+    public AwsClientFactory(AwsOptions options) {
+        this(options, null);
     }
 
     /** With {@code attempts}, the DynamoDB, Streams and S3 clients built here count their failed attempts there. */
-    public AwsClientFactory(DynamoDbCdcConfiguration configuration, AwsAttemptMetrics attempts) {
-        this.configuration = configuration;
+    public AwsClientFactory(AwsOptions options, AwsAttemptMetrics attempts) {
+        this.options = options;
         this.attempts = attempts;
     }
 
     /** The region: the region option, else the table ARN's, else {@code null} (the SDK's default chain). */
     public Region region() {
-        String arnRegion = TableReference.parse(configuration.getTable()).arnRegion();
-        String option = configuration.getRegion();
+        String arnRegion = TableReference.parse(options.table()).arnRegion();
+        String option = options.region();
         if (option != null && arnRegion != null && !option.equals(arnRegion)) {
             throw new IllegalArgumentException("The table ARN names region " + arnRegion + " but the region option is "
                                                + option + "; a table can only be read in its own region");
@@ -74,13 +73,13 @@ public final class AwsClientFactory {
         if (attempts != null) {
             builder.overrideConfiguration(o -> o.addMetricPublisher(attempts));
         }
-        Region region = configuration.getExportS3Region() != null ? Region.of(configuration.getExportS3Region())
+        Region region = options.exportS3Region() != null ? Region.of(options.exportS3Region())
                 : region();
         if (region != null) {
             builder.region(region);
         }
-        if (configuration.getS3UriEndpointOverride() != null) {
-            builder.endpointOverride(endpointOverride("s3UriEndpointOverride", configuration.getS3UriEndpointOverride()))
+        if (options.s3UriEndpointOverride() != null) {
+            builder.endpointOverride(endpointOverride("s3UriEndpointOverride", options.s3UriEndpointOverride()))
                     .forcePathStyle(true);
         }
         return builder.build();
@@ -95,8 +94,8 @@ public final class AwsClientFactory {
         if (region != null) {
             builder.region(region);
         }
-        if (configuration.getUriEndpointOverride() != null) {
-            builder.endpointOverride(endpointOverride("uriEndpointOverride", configuration.getUriEndpointOverride()));
+        if (options.uriEndpointOverride() != null) {
+            builder.endpointOverride(endpointOverride("uriEndpointOverride", options.uriEndpointOverride()));
         }
         if (builder instanceof software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder) {
             ((software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder<?, ?>) builder)
@@ -122,7 +121,7 @@ public final class AwsClientFactory {
     /** The credentials provider the options describe. The caller closes it if it is {@link AutoCloseable}. */
     public AwsCredentialsProvider credentials() {
         AwsCredentialsProvider source = sourceCredentials();
-        if (configuration.getStsRoleArn() == null) {
+        if (options.stsRoleArn() == null) {
             return source;
         }
         StsClient sts = sts(source);
@@ -142,8 +141,8 @@ public final class AwsClientFactory {
         if (region != null) {
             builder.region(region);
         }
-        if (configuration.getStsUriEndpointOverride() != null) {
-            builder.endpointOverride(endpointOverride("stsUriEndpointOverride", configuration.getStsUriEndpointOverride()));
+        if (options.stsUriEndpointOverride() != null) {
+            builder.endpointOverride(endpointOverride("stsUriEndpointOverride", options.stsUriEndpointOverride()));
         }
         return builder.build();
     }
@@ -164,9 +163,9 @@ public final class AwsClientFactory {
     }
 
     AssumeRoleRequest assumeRoleRequest() {
-        AssumeRoleRequest.Builder request = AssumeRoleRequest.builder().roleArn(configuration.getStsRoleArn())
-                .roleSessionName(configuration.getStsRoleSessionName()).externalId(configuration.getStsExternalId());
-        Map<String, Object> headers = configuration.getStsHeaderOverrides();
+        AssumeRoleRequest.Builder request = AssumeRoleRequest.builder().roleArn(options.stsRoleArn())
+                .roleSessionName(options.stsRoleSessionName()).externalId(options.stsExternalId());
+        Map<String, Object> headers = options.stsHeaderOverrides();
         if (!headers.isEmpty()) {
             request.overrideConfiguration(o -> headers.forEach((name, value) -> o.putHeader(name, String.valueOf(value))));
         }
@@ -174,16 +173,16 @@ public final class AwsClientFactory {
     }
 
     private AwsCredentialsProvider sourceCredentials() {
-        if (configuration.getAccessKey() != null) {
-            if (configuration.getSessionToken() != null) {
-                return StaticCredentialsProvider.create(AwsSessionCredentials.create(configuration.getAccessKey(),
-                        configuration.getSecretKey(), configuration.getSessionToken()));
+        if (options.accessKey() != null) {
+            if (options.sessionToken() != null) {
+                return StaticCredentialsProvider.create(AwsSessionCredentials.create(options.accessKey(),
+                        options.secretKey(), options.sessionToken()));
             }
             return StaticCredentialsProvider.create(
-                    AwsBasicCredentials.create(configuration.getAccessKey(), configuration.getSecretKey()));
+                    AwsBasicCredentials.create(options.accessKey(), options.secretKey()));
         }
-        if (configuration.getProfileCredentialsName() != null) {
-            return ProfileCredentialsProvider.create(configuration.getProfileCredentialsName());
+        if (options.profileCredentialsName() != null) {
+            return ProfileCredentialsProvider.create(options.profileCredentialsName());
         }
         return DefaultCredentialsProvider.builder().build();
     }

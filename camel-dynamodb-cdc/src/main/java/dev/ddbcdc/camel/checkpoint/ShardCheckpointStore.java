@@ -1,6 +1,5 @@
 package dev.ddbcdc.camel.checkpoint;
 
-import dev.ddbcdc.camel.stream.ShardPosition;
 import org.apache.camel.spi.StateRepository;
 
 /** Shard positions and the stream marker of one stream, over a Camel {@link StateRepository}. */

@@ -1,6 +1,5 @@
 package dev.ddbcdc.camel.checkpoint;
 
-import dev.ddbcdc.camel.engine.SnapshotState;
 import org.apache.camel.spi.StateRepository;
 
 /**

@@ -1,11 +1,13 @@
 package dev.ddbcdc.camel.engine;
 
+import dev.ddbcdc.camel.checkpoint.SnapshotState;
+import dev.ddbcdc.camel.flow.Delivery;
 import java.time.Instant;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
 
-import dev.ddbcdc.camel.DynamoDbCdcConfiguration;
-import dev.ddbcdc.camel.TrimmedDataPolicy;
+import dev.ddbcdc.camel.options.SnapshotOptions;
+import dev.ddbcdc.camel.options.TrimmedDataPolicy;
 import dev.ddbcdc.camel.checkpoint.SnapshotCheckpointStore;
 import dev.ddbcdc.camel.event.DocumentVersion;
 import dev.ddbcdc.camel.event.KeySchema;
@@ -17,7 +19,7 @@ import dev.ddbcdc.camel.export.SnapshotLoader;
 import dev.ddbcdc.camel.export.SnapshotMetrics;
 import dev.ddbcdc.camel.flow.Backoff;
 import dev.ddbcdc.camel.stream.FirstStart;
-import dev.ddbcdc.camel.stream.ShardPosition;
+import dev.ddbcdc.camel.checkpoint.ShardPosition;
 import dev.ddbcdc.camel.stream.StreamErrors;
 import dev.ddbcdc.camel.stream.StreamRetention;
 import dev.ddbcdc.camel.stream.TrimmedDataException;
@@ -64,7 +66,7 @@ public final class SnapshotRunner implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotRunner.class);
     private static final long PAUSE_STEP_MILLIS = 50;
 
-    private final DynamoDbCdcConfiguration configuration;
+    private final SnapshotOptions options;
     private final ExportService exports;
     private final S3Client s3;
     private final SnapshotCheckpointStore store;
@@ -79,10 +81,10 @@ public final class SnapshotRunner implements Runnable {
     /** The description of the export once seen COMPLETED in this run, so LOADING need not ask again. */
     private ExportDescription completed;
 
-    public SnapshotRunner(DynamoDbCdcConfiguration configuration, ExportService exports, S3Client s3,
+    public SnapshotRunner(SnapshotOptions options, ExportService exports, S3Client s3,
                           SnapshotCheckpointStore store, Delivery delivery, SnapshotMetrics metrics,
                           ExecutorService executor, KeySchema keySchema, String tableName, String tableArn, Host host) {
-        this.configuration = configuration;
+        this.options = options;
         this.exports = exports;
         this.s3 = s3;
         this.store = store;
@@ -160,7 +162,7 @@ public final class SnapshotRunner implements Runnable {
             }
             if (export.exportStatus() == ExportStatus.FAILED) {
                 String cause = export.failureCode() + ": " + export.failureMessage();
-                if (resumed && configuration.getExportArn() == null) {
+                if (resumed && options.exportArn() == null) {
                     LOG.warn("Table {}: the checkpointed export {} had failed ({}); requesting a new export", tableName,
                             arn, cause);
                     state = begin(state.attempt() + 1);
@@ -179,7 +181,7 @@ public final class SnapshotRunner implements Runnable {
                 LOG.info("Table {}: export {} still {} after {}", tableName, arn, export.exportStatusAsString(),
                         java.time.Duration.between(waitingSince, Instant.now()));
             }
-            pause(configuration.getExportPollInterval());
+            pause(options.exportPollInterval());
         }
         return null;
     }
@@ -190,7 +192,7 @@ public final class SnapshotRunner implements Runnable {
      */
     private SnapshotState begin(int attempt) {
         ExportDescription export;
-        String adopt = configuration.getExportArn();
+        String adopt = options.exportArn();
         if (adopt != null) {
             export = retrying(() -> exports.describe(adopt), "DescribeExport " + adopt);
             if (export == null) {
@@ -200,14 +202,14 @@ public final class SnapshotRunner implements Runnable {
             LOG.info("Table {}: adopting export {} (export time {}, status {})", tableName, export.exportArn(),
                     export.exportTime(), export.exportStatusAsString());
         } else {
-            export = retrying(() -> exports.request(configuration, attempt), "ExportTableToPointInTime");
+            export = retrying(() -> exports.request(options, attempt), "ExportTableToPointInTime");
             if (export == null) {
                 return null;
             }
             LOG.info("Table {}: requested export {} (export time {}) into s3://{}/{}; polling its status every {} ms",
-                    tableName, export.exportArn(), export.exportTime(), configuration.getExportS3Bucket(),
-                    configuration.getExportS3Prefix() == null ? "" : configuration.getExportS3Prefix(),
-                    configuration.getExportPollInterval());
+                    tableName, export.exportArn(), export.exportTime(), options.exportS3Bucket(),
+                    options.exportS3Prefix() == null ? "" : options.exportS3Prefix(),
+                    options.exportPollInterval());
         }
         Instant exportTime = export.exportTime() != null ? export.exportTime()
                 : export.startTime() != null ? export.startTime() : Instant.now();
@@ -244,11 +246,11 @@ public final class SnapshotRunner implements Runnable {
         metrics.itemsTotal.set(manifest.itemCount());
         LOG.info("Table {}: loading export {} ({}): {} data files, {} items, {} files at a time", tableName, arn,
                 manifest.format(), manifest.dataFiles().size(), manifest.itemCount(),
-                configuration.getMaxConcurrentDataFiles());
+                options.maxConcurrentDataFiles());
         long started = System.nanoTime();
         loader = new SnapshotLoader(s3, export.s3Bucket(), manifest, mapper, delivery, store, metrics, host::isRunning,
-                configuration.getS3DataFileAcknowledgmentTimeout(), tableName, java.time.Clock.systemUTC());
-        boolean done = loader.load(executor, configuration.getMaxConcurrentDataFiles());
+                options.s3DataFileAcknowledgmentTimeout(), tableName, java.time.Clock.systemUTC());
+        boolean done = loader.load(executor, options.maxConcurrentDataFiles());
         if (done) {
             LOG.info("Table {}: snapshot loaded: {} items delivered and acknowledged in this run ({} were before) in {} s",
                     tableName, metrics.itemsAcknowledged.get(), metrics.itemsAlreadyDone.get(),
@@ -259,7 +261,7 @@ public final class SnapshotRunner implements Runnable {
 
     /** Hands over to the stream at T minus the overlap, after checking the stream still holds records from then. */
     private void handOver(SnapshotState state) {
-        long streamFrom = state.exportTime().toEpochMilli() - configuration.getStreamOverlap();
+        long streamFrom = state.exportTime().toEpochMilli() - options.streamOverlap();
         if (!host.streamStarted() && StreamRetention.mayBeTrimmed(streamFrom, System.currentTimeMillis())) {
             String message = "Table " + tableName + ": the snapshot (export " + state.exportArn() + ", export time "
                              + state.exportTime() + ") needs the stream records created since "
@@ -270,19 +272,19 @@ public final class SnapshotRunner implements Runnable {
                              + store.key() + " and the keys below it)";
             metrics.error(message);
             host.reportLoss(new TrimmedDataException(message, null));
-            if (configuration.getTrimmedDataPolicy() == TrimmedDataPolicy.FAIL) {
+            if (options.trimmedDataPolicy() == TrimmedDataPolicy.FAIL) {
                 throw new SnapshotException(message + "; the stream is not read (trimmedDataPolicy=FAIL)");
             }
             LOG.error("{}; streaming from the oldest records still available (trimmedDataPolicy=CONTINUE)", message);
         }
         LOG.info("Table {}: snapshot done; streaming records created from {} (export time {} minus streamOverlap {} ms)",
                 tableName, Instant.ofEpochMilli(ShardPosition.from(streamFrom).deliversFromMillis()),
-                state.exportTime(), configuration.getStreamOverlap());
+                state.exportTime(), options.streamOverlap());
         host.startStreaming(FirstStart.from(streamFrom));
     }
 
     private long streamFromMillis(SnapshotState state) {
-        return ShardPosition.from(state.exportTime().toEpochMilli() - configuration.getStreamOverlap())
+        return ShardPosition.from(state.exportTime().toEpochMilli() - options.streamOverlap())
                 .deliversFromMillis();
     }
 

@@ -15,8 +15,7 @@ import java.util.TreeSet;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.ddbcdc.camel.DynamoDbCdcConstants;
-import dev.ddbcdc.camel.OutputFormat;
+import dev.ddbcdc.camel.options.OutputFormat;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.cloudevents.CloudEvent;
@@ -56,23 +55,23 @@ public final class OutputFormatter {
 
     private void envelope(Message message) {
         Map<String, Object> source = new LinkedHashMap<>();
-        source.put("table", message.getHeader(DynamoDbCdcConstants.TABLE_NAME));
+        source.put("table", message.getHeader(ChangeHeaders.TABLE_NAME));
         source.put("tableArn", tableArn);
-        copy(message, source, "streamArn", DynamoDbCdcConstants.STREAM_ARN);
-        copy(message, source, "shardId", DynamoDbCdcConstants.SHARD_ID);
-        copy(message, source, "sequenceNumber", DynamoDbCdcConstants.SEQUENCE_NUMBER);
-        copy(message, source, "eventId", DynamoDbCdcConstants.EVENT_ID);
-        copy(message, source, "exportArn", DynamoDbCdcConstants.EXPORT_ARN);
-        copy(message, source, "dataFile", DynamoDbCdcConstants.EXPORT_DATA_FILE);
-        copy(message, source, "line", DynamoDbCdcConstants.EXPORT_LINE);
-        source.put("timestamp", message.getHeader(DynamoDbCdcConstants.TIMESTAMP));
-        source.put("documentVersion", message.getHeader(DynamoDbCdcConstants.DOCUMENT_VERSION));
-        source.put("ttlDelete", message.getHeader(DynamoDbCdcConstants.TTL_DELETE));
+        copy(message, source, "streamArn", ChangeHeaders.STREAM_ARN);
+        copy(message, source, "shardId", ChangeHeaders.SHARD_ID);
+        copy(message, source, "sequenceNumber", ChangeHeaders.SEQUENCE_NUMBER);
+        copy(message, source, "eventId", ChangeHeaders.EVENT_ID);
+        copy(message, source, "exportArn", ChangeHeaders.EXPORT_ARN);
+        copy(message, source, "dataFile", ChangeHeaders.EXPORT_DATA_FILE);
+        copy(message, source, "line", ChangeHeaders.EXPORT_LINE);
+        source.put("timestamp", message.getHeader(ChangeHeaders.TIMESTAMP));
+        source.put("documentVersion", message.getHeader(ChangeHeaders.DOCUMENT_VERSION));
+        source.put("ttlDelete", message.getHeader(ChangeHeaders.TTL_DELETE));
         Map<String, Object> envelope = new LinkedHashMap<>();
-        envelope.put("op", message.getHeader(DynamoDbCdcConstants.OPERATION));
-        envelope.put("keys", message.getHeader(DynamoDbCdcConstants.KEYS));
-        envelope.put("before", message.getHeader(DynamoDbCdcConstants.OLD_IMAGE));
-        envelope.put("after", message.getHeader(DynamoDbCdcConstants.NEW_IMAGE));
+        envelope.put("op", message.getHeader(ChangeHeaders.OPERATION));
+        envelope.put("keys", message.getHeader(ChangeHeaders.KEYS));
+        envelope.put("before", message.getHeader(ChangeHeaders.OLD_IMAGE));
+        envelope.put("after", message.getHeader(ChangeHeaders.NEW_IMAGE));
         envelope.put("source", source);
         message.setBody(envelope);
     }
@@ -85,14 +84,14 @@ public final class OutputFormatter {
     }
 
     private void cloudEvent(Message message) {
-        String operation = message.getHeader(DynamoDbCdcConstants.OPERATION, String.class);
-        Map<?, ?> keys = message.getHeader(DynamoDbCdcConstants.KEYS, Map.class);
-        long timestamp = message.getHeader(DynamoDbCdcConstants.TIMESTAMP, Long.class);
-        String id = message.getHeader(DynamoDbCdcConstants.EVENT_ID, String.class);
+        String operation = message.getHeader(ChangeHeaders.OPERATION, String.class);
+        Map<?, ?> keys = message.getHeader(ChangeHeaders.KEYS, Map.class);
+        long timestamp = message.getHeader(ChangeHeaders.TIMESTAMP, Long.class);
+        String id = message.getHeader(ChangeHeaders.EVENT_ID, String.class);
         if (id == null) {
             // a snapshot item: its place in the export is its identity
-            id = message.getHeader(DynamoDbCdcConstants.EXPORT_DATA_FILE) + "#"
-                 + message.getHeader(DynamoDbCdcConstants.EXPORT_LINE);
+            id = message.getHeader(ChangeHeaders.EXPORT_DATA_FILE) + "#"
+                 + message.getHeader(ChangeHeaders.EXPORT_LINE);
         }
         Set<String> keyNames = new TreeSet<>();
         keys.keySet().forEach(name -> keyNames.add((String) name));
@@ -124,17 +123,17 @@ public final class OutputFormatter {
             json.writeStringField("ApproximateCreationDateTime", Instant.ofEpochMilli(timestamp).toString());
             json.writeFieldName("Keys");
             item(json, keys);
-            Map<?, ?> newImage = message.getHeader(DynamoDbCdcConstants.NEW_IMAGE, Map.class);
+            Map<?, ?> newImage = message.getHeader(ChangeHeaders.NEW_IMAGE, Map.class);
             if (newImage != null) {
                 json.writeFieldName("NewImage");
                 item(json, newImage);
             }
-            Map<?, ?> oldImage = message.getHeader(DynamoDbCdcConstants.OLD_IMAGE, Map.class);
+            Map<?, ?> oldImage = message.getHeader(ChangeHeaders.OLD_IMAGE, Map.class);
             if (oldImage != null) {
                 json.writeFieldName("OldImage");
                 item(json, oldImage);
             }
-            String sequenceNumber = message.getHeader(DynamoDbCdcConstants.SEQUENCE_NUMBER, String.class);
+            String sequenceNumber = message.getHeader(ChangeHeaders.SEQUENCE_NUMBER, String.class);
             if (sequenceNumber != null) {
                 json.writeStringField("SequenceNumber", sequenceNumber);
             }
@@ -142,7 +141,7 @@ public final class OutputFormatter {
             json.writeStringField("EventID", id);
             json.writeStringField("EventName", operation);
             json.writeStringField("EventSource", "aws:dynamodb");
-            if (Boolean.TRUE.equals(message.getHeader(DynamoDbCdcConstants.TTL_DELETE, Boolean.class))) {
+            if (Boolean.TRUE.equals(message.getHeader(ChangeHeaders.TTL_DELETE, Boolean.class))) {
                 json.writeObjectFieldStart("UserIdentity");
                 json.writeStringField("PrincipalId", StreamRecordMapper.TTL_PRINCIPAL);
                 json.writeStringField("Type", "Service");

@@ -2,7 +2,6 @@ package dev.ddbcdc.camel.event;
 
 import java.util.Map;
 
-import dev.ddbcdc.camel.DynamoDbCdcConstants;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -15,11 +14,11 @@ public final class SnapshotItemMapper {
     /** The operation name of snapshot items. */
     public static final String READ = "READ";
 
-    private static final HeaderBlock HEADERS = new HeaderBlock(DynamoDbCdcConstants.OPERATION,
-            DynamoDbCdcConstants.TABLE_NAME, DynamoDbCdcConstants.KEYS, DynamoDbCdcConstants.PRIMARY_KEY,
-            DynamoDbCdcConstants.PARTITION_KEY, DynamoDbCdcConstants.SORT_KEY, DynamoDbCdcConstants.NEW_IMAGE,
-            DynamoDbCdcConstants.TIMESTAMP, DynamoDbCdcConstants.DOCUMENT_VERSION, DynamoDbCdcConstants.TTL_DELETE,
-            DynamoDbCdcConstants.EXPORT_ARN, DynamoDbCdcConstants.EXPORT_DATA_FILE, DynamoDbCdcConstants.EXPORT_LINE);
+    private static final HeaderBlock HEADERS = new HeaderBlock(ChangeHeaders.OPERATION,
+            ChangeHeaders.TABLE_NAME, ChangeHeaders.KEYS, ChangeHeaders.PRIMARY_KEY,
+            ChangeHeaders.PARTITION_KEY, ChangeHeaders.SORT_KEY, ChangeHeaders.NEW_IMAGE,
+            ChangeHeaders.TIMESTAMP, ChangeHeaders.DOCUMENT_VERSION, ChangeHeaders.TTL_DELETE,
+            ChangeHeaders.EXPORT_ARN, ChangeHeaders.EXPORT_DATA_FILE, ChangeHeaders.EXPORT_LINE);
 
     private final String tableName;
     private final KeySchema keySchema;

@@ -2,8 +2,7 @@ package dev.ddbcdc.camel.event;
 
 import java.util.Map;
 
-import dev.ddbcdc.camel.DynamoDbCdcConstants;
-import dev.ddbcdc.camel.ViewOnRemove;
+import dev.ddbcdc.camel.options.ViewOnRemove;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import software.amazon.awssdk.services.dynamodb.model.Identity;
@@ -43,26 +42,26 @@ public final class StreamRecordMapper {
         } else {
             message.setBody(newImage);
         }
-        message.setHeader(DynamoDbCdcConstants.OPERATION, record.eventNameAsString());
-        message.setHeader(DynamoDbCdcConstants.TABLE_NAME, tableName);
-        message.setHeader(DynamoDbCdcConstants.KEYS, keys);
-        message.setHeader(DynamoDbCdcConstants.PRIMARY_KEY, keySchema.primaryKey(change.keys()));
-        message.setHeader(DynamoDbCdcConstants.PARTITION_KEY, keySchema.partitionKeyString(change.keys()));
-        message.setHeader(DynamoDbCdcConstants.SORT_KEY, keySchema.sortKeyString(change.keys()));
+        message.setHeader(ChangeHeaders.OPERATION, record.eventNameAsString());
+        message.setHeader(ChangeHeaders.TABLE_NAME, tableName);
+        message.setHeader(ChangeHeaders.KEYS, keys);
+        message.setHeader(ChangeHeaders.PRIMARY_KEY, keySchema.primaryKey(change.keys()));
+        message.setHeader(ChangeHeaders.PARTITION_KEY, keySchema.partitionKeyString(change.keys()));
+        message.setHeader(ChangeHeaders.SORT_KEY, keySchema.sortKeyString(change.keys()));
         if (oldImage != null) {
-            message.setHeader(DynamoDbCdcConstants.OLD_IMAGE, oldImage);
+            message.setHeader(ChangeHeaders.OLD_IMAGE, oldImage);
         }
         if (newImage != null) {
-            message.setHeader(DynamoDbCdcConstants.NEW_IMAGE, newImage);
+            message.setHeader(ChangeHeaders.NEW_IMAGE, newImage);
         }
-        message.setHeader(DynamoDbCdcConstants.EVENT_ID, record.eventID());
-        message.setHeader(DynamoDbCdcConstants.SEQUENCE_NUMBER, change.sequenceNumber());
-        message.setHeader(DynamoDbCdcConstants.SHARD_ID, shardId);
-        message.setHeader(DynamoDbCdcConstants.STREAM_ARN, streamArn);
-        message.setHeader(DynamoDbCdcConstants.TIMESTAMP, change.approximateCreationDateTime().toEpochMilli());
-        message.setHeader(DynamoDbCdcConstants.DOCUMENT_VERSION,
+        message.setHeader(ChangeHeaders.EVENT_ID, record.eventID());
+        message.setHeader(ChangeHeaders.SEQUENCE_NUMBER, change.sequenceNumber());
+        message.setHeader(ChangeHeaders.SHARD_ID, shardId);
+        message.setHeader(ChangeHeaders.STREAM_ARN, streamArn);
+        message.setHeader(ChangeHeaders.TIMESTAMP, change.approximateCreationDateTime().toEpochMilli());
+        message.setHeader(ChangeHeaders.DOCUMENT_VERSION,
                 DocumentVersion.ofStreamRecord(change.approximateCreationDateTime(), change.sequenceNumber()));
-        message.setHeader(DynamoDbCdcConstants.TTL_DELETE, remove && isTtlDeletion(record.userIdentity()));
+        message.setHeader(ChangeHeaders.TTL_DELETE, remove && isTtlDeletion(record.userIdentity()));
     }
 
     private static boolean isTtlDeletion(Identity identity) {

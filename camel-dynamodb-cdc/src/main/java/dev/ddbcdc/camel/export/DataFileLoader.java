@@ -11,7 +11,7 @@ import java.util.zip.ZipException;
 
 import dev.ddbcdc.camel.checkpoint.CheckpointKeys;
 import dev.ddbcdc.camel.checkpoint.SnapshotCheckpointStore;
-import dev.ddbcdc.camel.engine.Delivery;
+import dev.ddbcdc.camel.flow.Delivery;
 import dev.ddbcdc.camel.event.SnapshotItemMapper;
 import dev.ddbcdc.camel.flow.AckWindow;
 import dev.ddbcdc.camel.flow.Acknowledgement;

@@ -5,7 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-import dev.ddbcdc.camel.DynamoDbCdcConfiguration;
+import dev.ddbcdc.camel.options.SnapshotOptions;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ContinuousBackupsDescription;
 import software.amazon.awssdk.services.dynamodb.model.ExportDescription;
@@ -46,17 +46,17 @@ public final class ExportService {
      * Requests a full export. The client token is derived from the consumer, table, destination and attempt, so a
      * request repeated after a crash (before its ARN was checkpointed) returns the same export.
      */
-    public ExportDescription request(DynamoDbCdcConfiguration configuration, int attempt) {
+    public ExportDescription request(SnapshotOptions options, int attempt) {
         ExportTableToPointInTimeRequest.Builder request = ExportTableToPointInTimeRequest.builder()
                 .tableArn(tableArn)
-                .s3Bucket(configuration.getExportS3Bucket())
-                .s3Prefix(configuration.getExportS3Prefix())
-                .s3BucketOwner(configuration.getExportS3BucketOwner())
-                .exportFormat(configuration.getExportFormat().name())
+                .s3Bucket(options.exportS3Bucket())
+                .s3Prefix(options.exportS3Prefix())
+                .s3BucketOwner(options.exportS3BucketOwner())
+                .exportFormat(options.exportFormat().name())
                 .exportType(ExportType.FULL_EXPORT)
-                .clientToken(clientToken(configuration, attempt));
-        if (configuration.getExportS3SseKmsKeyId() != null) {
-            request.s3SseAlgorithm(S3SseAlgorithm.KMS).s3SseKmsKeyId(configuration.getExportS3SseKmsKeyId());
+                .clientToken(clientToken(options, attempt));
+        if (options.exportS3SseKmsKeyId() != null) {
+            request.s3SseAlgorithm(S3SseAlgorithm.KMS).s3SseKmsKeyId(options.exportS3SseKmsKeyId());
         } else {
             request.s3SseAlgorithm(S3SseAlgorithm.AES256);
         }
@@ -67,10 +67,10 @@ public final class ExportService {
         return client.describeExport(b -> b.exportArn(exportArn)).exportDescription();
     }
 
-    String clientToken(DynamoDbCdcConfiguration configuration, int attempt) {
-        String identity = String.join("\n", "dynamodb-cdc", configuration.getConsumerId(), tableArn,
-                configuration.getExportS3Bucket(), String.valueOf(configuration.getExportS3Prefix()),
-                configuration.getExportFormat().name(), Integer.toString(attempt));
+    String clientToken(SnapshotOptions options, int attempt) {
+        String identity = String.join("\n", "dynamodb-cdc", options.consumerId(), tableArn,
+                options.exportS3Bucket(), String.valueOf(options.exportS3Prefix()),
+                options.exportFormat().name(), Integer.toString(attempt));
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 16);

@@ -3,7 +3,7 @@ package dev.ddbcdc.camel.export;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
-import dev.ddbcdc.camel.ExportFormat;
+import dev.ddbcdc.camel.options.ExportFormat;
 
 /**
  * Turns one line of an export data file into the item as plain Java values (the same types as stream images:

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 import dev.ddbcdc.camel.checkpoint.SnapshotCheckpointStore;
-import dev.ddbcdc.camel.engine.Delivery;
+import dev.ddbcdc.camel.flow.Delivery;
 import dev.ddbcdc.camel.event.SnapshotItemMapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,8 +1,9 @@
 package dev.ddbcdc.camel.stream;
 
+import dev.ddbcdc.camel.checkpoint.ShardPosition;
 import java.time.Instant;
 
-import dev.ddbcdc.camel.StartPosition;
+import dev.ddbcdc.camel.options.StartPosition;
 
 /**
  * Where the shards listed at this consumer's first start on a stream begin (shards found later are always read from

@@ -1,10 +1,11 @@
 package dev.ddbcdc.camel.stream;
 
+import dev.ddbcdc.camel.checkpoint.ShardPosition;
 import java.time.Clock;
 import java.util.List;
 
-import dev.ddbcdc.camel.DynamoDbCdcConfiguration;
-import dev.ddbcdc.camel.TrimmedDataPolicy;
+import dev.ddbcdc.camel.options.StreamOptions;
+import dev.ddbcdc.camel.options.TrimmedDataPolicy;
 import dev.ddbcdc.camel.checkpoint.ShardCheckpointStore;
 import dev.ddbcdc.camel.flow.AckWindow;
 import dev.ddbcdc.camel.flow.Acknowledgement;
@@ -49,7 +50,7 @@ final class ShardReader implements Runnable {
     private final ShardCheckpointStore store;
     private final RecordDispatcher dispatcher;
     private final StreamMetrics metrics;
-    private final DynamoDbCdcConfiguration configuration;
+    private final StreamOptions options;
     private final String tableName;
     private final String streamArn;
     private final String shardId;
@@ -67,14 +68,14 @@ final class ShardReader implements Runnable {
     private boolean continueFromOldest;
 
     ShardReader(Host host, StreamProxy proxy, ShardCheckpointStore store, RecordDispatcher dispatcher,
-                StreamMetrics metrics, DynamoDbCdcConfiguration configuration, String tableName, String streamArn,
+                StreamMetrics metrics, StreamOptions options, String tableName, String streamArn,
                 String shardId, ShardStart shardStart, Clock clock) {
         this.host = host;
         this.proxy = proxy;
         this.store = store;
         this.dispatcher = dispatcher;
         this.metrics = metrics;
-        this.configuration = configuration;
+        this.options = options;
         this.tableName = tableName;
         this.streamArn = streamArn;
         this.shardId = shardId;
@@ -84,7 +85,7 @@ final class ShardReader implements Runnable {
         this.iterator = shardStart.iterator();
         this.iteratorFetched = iterator != null;
         this.window = new AckWindow<>(start.sequenceNumber(), clock, MAX_IN_FLIGHT,
-                configuration.getShardAcknowledgmentTimeout(), AckWindow.Cadence.EVERY_ADVANCE,
+                options.shardAcknowledgmentTimeout(), AckWindow.Cadence.EVERY_ADVANCE,
                 new AckWindow.Checkpoints<>() {
                     @Override
                     public void save(String sequenceNumber) {
@@ -162,7 +163,7 @@ final class ShardReader implements Runnable {
                 iteratorFetched = true;
             }
             metrics.getRecordsCalls.incrementAndGet();
-            response = proxy.getRecords(iterator, configuration.getMaxRecordsPerRequest());
+            response = proxy.getRecords(iterator, options.maxRecordsPerRequest());
         } catch (RuntimeException e) {
             return onError(e);
         }
@@ -187,9 +188,9 @@ final class ShardReader implements Runnable {
             return 0;
         }
         if (records.isEmpty()) {
-            return configuration.getIdlePollDelay();
+            return options.idlePollDelay();
         }
-        return records.size() >= configuration.getMaxRecordsPerRequest() ? 0 : configuration.getPollDelay();
+        return records.size() >= options.maxRecordsPerRequest() ? 0 : options.pollDelay();
     }
 
     private void dispatch(Record record) {
@@ -233,7 +234,7 @@ final class ShardReader implements Runnable {
         } else {
             LOG.warn("Table {} shard {}: an exchange was not completed within shardAcknowledgmentTimeout ({} ms);"
                      + " reading the shard again after {}",
-                    tableName, shardId, configuration.getShardAcknowledgmentTimeout(),
+                    tableName, shardId, options.shardAcknowledgmentTimeout(),
                     acknowledged != null ? acknowledged : "its start");
         }
         metrics.rewinds.incrementAndGet();
@@ -290,7 +291,7 @@ final class ShardReader implements Runnable {
         metrics.trimmedDataEvents.incrementAndGet();
         metrics.error(message);
         host.reportLoss(loss);
-        if (configuration.getTrimmedDataPolicy() == TrimmedDataPolicy.FAIL) {
+        if (options.trimmedDataPolicy() == TrimmedDataPolicy.FAIL) {
             LOG.error("{}. Reading of this shard and its children stops (trimmedDataPolicy=FAIL); set"
                       + " trimmedDataPolicy=CONTINUE to go on from the oldest available record",
                     message);

@@ -1,5 +1,7 @@
 package dev.ddbcdc.camel.stream;
 
+import dev.ddbcdc.camel.checkpoint.ShardPosition;
+
 /**
  * How a shard reader starts: its position, whether the shard was already closed when listed, whether every record
  * from that position on must still be there (a checkpoint, a shard born after the first start, or a child of a shard

@@ -1,5 +1,6 @@
 package dev.ddbcdc.camel.stream;
 
+import dev.ddbcdc.camel.checkpoint.ShardPosition;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -10,8 +11,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import dev.ddbcdc.camel.DynamoDbCdcConfiguration;
-import dev.ddbcdc.camel.TrimmedDataPolicy;
+import dev.ddbcdc.camel.options.StreamOptions;
+import dev.ddbcdc.camel.options.TrimmedDataPolicy;
 import dev.ddbcdc.camel.checkpoint.ShardCheckpointStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +34,7 @@ public final class StreamCoordinator implements ShardReader.Host {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamCoordinator.class);
 
-    private final DynamoDbCdcConfiguration configuration;
+    private final StreamOptions options;
     private final StreamProxy proxy;
     private final ShardCheckpointStore store;
     private final RecordDispatcher dispatcher;
@@ -53,11 +54,11 @@ public final class StreamCoordinator implements ShardReader.Host {
         void report(TrimmedDataException loss);
     }
 
-    public StreamCoordinator(DynamoDbCdcConfiguration configuration, StreamProxy proxy, ShardCheckpointStore store,
+    public StreamCoordinator(StreamOptions options, StreamProxy proxy, ShardCheckpointStore store,
                              RecordDispatcher dispatcher, ScheduledExecutorService executor, StreamMetrics metrics,
                              LossReporter lossReporter, FirstStart firstStartPosition, String tableName,
                              String streamArn, Clock clock) {
-        this.configuration = configuration;
+        this.options = options;
         this.proxy = proxy;
         this.store = store;
         this.dispatcher = dispatcher;
@@ -94,8 +95,8 @@ public final class StreamCoordinator implements ShardReader.Host {
             }
             listingFailed(e);
         }
-        executor.scheduleWithFixedDelay(this::discoverSafely, configuration.getShardDiscoveryInterval(),
-                configuration.getShardDiscoveryInterval(), TimeUnit.MILLISECONDS);
+        executor.scheduleWithFixedDelay(this::discoverSafely, options.shardDiscoveryInterval(),
+                options.shardDiscoveryInterval(), TimeUnit.MILLISECONDS);
     }
 
     public void stop() {
@@ -122,7 +123,7 @@ public final class StreamCoordinator implements ShardReader.Host {
         metrics.apiErrors.incrementAndGet();
         metrics.error("Listing shards of " + streamArn + ": " + e.getMessage());
         LOG.warn("Could not list the shards of table {} stream {}: {}; retrying in {} ms", tableName, streamArn,
-                e.getMessage(), configuration.getShardDiscoveryInterval());
+                e.getMessage(), options.shardDiscoveryInterval());
     }
 
     /** Lists the shards, registers new ones with their start positions and starts reading those that are ready. */
@@ -205,7 +206,7 @@ public final class StreamCoordinator implements ShardReader.Host {
         metrics.trimmedDataEvents.incrementAndGet();
         metrics.error(message);
         lossReporter.report(new TrimmedDataException(message, null));
-        if (configuration.getTrimmedDataPolicy() == TrimmedDataPolicy.FAIL) {
+        if (options.trimmedDataPolicy() == TrimmedDataPolicy.FAIL) {
             LOG.error("{}. Its child {} is not read (trimmedDataPolicy=FAIL)", message, shard.shardId());
             lineage.stopped(shard.shardId());
             startPositions.remove(shard.shardId());
@@ -220,7 +221,7 @@ public final class StreamCoordinator implements ShardReader.Host {
             ShardStart start = startPositions.remove(id);
             LOG.debug("Table {}: reading shard {} from {}", tableName, id, start);
             metrics.shardsReading.incrementAndGet();
-            submit(new ShardReader(this, proxy, store, dispatcher, metrics, configuration, tableName, streamArn, id,
+            submit(new ShardReader(this, proxy, store, dispatcher, metrics, options, tableName, streamArn, id,
                     start, clock), 0);
         }
     }

@@ -1,5 +1,6 @@
 package dev.ddbcdc.camel.stream;
 
+import dev.ddbcdc.camel.checkpoint.ShardPosition;
 import java.util.List;
 
 import software.amazon.awssdk.services.dynamodb.model.GetRecordsResponse;

@@ -1,6 +1,6 @@
 package dev.ddbcdc.camel.stream;
 
-import dev.ddbcdc.camel.ViewOnRemove;
+import dev.ddbcdc.camel.options.ViewOnRemove;
 import dev.ddbcdc.camel.event.KeySchema;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;

@@ -45,7 +45,7 @@ class AwsClientFactoryTest {
         configuration.setStsRoleArn("arn:aws:iam::123456789012:role/cdc");
         configuration.setStsExternalId("ext-42");
         configuration.setStsHeaderOverrides(Map.of("x-team", "payments"));
-        AssumeRoleRequest request = new AwsClientFactory(configuration).assumeRoleRequest();
+        AssumeRoleRequest request = new AwsClientFactory(configuration.awsOptions()).assumeRoleRequest();
         assertEquals("arn:aws:iam::123456789012:role/cdc", request.roleArn());
         assertEquals("ext-42", request.externalId());
         assertEquals("camel-dynamodb-cdc", request.roleSessionName());
@@ -60,7 +60,7 @@ class AwsClientFactoryTest {
         configuration.setStsRoleArn("arn:aws:iam::123456789012:role/cdc");
         configuration.setAccessKey("id");
         configuration.setSecretKey("secret");
-        AwsClientFactory factory = new AwsClientFactory(configuration);
+        AwsClientFactory factory = new AwsClientFactory(configuration.awsOptions());
         try (StsClient sts = factory.sts(StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b")))) {
             assertEquals(Region.EU_WEST_1, sts.serviceClientConfiguration().region());
             assertTrue(sts.serviceClientConfiguration().endpointOverride().isEmpty(),
@@ -74,11 +74,11 @@ class AwsClientFactoryTest {
     @Test
     void regionComesFromTheOptionOrTheTableArn() {
         assertEquals(Region.EU_WEST_1,
-                new AwsClientFactory(configuration("arn:aws:dynamodb:eu-west-1:1:table/orders")).region());
+                new AwsClientFactory(configuration("arn:aws:dynamodb:eu-west-1:1:table/orders").awsOptions()).region());
         DynamoDbCdcConfiguration byOption = configuration("orders");
         byOption.setRegion("us-west-2");
-        assertEquals(Region.US_WEST_2, new AwsClientFactory(byOption).region());
-        assertNull(new AwsClientFactory(configuration("orders")).region(), "left to the SDK's default chain");
+        assertEquals(Region.US_WEST_2, new AwsClientFactory(byOption.awsOptions()).region());
+        assertNull(new AwsClientFactory(configuration("orders").awsOptions()).region(), "left to the SDK's default chain");
     }
 
     @Test
@@ -113,7 +113,7 @@ class AwsClientFactoryTest {
         DynamoDbCdcConfiguration configuration = configuration("arn:aws:dynamodb:eu-west-1:1:table/orders");
         configuration.setStsRoleArn("arn:aws:iam::123456789012:role/cdc");
         configuration.setExportS3Bucket("exports");
-        AwsClientFactory factory = new AwsClientFactory(configuration);
+        AwsClientFactory factory = new AwsClientFactory(configuration.awsOptions());
         try (DynamoDbClient ddb = factory.dynamoDb(SOURCE); DynamoDbStreamsClient streams = factory.streams(SOURCE);
              S3Client s3 = factory.s3(SOURCE); StsClient sts = factory.sts(SOURCE)) {
             for (AwsServiceClientConfiguration client : List.of(ddb.serviceClientConfiguration(),
@@ -137,7 +137,7 @@ class AwsClientFactoryTest {
         DynamoDbCdcConfiguration configuration = configuration("arn:aws:dynamodb:eu-west-1:1:table/orders");
         configuration.setStsRoleArn("arn:aws:iam::123456789012:role/cdc");
         configuration.setUriEndpointOverride("http://localhost:8000");
-        AwsClientFactory factory = new AwsClientFactory(configuration);
+        AwsClientFactory factory = new AwsClientFactory(configuration.awsOptions());
         try (DynamoDbClient ddb = factory.dynamoDb(SOURCE); DynamoDbStreamsClient streams = factory.streams(SOURCE);
              S3Client s3 = factory.s3(SOURCE); StsClient sts = factory.sts(SOURCE)) {
             assertEquals(URI.create("http://localhost:8000"), ddb.serviceClientConfiguration().endpointOverride()
@@ -149,6 +149,7 @@ class AwsClientFactoryTest {
         }
         configuration.setS3UriEndpointOverride("http://localhost:9090");
         configuration.setStsUriEndpointOverride("https://vpce-1.sts.eu-west-1.vpce.amazonaws.com");
+        factory = new AwsClientFactory(configuration.awsOptions()); // options are read once, as at a start
         try (S3Client s3 = factory.s3(SOURCE); StsClient sts = factory.sts(SOURCE)) {
             assertEquals(URI.create("http://localhost:9090"), s3.serviceClientConfiguration().endpointOverride()
                     .orElseThrow());
@@ -165,7 +166,7 @@ class AwsClientFactoryTest {
         assertEquals("stsUriEndpointOverride needs stsRoleArn", e.getMessage());
         configuration.setStsRoleArn("arn:aws:iam::123456789012:role/cdc");
         configuration.setStsUriEndpointOverride("sts.example:443");
-        e = assertThrows(IllegalArgumentException.class, () -> new AwsClientFactory(configuration).sts(SOURCE));
+        e = assertThrows(IllegalArgumentException.class, () -> new AwsClientFactory(configuration.awsOptions()).sts(SOURCE));
         assertEquals("stsUriEndpointOverride must be an absolute URI such as https://host:port, was 'sts.example:443'",
                 e.getMessage());
     }

@@ -1,6 +1,5 @@
 package dev.ddbcdc.camel.checkpoint;
 
-import dev.ddbcdc.camel.stream.ShardPosition;
 import org.apache.camel.support.processor.state.MemoryStateRepository;
 import org.junit.jupiter.api.Test;
 

@@ -24,7 +24,7 @@ class DocumentVersionTest {
     @Test
     void snapshotItemsRankBelowEveryStreamRecordDeliveredAfterTheHandOver() {
         long exportTime = Instant.parse("2026-11-21T10:07:42.345Z").toEpochMilli();
-        long streamFrom = dev.ddbcdc.camel.stream.ShardPosition.from(exportTime - 300_000).deliversFromMillis();
+        long streamFrom = dev.ddbcdc.camel.checkpoint.ShardPosition.from(exportTime - 300_000).deliversFromMillis();
         assertEquals(Instant.parse("2026-11-21T10:02:00Z").toEpochMilli(), streamFrom, "floored to the minute");
         long snapshot = DocumentVersion.ofSnapshotItem(streamFrom);
         assertTrue(snapshot < DocumentVersion.ofStreamRecord(Instant.ofEpochMilli(streamFrom), "000000000000000000000"));

@@ -1,6 +1,7 @@
 package dev.ddbcdc.camel.stream;
 
-import dev.ddbcdc.camel.StartPosition;
+import dev.ddbcdc.camel.options.StartPosition;
+import dev.ddbcdc.camel.checkpoint.ShardPosition;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,5 +1,6 @@
 package dev.ddbcdc.camel.stream;
 
+import dev.ddbcdc.camel.checkpoint.ShardPosition;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -10,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 
 import dev.ddbcdc.camel.DynamoDbCdcConfiguration;
-import dev.ddbcdc.camel.TrimmedDataPolicy;
+import dev.ddbcdc.camel.options.TrimmedDataPolicy;
 import dev.ddbcdc.camel.flow.Acknowledgement;
 import dev.ddbcdc.camel.checkpoint.CheckpointKeys;
 import dev.ddbcdc.camel.checkpoint.ShardCheckpointStore;
@@ -133,7 +134,7 @@ class ShardReaderTest {
                 ack.completed();
             }
         };
-        return new ShardReader(host, proxy, store, dispatcher, metrics, configuration, "t", "stream",
+        return new ShardReader(host, proxy, store, dispatcher, metrics, configuration.streamOptions(), "t", "stream",
                 "s1", new ShardStart(start, false, mustBeComplete), java.time.Clock.systemUTC());
     }
 

@@ -1,4 +1,4 @@
-package dev.ddbcdc.camel;
+package dev.ddbcdc.camel.options;
 
 /** Where a consumer that has no checkpoint yet starts reading the stream. */
 public enum StartPosition {

@@ -1,4 +1,4 @@
-package dev.ddbcdc.camel;
+package dev.ddbcdc.camel.aws;
 
 /**
  * The endpoint's table given as a name or as an ARN ({@code arn:PARTITION:dynamodb:REGION:ACCOUNT:table/NAME}).

@@ -1,4 +1,4 @@
-package dev.ddbcdc.camel;
+package dev.ddbcdc.camel.options;
 
 /** The file format of the table export that makes the snapshot; both are read with exact numbers. */
 public enum ExportFormat {

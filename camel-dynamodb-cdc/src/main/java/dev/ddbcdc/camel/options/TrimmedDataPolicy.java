@@ -1,4 +1,4 @@
-package dev.ddbcdc.camel;
+package dev.ddbcdc.camel.options;
 
 /**
  * What the consumer does when stream records it had not read yet were trimmed away (older than the stream's 24 hour

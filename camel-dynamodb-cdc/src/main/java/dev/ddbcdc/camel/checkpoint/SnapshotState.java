@@ -1,4 +1,4 @@
-package dev.ddbcdc.camel.engine;
+package dev.ddbcdc.camel.checkpoint;
 
 import java.time.Instant;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package dev.ddbcdc.camel.engine;
+package dev.ddbcdc.camel.flow;
 
 import java.util.function.Consumer;
 import java.util.function.Supplier;

@@ -1,5 +1,6 @@
-package dev.ddbcdc.camel.stream;
+package dev.ddbcdc.camel.checkpoint;
 
+import dev.ddbcdc.camel.checkpoint.ShardPosition;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
 

@@ -1,4 +1,4 @@
-package dev.ddbcdc.camel;
+package dev.ddbcdc.camel.options;
 
 /** The body of each exchange; the headers are the same in every format. */
 public enum OutputFormat {

@@ -1,13 +1,14 @@
-package dev.ddbcdc.camel.engine;
+package dev.ddbcdc.camel.checkpoint;
 
 import dev.ddbcdc.camel.checkpoint.CheckpointKeys;
 import dev.ddbcdc.camel.checkpoint.SnapshotCheckpointStore;
+import dev.ddbcdc.camel.checkpoint.SnapshotState;
 import org.apache.camel.support.processor.state.MemoryStateRepository;
 import org.junit.jupiter.api.Test;
 
-import static dev.ddbcdc.camel.engine.SnapshotState.Stage.DONE;
-import static dev.ddbcdc.camel.engine.SnapshotState.Stage.EXPORTING;
-import static dev.ddbcdc.camel.engine.SnapshotState.Stage.LOADING;
+import static dev.ddbcdc.camel.checkpoint.SnapshotState.Stage.DONE;
+import static dev.ddbcdc.camel.checkpoint.SnapshotState.Stage.EXPORTING;
+import static dev.ddbcdc.camel.checkpoint.SnapshotState.Stage.LOADING;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;

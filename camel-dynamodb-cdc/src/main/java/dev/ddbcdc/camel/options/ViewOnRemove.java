@@ -1,4 +1,4 @@
-package dev.ddbcdc.camel;
+package dev.ddbcdc.camel.options;
 
 /** Which image is the body of a REMOVE event. */
 public enum ViewOnRemove {

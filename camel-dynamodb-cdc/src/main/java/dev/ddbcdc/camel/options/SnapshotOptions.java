@@ -1,0 +1,24 @@
+package dev.ddbcdc.camel.options;
+
+/**
+ * The options of the snapshot, read once from the endpoint's configuration when the consumer starts.
+ *
+ * @param consumerId                     the consumer's id (part of the export's idempotency token)
+ * @param exportArn                      an existing export to adopt, or {@code null}
+ * @param exportS3Bucket                 the bucket a new export writes to
+ * @param exportS3Prefix                 its key prefix, or {@code null}
+ * @param exportS3BucketOwner            the bucket owner's account, or {@code null}
+ * @param exportS3SseKmsKeyId            the KMS key of the export's objects, or {@code null}
+ * @param exportFormat                   DYNAMODB_JSON or ION
+ * @param exportPollInterval             ms between DescribeExport calls
+ * @param maxConcurrentDataFiles         data files loaded at once
+ * @param s3DataFileAcknowledgmentTimeout ms a data file's items may stay unacknowledged
+ * @param streamOverlap                  ms before the export time the stream is read from
+ * @param trimmedDataPolicy              what a stream no longer holding the hand-over time does
+ */
+public record SnapshotOptions(String consumerId, String exportArn, String exportS3Bucket, String exportS3Prefix,
+                              String exportS3BucketOwner, String exportS3SseKmsKeyId, ExportFormat exportFormat,
+                              long exportPollInterval, int maxConcurrentDataFiles,
+                              long s3DataFileAcknowledgmentTimeout, long streamOverlap,
+                              TrimmedDataPolicy trimmedDataPolicy) {
+}
