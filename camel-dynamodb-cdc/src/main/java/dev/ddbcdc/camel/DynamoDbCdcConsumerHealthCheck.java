@@ -34,7 +34,7 @@ public final class DynamoDbCdcConsumerHealthCheck extends AbstractHealthCheck {
         Phase phase = consumer.getPhase();
         StreamMetrics stream = consumer.getMetrics();
         SnapshotMetrics snapshot = consumer.getSnapshotMetrics();
-        long stoppedLineages = consumer.shardCount(ShardLineageTracker.State.STOPPED);
+        long stoppedLineages = consumer.shardCount(ShardLineageTracker.State.HALTED);
         builder.detail("table", consumer.getEndpoint().getConfiguration().getTable());
         builder.detail("consumerId", consumer.getEndpoint().getConfiguration().getConsumerId());
         builder.detail("phase", phase.name());

@@ -3,11 +3,16 @@ package dev.ddbcdc.camel;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import java.util.stream.LongStream;
 
+import dev.ddbcdc.camel.checkpoint.CheckpointKeys;
+import dev.ddbcdc.camel.checkpoint.ShardCheckpointStore;
+import dev.ddbcdc.camel.checkpoint.SnapshotCheckpointStore;
 import dev.ddbcdc.camel.engine.Phase;
 import dev.ddbcdc.camel.export.SnapshotException;
 import dev.ddbcdc.localaws.ExportTampering;
@@ -21,10 +26,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.model.ExportDescription;
+import software.amazon.awssdk.services.dynamodb.model.ExportStatus;
+import software.amazon.awssdk.services.dynamodb.model.Shard;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -81,6 +90,22 @@ class SnapshotErrorsTest {
                 .collect(Collectors.toList());
         assertEquals(1, failures.size(), "handled: " + cdc.handled);
         return (SnapshotException) failures.get(0);
+    }
+
+    /** The checkpoint keys of {@code consumerId} on the table's stream, as the consumer builds them. */
+    static CheckpointKeys keys(String consumerId) {
+        return new CheckpointKeys(consumerId, streamArn());
+    }
+
+    static String streamArn() {
+        return aws.dynamoDb().describeTable(b -> b.tableName(TABLE)).table().latestStreamArn();
+    }
+
+    /** The lines of a data file that were delivered, in delivery order. */
+    static List<Long> linesFromFile(CdcHarness cdc, String dataFileKey) {
+        return fromFile(cdc, dataFileKey).stream()
+                .map(e -> e.getMessage().getHeader(DynamoDbCdcConstants.EXPORT_LINE, Long.class))
+                .collect(Collectors.toList());
     }
 
     static List<Exchange> fromFile(CdcHarness cdc, String dataFileKey) {
@@ -168,13 +193,51 @@ class SnapshotErrorsTest {
             assertEquals(Phase.FAILED, cdc.consumer().getPhase());
             assertTrue(cdc.received.stream().allMatch(e -> "READ".equals(
                     e.getMessage().getHeader(DynamoDbCdcConstants.OPERATION))), "the stream was not started");
-            String fileState = checkpoints.states.entrySet().stream().filter(e -> e.getKey().endsWith("/" + file))
-                    .map(Map.Entry::getValue).findFirst().orElse(null);
-            assertFalse("END".equals(fileState), "the file is not checkpointed as done: " + checkpoints.states);
-            assertTrue(checkpoints.states.values().stream().noneMatch(v -> v.startsWith("DONE ")),
-                    "the snapshot is not done: " + checkpoints.states);
-            assertTrue(checkpoints.states.keySet().stream().allMatch(k -> k.contains("/snapshot")),
-                    "no shard position was written: " + checkpoints.states.keySet());
+            SnapshotCheckpointStore snapshot = new SnapshotCheckpointStore(checkpoints, keys("checksum"));
+            ShardCheckpointStore shards = new ShardCheckpointStore(checkpoints, keys("checksum"));
+            // the snapshot is not done: it stays in LOADING, on the adopted export, attempt 1
+            var state = snapshot.load();
+            assertEquals("LOADING", state.stage().name(), "the snapshot is not done: " + checkpoints.states);
+            assertEquals(export.exportArn(), state.exportArn());
+            assertEquals(1, state.attempt());
+            assertEquals(export.exportTime(), state.exportTime());
+            // the file is not checkpointed as done, and its line checkpoint is exactly what was delivered (and so
+            // acknowledged: the route is synchronous): lines 1..n in order, checkpoint n
+            assertFalse(snapshot.isFileDone(file), "the file is not checkpointed as done: " + checkpoints.states);
+            List<Long> delivered = linesFromFile(cdc, file);
+            assertEquals(LongStream.rangeClosed(1, delivered.size()).boxed().collect(Collectors.toList()), delivered);
+            assertEquals(delivered.size(), snapshot.acknowledgedLine(file),
+                    "the checkpoint holds the last delivered line: " + checkpoints.states);
+            // the other files, loaded concurrently and stopped by the failure: a file is done only if every one of
+            // its lines was delivered, otherwise its checkpoint is exactly its last delivered line
+            List<String> files = tampering.dataFileKeys();
+            for (int i = 1; i < files.size(); i++) {
+                String other = files.get(i);
+                List<Long> otherLines = linesFromFile(cdc, other);
+                if (snapshot.isFileDone(other)) {
+                    assertEquals(tampering.readLines(i).size(), otherLines.size(), other + " done: "
+                                                                                   + checkpoints.states);
+                } else {
+                    assertEquals(otherLines.size(), snapshot.acknowledgedLine(other), other + ": "
+                                                                                      + checkpoints.states);
+                }
+            }
+            // no shard position was written, and the stream was not started
+            assertFalse(shards.streamStarted(), "the stream was not started: " + checkpoints.states);
+            List<Shard> streamShards = aws.streams().describeStream(b -> b.streamArn(streamArn()))
+                    .streamDescription().shards();
+            assertFalse(streamShards.isEmpty());
+            for (Shard shard : streamShards) {
+                assertNull(shards.load(shard.shardId()), "no position for " + shard.shardId() + ": "
+                                                        + checkpoints.states);
+            }
+            // and nothing else was written than the snapshot's keys and the followed stream
+            Set<String> written = new HashSet<>();
+            written.add(snapshot.key());
+            written.add(shards.followedStreamKey());
+            files.forEach(f -> written.add(snapshot.fileKey(f)));
+            assertTrue(written.containsAll(checkpoints.states.keySet()), "only the snapshot's keys were written: "
+                                                                         + checkpoints.states.keySet());
         }
     }
 
@@ -214,16 +277,41 @@ class SnapshotErrorsTest {
         String uri = CdcHarness.snapshotUri(aws, TABLE, BUCKET, "consumerId=retried&checkpointRepository=#checkpoints");
         aws.exports().failNextExport("S3AccessDenied", "Access Denied");
         int exports = aws.exports().exportRequestCount();
+        SnapshotCheckpointStore snapshot = new SnapshotCheckpointStore(checkpoints, keys("retried"));
+        String failedArn;
         try (CdcHarness cdc = new CdcHarness().bind("checkpoints", checkpoints)) {
             cdc.start(uri);
             awaitFailure(cdc);
+            // the failed export stays checkpointed, attempt 1, still EXPORTING (it never completed)
+            var failed = snapshot.load();
+            assertEquals("EXPORTING", failed.stage().name(), "after the failure: " + checkpoints.states);
+            assertEquals(1, failed.attempt());
+            failedArn = failed.exportArn();
+            assertEquals(ExportStatus.FAILED, aws.dynamoDb().describeExport(b -> b.exportArn(failedArn))
+                    .exportDescription().exportStatus());
         }
         try (CdcHarness cdc = new CdcHarness().bind("checkpoints", checkpoints)) {
             cdc.start(uri);
             cdc.await(ITEMS, Duration.ofSeconds(30));
             assertEquals(exports + 2, aws.exports().exportRequestCount(), "one new export after the failed one");
-            assertTrue(checkpoints.states.values().stream().anyMatch(v -> v.matches("(LOADING|DONE) 2 .*")),
-                    "attempt 2 checkpointed: " + checkpoints.states);
+            cdc.awaitPhase(Phase.STREAMING, Duration.ofSeconds(10));
+            // attempt 2 checkpointed, DONE, on the new export: the one every item came from
+            var done = snapshot.load();
+            assertEquals("DONE", done.stage().name(), "attempt 2 checkpointed: " + checkpoints.states);
+            assertEquals(2, done.attempt(), "attempt 2 checkpointed: " + checkpoints.states);
+            List<Object> itemExports = cdc.received.stream()
+                    .map(e -> e.getMessage().getHeader(DynamoDbCdcConstants.EXPORT_ARN)).distinct()
+                    .collect(Collectors.toList());
+            assertEquals(List.of(done.exportArn()), itemExports);
+            assertNotEquals(failedArn, done.exportArn());
+            ExportDescription second = aws.dynamoDb().describeExport(b -> b.exportArn(done.exportArn()))
+                    .exportDescription();
+            assertEquals(ExportStatus.COMPLETED, second.exportStatus());
+            assertEquals(second.exportTime(), done.exportTime());
+            // every data file of the new export is checkpointed as done
+            for (String file : tamper(second).dataFileKeys()) {
+                assertTrue(snapshot.isFileDone(file), file + " done: " + checkpoints.states);
+            }
         }
     }
 

@@ -4,20 +4,25 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
-import dev.ddbcdc.camel.stream.TrimmedDataException;
+import dev.ddbcdc.camel.engine.Phase;
+import dev.ddbcdc.camel.flow.TrimmedDataException;
 import dev.ddbcdc.localaws.LocalAws;
 import dev.ddbcdc.localaws.Tables;
+import org.apache.camel.health.HealthCheck;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The snapshot hands over to the stream at the export time minus the overlap; if the stream records from then are
- * already trimmed (here: DynamoDB Local's clock moved 25 hours on), the gap is surfaced, never silent. Own test kit:
- * aging records affects every table of a DynamoDB Local.
+ * already trimmed (here: DynamoDB Local's clock moved 25 hours on), the gap is surfaced, never silent. Under
+ * {@code trimmedDataPolicy=FAIL} (the default) the consumer stops in phase FAILED (readiness DOWN, the cause passed to
+ * the exception handler) and delivers nothing written after the hand-over point. Own test kit: aging records affects
+ * every table of a DynamoDB Local.
  */
 class SnapshotTrimmedStreamTest {
 
@@ -47,6 +52,39 @@ class SnapshotTrimmedStreamTest {
                 cdc.assertNoMoreThan(20, Duration.ofMillis(500));
                 assertEquals(20, cdc.received.stream().filter(e -> "READ".equals(
                         e.getMessage().getHeader(DynamoDbCdcConstants.OPERATION))).count());
+
+                // the default policy is the one under test
+                assertEquals("FAIL", String.valueOf(
+                        cdc.consumer().getEndpoint().getConfiguration().getTrimmedDataPolicy()));
+                // FAIL: the snapshot cannot go on without the user, so the consumer stops in FAILED
+                cdc.awaitPhase(Phase.FAILED, Duration.ofSeconds(20));
+
+                // the cause reached the exception handler, with a message naming it (table, 24 hour retention)
+                TrimmedDataException loss = (TrimmedDataException) cdc.handled.stream()
+                        .filter(t -> t instanceof TrimmedDataException).findFirst().orElseThrow();
+                assertTrue(loss.getMessage().contains("Table aged") && loss.getMessage().contains("24 hour"),
+                        loss.getMessage());
+                assertTrue(cdc.handledMessages.contains(loss.getMessage()),
+                        "the handler was given the message: " + cdc.handledMessages);
+
+                // a change made after the hand-over point, once FAILED, is never delivered
+                aws.dynamoDb().putItem(b -> b.tableName("aged").item(Map.of("pk",
+                        AttributeValue.fromS("written-after-failure"))));
+                cdc.assertNoMoreThan(20, Duration.ofMillis(1500));
+                assertFalse(cdc.received.stream().anyMatch(e -> "written-after-failure".equals(
+                        e.getMessage().getHeader(DynamoDbCdcConstants.PRIMARY_KEY))),
+                        "the change written after the failure was not delivered");
+                assertTrue(cdc.received.stream().allMatch(e -> "READ".equals(
+                        e.getMessage().getHeader(DynamoDbCdcConstants.OPERATION))), "no stream record was delivered");
+                assertEquals(0, cdc.consumer().getMetrics().recordsDelivered.get(), "no stream record was delivered");
+                assertEquals(Phase.FAILED, cdc.consumer().getPhase(), "FAILED stays FAILED");
+
+                // readiness DOWN, naming the cause
+                HealthCheck.Result readiness = HealthChecks.readiness(cdc);
+                assertEquals(HealthCheck.State.DOWN, readiness.getState());
+                assertEquals("FAILED", readiness.getDetails().get("phase"));
+                assertTrue(readiness.getMessage().isPresent() && readiness.getMessage().get().contains("24 hour"),
+                        "readiness message: " + readiness.getMessage());
             }
         }
     }

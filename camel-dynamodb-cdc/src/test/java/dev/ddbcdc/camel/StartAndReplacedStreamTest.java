@@ -9,7 +9,7 @@ import java.util.stream.Collectors;
 
 import dev.ddbcdc.camel.checkpoint.FileCheckpointRepository;
 import dev.ddbcdc.camel.engine.Phase;
-import dev.ddbcdc.camel.stream.StreamChangedException;
+import dev.ddbcdc.camel.flow.StreamChangedException;
 import dev.ddbcdc.localaws.LocalDynamoDb;
 import dev.ddbcdc.localaws.LocalDynamoDbExtension;
 import dev.ddbcdc.localaws.Tables;

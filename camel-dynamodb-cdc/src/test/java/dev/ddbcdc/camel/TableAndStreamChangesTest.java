@@ -3,7 +3,7 @@ package dev.ddbcdc.camel;
 import java.time.Duration;
 import java.util.Map;
 
-import dev.ddbcdc.camel.stream.StreamChangedException;
+import dev.ddbcdc.camel.flow.StreamChangedException;
 import dev.ddbcdc.localaws.LocalDynamoDb;
 import dev.ddbcdc.localaws.Tables;
 import org.apache.camel.health.HealthCheck;

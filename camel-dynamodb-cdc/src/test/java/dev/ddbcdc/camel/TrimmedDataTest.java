@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
-import dev.ddbcdc.camel.stream.TrimmedDataException;
+import dev.ddbcdc.camel.flow.TrimmedDataException;
 import dev.ddbcdc.camel.checkpoint.FileCheckpointRepository;
 import dev.ddbcdc.localaws.LocalDynamoDb;
 import dev.ddbcdc.localaws.Tables;

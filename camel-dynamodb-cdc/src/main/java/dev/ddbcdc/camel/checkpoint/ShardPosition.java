@@ -157,6 +157,22 @@ public final class ShardPosition {
         return Math.floorDiv(fromMillis, MINUTE_MILLIS) * MINUTE_MILLIS;
     }
 
+    /** The records from this position on, in words for messages ("created from T on", "after sequence number N"). */
+    public String describe() {
+        switch (kind) {
+            case TRIM_HORIZON:
+                return "from the oldest record on";
+            case LATEST:
+                return "from the latest record on";
+            case FROM:
+                return "created from " + java.time.Instant.ofEpochMilli(deliversFromMillis()) + " on";
+            case AFTER:
+                return "after sequence number " + sequenceNumber;
+            default:
+                return "after the shard's end";
+        }
+    }
+
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof ShardPosition)) {

@@ -14,12 +14,15 @@ import java.util.Set;
  *          +-- checkpoint says phase X --&gt; resume at X
  *
  *  EXPORTING, LOADING, and the hand-over to STREAMING (also from INIT, when the snapshot was done before)
- *      --&gt; FAILED (export failed, data file unreadable, stream already trimmed past the snapshot)
+ *      --&gt; FAILED (export failed, data file unreadable, stream already trimmed past the snapshot: seen at the
+ *      hand-over by the export time, or in STREAMING by a shard whose records from the hand-over on are gone)
+ *  INIT --&gt; FAILED (the table's stream was replaced while the consumer was stopped; trimmedDataPolicy=FAIL)
  * </pre>
  *
- * Stream-only mode goes INIT to STREAMING. FAILED means the snapshot cannot go on without the user: the cause was
+ * Stream-only mode goes INIT to STREAMING. FAILED means the consumer cannot go on without the user: the cause was
  * logged and passed to the exception handler, nothing further is delivered, and a restart tries again from the
- * checkpoint. Every phase may go to STOPPED when the route stops.
+ * checkpoint. Every phase may go to STOPPED when the route stops. The {@code CdcEngine} owns the phase; the
+ * snapshot's persisted progress ({@code SnapshotState}) is EXPORTING, LOADING or DONE (= handed over to STREAMING).
  */
 public enum Phase {
     INIT,
@@ -38,6 +41,7 @@ public enum Phase {
             case LOADING:
                 return EnumSet.of(STREAMING, FAILED, STOPPED);
             case STREAMING:
+                return EnumSet.of(FAILED, STOPPED);
             case FAILED:
                 return EnumSet.of(STOPPED);
             default:

@@ -1,15 +1,13 @@
 package dev.ddbcdc.camel.engine;
 
-import dev.ddbcdc.camel.checkpoint.SnapshotState;
-import dev.ddbcdc.camel.flow.Delivery;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.ExecutorService;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
-import dev.ddbcdc.camel.options.SnapshotOptions;
-import dev.ddbcdc.camel.options.TrimmedDataPolicy;
 import dev.ddbcdc.camel.checkpoint.SnapshotCheckpointStore;
-import dev.ddbcdc.camel.event.DocumentVersion;
+import dev.ddbcdc.camel.checkpoint.SnapshotState;
 import dev.ddbcdc.camel.event.KeySchema;
 import dev.ddbcdc.camel.event.SnapshotItemMapper;
 import dev.ddbcdc.camel.export.ExportManifest;
@@ -18,11 +16,13 @@ import dev.ddbcdc.camel.export.SnapshotException;
 import dev.ddbcdc.camel.export.SnapshotLoader;
 import dev.ddbcdc.camel.export.SnapshotMetrics;
 import dev.ddbcdc.camel.flow.Backoff;
-import dev.ddbcdc.camel.stream.FirstStart;
-import dev.ddbcdc.camel.checkpoint.ShardPosition;
+import dev.ddbcdc.camel.flow.Delivery;
+import dev.ddbcdc.camel.flow.LossPolicy;
+import dev.ddbcdc.camel.flow.RunContext;
+import dev.ddbcdc.camel.flow.StreamRetention;
+import dev.ddbcdc.camel.options.SnapshotOptions;
+import dev.ddbcdc.camel.port.ObjectStore;
 import dev.ddbcdc.camel.stream.StreamErrors;
-import dev.ddbcdc.camel.stream.StreamRetention;
-import dev.ddbcdc.camel.stream.TrimmedDataException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -30,101 +30,95 @@ import software.amazon.awssdk.services.dynamodb.model.ExportDescription;
 import software.amazon.awssdk.services.dynamodb.model.ExportNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.ExportStatus;
 import software.amazon.awssdk.services.dynamodb.model.ExportType;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * Runs the snapshot on one thread, from whatever the checkpoint says, to the hand-over to the stream:
+ * Runs the snapshot on one thread, from whatever the checkpoint says, to the hand-over to the stream, and returns how
+ * it ended ({@link SnapshotResult}):
  * <ol>
  * <li>EXPORTING: request the export (or adopt {@code exportArn}) and checkpoint its ARN and export time T before
  * waiting; poll DescribeExport until it completes. A persisted export is never requested again; only when it had
  * FAILED does a later start request a new one.</li>
  * <li>LOADING: read the manifests and load the data files ({@link SnapshotLoader}); then checkpoint DONE.</li>
- * <li>Hand-over: stream every shard from its oldest record, delivering records created at or after T minus
- * {@code streamOverlap}. If such records may already be trimmed (the snapshot took longer than the stream's
- * retention allows), the possible gap is reported.</li>
+ * <li>Hand-over ({@link HandOver}): stream every shard from its oldest record, delivering records created at or after
+ * T minus {@code streamOverlap}. If such records may already be trimmed (the snapshot took longer than the stream's
+ * retention allows), the possible gap goes to the {@link LossPolicy}.</li>
  * </ol>
- * Any {@link SnapshotException} ends the run in phase FAILED; the checkpoint keeps what was done.
+ * Any {@link SnapshotException} ends the run as {@link SnapshotResult.Failed}; the checkpoint keeps what was done.
  */
-public final class SnapshotRunner implements Runnable {
-
-    /** What the runner needs from the consumer. */
-    public interface Host {
-        boolean isRunning();
-
-        void enter(Phase phase);
-
-        void snapshotFailed(SnapshotException failure);
-
-        void reportLoss(TrimmedDataException loss);
-
-        /** Whether the stream was already started from a previous hand-over. */
-        boolean streamStarted();
-
-        void startStreaming(FirstStart firstStart);
-    }
+public final class SnapshotRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotRunner.class);
-    private static final long PAUSE_STEP_MILLIS = 50;
-
     private final SnapshotOptions options;
     private final ExportService exports;
-    private final S3Client s3;
+    private final ObjectStore s3;
     private final SnapshotCheckpointStore store;
     private final Delivery delivery;
     private final SnapshotMetrics metrics;
-    private final ExecutorService executor;
+    private final RunContext run;
     private final KeySchema keySchema;
     private final String tableName;
     private final String tableArn;
-    private final Host host;
+    private final LossPolicy losses;
+    private final BooleanSupplier streamStarted;
+    private final Consumer<Phase> phases;
     private volatile SnapshotLoader loader;
     /** The description of the export once seen COMPLETED in this run, so LOADING need not ask again. */
     private ExportDescription completed;
 
-    public SnapshotRunner(SnapshotOptions options, ExportService exports, S3Client s3,
-                          SnapshotCheckpointStore store, Delivery delivery, SnapshotMetrics metrics,
-                          ExecutorService executor, KeySchema keySchema, String tableName, String tableArn, Host host) {
+    /**
+     * @param streamStarted whether the stream was already started from a previous hand-over
+     * @param phases        told when the snapshot enters EXPORTING and LOADING
+     */
+    public SnapshotRunner(SnapshotOptions options, ExportService exports, ObjectStore s3,
+                          SnapshotCheckpointStore store, Delivery delivery, SnapshotMetrics metrics, RunContext run,
+                          KeySchema keySchema, String tableName, String tableArn, LossPolicy losses,
+                          BooleanSupplier streamStarted, Consumer<Phase> phases) {
         this.options = options;
         this.exports = exports;
         this.s3 = s3;
         this.store = store;
         this.delivery = delivery;
         this.metrics = metrics;
-        this.executor = executor;
+        this.run = run;
         this.keySchema = keySchema;
         this.tableName = tableName;
         this.tableArn = tableArn;
-        this.host = host;
+        this.losses = losses;
+        this.streamStarted = streamStarted;
+        this.phases = phases;
     }
 
-    @Override
-    public void run() {
+    /** Runs the snapshot from its checkpoint to the hand-over, or to a failure, or until the run stops. */
+    public SnapshotResult run() {
         try {
             SnapshotState state = store.load();
             if (state == null || state.stage() == SnapshotState.Stage.EXPORTING) {
-                host.enter(Phase.EXPORTING);
+                phases.accept(Phase.EXPORTING);
                 state = export(state);
             }
             if (state == null) {
-                return;
+                return new SnapshotResult.Stopped();
             }
             if (state.stage() == SnapshotState.Stage.LOADING) {
-                host.enter(Phase.LOADING);
+                phases.accept(Phase.LOADING);
                 if (!load(state)) {
-                    return;
+                    return new SnapshotResult.Stopped();
                 }
                 state = state.moveTo(SnapshotState.Stage.DONE);
                 store.save(state);
             }
-            handOver(state);
+            return handOver(state);
         } catch (SnapshotException e) {
-            host.snapshotFailed(e);
+            return new SnapshotResult.Failed(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return new SnapshotResult.Stopped();
         } catch (RuntimeException e) {
-            if (host.isRunning()) {
-                host.snapshotFailed(new SnapshotException("The snapshot of table " + tableName + " failed: " + e, e));
+            if (!run.isRunning()) {
+                return new SnapshotResult.Stopped();
             }
+            return new SnapshotResult.Failed(
+                    new SnapshotException("The snapshot of table " + tableName + " failed: " + e, e));
         }
     }
 
@@ -142,9 +136,9 @@ public final class SnapshotRunner implements Runnable {
                     state.exportTime());
             resumed = true;
         }
-        Instant waitingSince = Instant.now();
+        Instant waitingSince = run.clock().instant();
         int polls = 0;
-        while (host.isRunning()) {
+        while (run.isRunning()) {
             String arn = state.exportArn();
             ExportDescription export = retrying(() -> exports.describe(arn), "DescribeExport " + arn);
             if (export == null) {
@@ -179,9 +173,9 @@ public final class SnapshotRunner implements Runnable {
             resumed = false;
             if (polls % 10 == 0) {
                 LOG.info("Table {}: export {} still {} after {}", tableName, arn, export.exportStatusAsString(),
-                        java.time.Duration.between(waitingSince, Instant.now()));
+                        Duration.between(waitingSince, run.clock().instant()));
             }
-            pause(options.exportPollInterval());
+            run.pause(options.exportPollInterval());
         }
         return null;
     }
@@ -212,7 +206,7 @@ public final class SnapshotRunner implements Runnable {
                     options.exportPollInterval());
         }
         Instant exportTime = export.exportTime() != null ? export.exportTime()
-                : export.startTime() != null ? export.startTime() : Instant.now();
+                : export.startTime() != null ? export.startTime() : run.clock().instant();
         SnapshotState state = new SnapshotState(SnapshotState.Stage.EXPORTING, attempt, exportTime.toEpochMilli(),
                 export.exportArn());
         store.save(state);
@@ -239,59 +233,59 @@ public final class SnapshotRunner implements Runnable {
             return false;
         }
         ExportManifest manifest = ExportManifest.read(s3, export.s3Bucket(), export.exportManifest(), arn);
-        long streamFrom = streamFromMillis(state);
         SnapshotItemMapper mapper = new SnapshotItemMapper(tableName, keySchema, arn, state.exportTime().toEpochMilli(),
-                DocumentVersion.ofSnapshotItem(streamFrom));
+                handOverOf(state).documentVersion());
         metrics.dataFilesTotal.set(manifest.dataFiles().size());
         metrics.itemsTotal.set(manifest.itemCount());
         LOG.info("Table {}: loading export {} ({}): {} data files, {} items, {} files at a time", tableName, arn,
                 manifest.format(), manifest.dataFiles().size(), manifest.itemCount(),
                 options.maxConcurrentDataFiles());
-        long started = System.nanoTime();
-        loader = new SnapshotLoader(s3, export.s3Bucket(), manifest, mapper, delivery, store, metrics, host::isRunning,
-                options.s3DataFileAcknowledgmentTimeout(), tableName, java.time.Clock.systemUTC());
-        boolean done = loader.load(executor, options.maxConcurrentDataFiles());
+        long started = run.millis();
+        loader = new SnapshotLoader(s3, export.s3Bucket(), manifest, mapper, delivery, store, metrics, run::isRunning,
+                options.s3DataFileAcknowledgmentTimeout(), tableName, run.clock());
+        boolean done = loader.load(task -> run.submit(task, 0), options.maxConcurrentDataFiles());
         if (done) {
             LOG.info("Table {}: snapshot loaded: {} items delivered and acknowledged in this run ({} were before) in {} s",
                     tableName, metrics.itemsAcknowledged.get(), metrics.itemsAlreadyDone.get(),
-                    (System.nanoTime() - started) / 1_000_000_000);
+                    (run.millis() - started) / 1000);
         }
         return done;
     }
 
     /** Hands over to the stream at T minus the overlap, after checking the stream still holds records from then. */
-    private void handOver(SnapshotState state) {
-        long streamFrom = state.exportTime().toEpochMilli() - options.streamOverlap();
-        if (!host.streamStarted() && StreamRetention.mayBeTrimmed(streamFrom, System.currentTimeMillis())) {
-            String message = "Table " + tableName + ": the snapshot (export " + state.exportArn() + ", export time "
-                             + state.exportTime() + ") needs the stream records created since "
-                             + Instant.ofEpochMilli(streamFrom) + ", but the stream keeps records for "
-                             + StreamRetention.RETENTION.toHours() + " hours only: changes made between then and "
-                             + Instant.now().minus(StreamRetention.RETENTION)
-                             + " may be lost. Take a new snapshot (another consumerId, or remove checkpoint key "
-                             + store.key() + " and the keys below it)";
-            metrics.error(message);
-            host.reportLoss(new TrimmedDataException(message, null));
-            if (options.trimmedDataPolicy() == TrimmedDataPolicy.FAIL) {
-                throw new SnapshotException(message + "; the stream is not read (trimmedDataPolicy=FAIL)");
+    private SnapshotResult handOver(SnapshotState state) {
+        HandOver handOver = handOverOf(state);
+        long now = run.millis();
+        if (!streamStarted.getAsBoolean() && StreamRetention.mayBeTrimmed(handOver.streamFromMillis(), now)) {
+            String lost = "Table " + tableName + ": the snapshot (export " + state.exportArn() + ", export time "
+                          + state.exportTime() + ") needs the stream records created since "
+                          + Instant.ofEpochMilli(handOver.streamFromMillis()) + ", but the stream keeps records for "
+                          + StreamRetention.RETENTION.toHours() + " hours only: changes made between then and "
+                          + Instant.ofEpochMilli(now).minus(StreamRetention.RETENTION)
+                          + " may be lost. Take a new snapshot (another consumerId, or remove checkpoint key "
+                          + store.key() + " and the keys below it)";
+            metrics.error(lost);
+            LossPolicy.Outcome outcome = losses.report(LossPolicy.Kind.TRIMMED_DATA, lost, "The stream is not read",
+                    "Streaming from the oldest records still available", null);
+            if (outcome.halted()) {
+                return new SnapshotResult.Failed(
+                        new SnapshotException(lost + "; the stream is not read (trimmedDataPolicy=FAIL)"));
             }
-            LOG.error("{}; streaming from the oldest records still available (trimmedDataPolicy=CONTINUE)", message);
         }
         LOG.info("Table {}: snapshot done; streaming records created from {} (export time {} minus streamOverlap {} ms)",
-                tableName, Instant.ofEpochMilli(ShardPosition.from(streamFrom).deliversFromMillis()),
-                state.exportTime(), options.streamOverlap());
-        host.startStreaming(FirstStart.from(streamFrom));
+                tableName, Instant.ofEpochMilli(handOver.deliversFromMillis()), state.exportTime(),
+                options.streamOverlap());
+        return new SnapshotResult.Completed(handOver);
     }
 
-    private long streamFromMillis(SnapshotState state) {
-        return ShardPosition.from(state.exportTime().toEpochMilli() - options.streamOverlap())
-                .deliversFromMillis();
+    private HandOver handOverOf(SnapshotState state) {
+        return HandOver.of(state.exportArn(), state.exportTime(), options.streamOverlap());
     }
 
     /** Calls {@code call}, retrying throttling and transient errors with backoff; {@code null} if stopped meanwhile. */
     private <T> T retrying(Supplier<T> call, String what) {
         Backoff backoff = new Backoff(500, 60_000);
-        while (host.isRunning()) {
+        while (run.isRunning()) {
             try {
                 return call.get();
             } catch (ExportNotFoundException e) {
@@ -305,22 +299,10 @@ public final class SnapshotRunner implements Runnable {
                 long delay = backoff.nextDelayMillis();
                 metrics.error(what + ": " + e.getMessage());
                 LOG.warn("Table {}: {} failed ({}); retrying in {} ms", tableName, what, e.getMessage(), delay);
-                pause(delay);
+                run.pause(delay);
             }
         }
         return null;
-    }
-
-    private void pause(long millis) {
-        long until = System.currentTimeMillis() + millis;
-        while (host.isRunning() && System.currentTimeMillis() < until) {
-            try {
-                Thread.sleep(Math.min(PAUSE_STEP_MILLIS, Math.max(1, until - System.currentTimeMillis())));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
     }
 
     /** Writes the acknowledged lines of the data files being loaded; called when the consumer stops. */

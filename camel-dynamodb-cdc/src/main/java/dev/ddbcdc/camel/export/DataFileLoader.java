@@ -16,12 +16,10 @@ import dev.ddbcdc.camel.event.SnapshotItemMapper;
 import dev.ddbcdc.camel.flow.AckWindow;
 import dev.ddbcdc.camel.flow.Acknowledgement;
 import dev.ddbcdc.camel.flow.Backoff;
+import dev.ddbcdc.camel.port.ObjectStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Loads one export data file: streams it (gzip, one item per line as UTF-8 bytes, never the whole file in memory)
@@ -46,7 +44,7 @@ final class DataFileLoader {
     private static final long WAIT_MILLIS = 10;
     private static final int BUFFER = 64 * 1024;
 
-    private final S3Client s3;
+    private final ObjectStore s3;
     private final String bucket;
     private final DataFile file;
     private final ItemParser parser;
@@ -61,7 +59,7 @@ final class DataFileLoader {
     private final Clock clock;
     private volatile AckWindow<Long> acks;
 
-    DataFileLoader(S3Client s3, String bucket, DataFile file, ItemParser parser, SnapshotItemMapper mapper,
+    DataFileLoader(ObjectStore s3, String bucket, DataFile file, ItemParser parser, SnapshotItemMapper mapper,
                    Delivery delivery, SnapshotCheckpointStore store, SnapshotMetrics metrics, BooleanSupplier running,
                    long acknowledgmentTimeoutMillis, String exportArn, Clock clock) {
         this.s3 = s3;
@@ -280,18 +278,15 @@ final class DataFileLoader {
     private InputStream open() {
         String etag = file.etag();
         try {
-            return s3.getObject(b -> b.bucket(bucket).key(file.key()).ifMatch(etag == null ? null : '"' + etag + '"'));
-        } catch (NoSuchKeyException e) {
+            return s3.open(bucket, file.key(), etag);
+        } catch (ObjectStore.NoSuchObjectException e) {
             throw new SnapshotException(where + " is missing: manifest-files.json lists it, but the bucket has no such"
                                         + " object",
                     e);
-        } catch (S3Exception e) {
-            if (e.statusCode() == 412) {
-                throw new SnapshotException(where + " no longer has the ETag " + etag + " manifest-files.json gives:"
-                                            + " the object was replaced, it is not the file the export wrote",
-                        e);
-            }
-            throw e;
+        } catch (ObjectStore.ObjectChangedException e) {
+            throw new SnapshotException(where + " no longer has the ETag " + etag + " manifest-files.json gives:"
+                                        + " the object was replaced, it is not the file the export wrote",
+                    e);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.ddbcdc.camel.export;
 
+import dev.ddbcdc.camel.port.ObjectStore;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,8 +15,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.ddbcdc.camel.options.ExportFormat;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 /**
  * An export's two manifests: manifest-summary.json (export ARN, format, item count, where manifest-files.json is)
@@ -40,7 +39,7 @@ public final class ExportManifest {
     }
 
     /** Reads both manifests of the export {@code exportArn} whose summary is at {@code summaryKey}. */
-    public static ExportManifest read(S3Client s3, String bucket, String summaryKey, String exportArn) {
+    public static ExportManifest read(ObjectStore s3, String bucket, String summaryKey, String exportArn) {
         Map<String, String> summary = readSummary(s3, bucket, summaryKey);
         String where = "manifest s3://" + bucket + "/" + summaryKey;
         if (!exportArn.equals(summary.get("exportArn"))) {
@@ -78,7 +77,7 @@ public final class ExportManifest {
         return key.startsWith(prefix) ? key : prefix + key;
     }
 
-    private static Map<String, String> readSummary(S3Client s3, String bucket, String key) {
+    private static Map<String, String> readSummary(ObjectStore s3, String bucket, String key) {
         try (InputStream in = open(s3, bucket, key, "manifest-summary.json");
              JsonParser parser = JSON.createParser(in)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
@@ -90,7 +89,7 @@ public final class ExportManifest {
         }
     }
 
-    private static List<DataFile> readFiles(S3Client s3, String bucket, String summaryKey, String key) {
+    private static List<DataFile> readFiles(ObjectStore s3, String bucket, String summaryKey, String key) {
         List<DataFile> files = new ArrayList<>();
         try (BufferedReader lines = new BufferedReader(
                 new InputStreamReader(open(s3, bucket, key, "manifest-files.json"), StandardCharsets.UTF_8))) {
@@ -144,10 +143,10 @@ public final class ExportManifest {
         return value;
     }
 
-    private static InputStream open(S3Client s3, String bucket, String key, String what) {
+    private static InputStream open(ObjectStore s3, String bucket, String key, String what) {
         try {
-            return s3.getObject(b -> b.bucket(bucket).key(key));
-        } catch (NoSuchKeyException e) {
+            return s3.open(bucket, key, null);
+        } catch (ObjectStore.NoSuchObjectException e) {
             throw new SnapshotException("The export's " + what + " is missing: s3://" + bucket + "/" + key
                                         + " does not exist",
                     e);

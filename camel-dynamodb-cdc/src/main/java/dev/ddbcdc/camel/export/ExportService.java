@@ -6,22 +6,24 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 import dev.ddbcdc.camel.options.SnapshotOptions;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.ContinuousBackupsDescription;
+import dev.ddbcdc.camel.port.ExportPort;
 import software.amazon.awssdk.services.dynamodb.model.ExportDescription;
 import software.amazon.awssdk.services.dynamodb.model.ExportTableToPointInTimeRequest;
 import software.amazon.awssdk.services.dynamodb.model.ExportType;
 import software.amazon.awssdk.services.dynamodb.model.PointInTimeRecoveryStatus;
 import software.amazon.awssdk.services.dynamodb.model.S3SseAlgorithm;
 
-/** The DynamoDB calls of the snapshot: the point-in-time recovery check, the export request and its status. */
+/**
+ * The snapshot's rules over DynamoDB's export calls ({@link ExportPort}): point-in-time recovery must be enabled, and
+ * an export is requested with an idempotency token derived from the consumer, table, destination and attempt.
+ */
 public final class ExportService {
 
-    private final DynamoDbClient client;
+    private final ExportPort client;
     private final String tableName;
     private final String tableArn;
 
-    public ExportService(DynamoDbClient client, String tableName, String tableArn) {
+    public ExportService(ExportPort client, String tableName, String tableArn) {
         this.client = client;
         this.tableName = tableName;
         this.tableArn = tableArn;
@@ -29,10 +31,7 @@ public final class ExportService {
 
     /** Fails with a message that says how to enable point-in-time recovery when it is not enabled. */
     public void requirePointInTimeRecovery() {
-        ContinuousBackupsDescription backups = client.describeContinuousBackups(b -> b.tableName(tableName))
-                .continuousBackupsDescription();
-        PointInTimeRecoveryStatus status = backups.pointInTimeRecoveryDescription() == null ? null
-                : backups.pointInTimeRecoveryDescription().pointInTimeRecoveryStatus();
+        PointInTimeRecoveryStatus status = client.pointInTimeRecovery(tableName);
         if (status != PointInTimeRecoveryStatus.ENABLED) {
             throw new IllegalStateException("The snapshot (exportS3Bucket) exports DynamoDB table '" + tableName
                                             + "' to S3, which needs point-in-time recovery, but it is " + status
@@ -60,11 +59,11 @@ public final class ExportService {
         } else {
             request.s3SseAlgorithm(S3SseAlgorithm.AES256);
         }
-        return client.exportTableToPointInTime(request.build()).exportDescription();
+        return client.exportTableToPointInTime(request.build());
     }
 
     public ExportDescription describe(String exportArn) {
-        return client.describeExport(b -> b.exportArn(exportArn)).exportDescription();
+        return client.describeExport(exportArn);
     }
 
     String clientToken(SnapshotOptions options, int attempt) {

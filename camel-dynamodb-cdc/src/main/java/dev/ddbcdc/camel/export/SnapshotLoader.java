@@ -6,18 +6,18 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 import dev.ddbcdc.camel.checkpoint.SnapshotCheckpointStore;
-import dev.ddbcdc.camel.flow.Delivery;
 import dev.ddbcdc.camel.event.SnapshotItemMapper;
+import dev.ddbcdc.camel.flow.Delivery;
+import dev.ddbcdc.camel.port.ObjectStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The LOADING phase: loads the data files of an export, at most {@code maxConcurrentDataFiles} at a time, each on
@@ -35,7 +35,7 @@ public final class SnapshotLoader {
     private final int files;
     private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
 
-    public SnapshotLoader(S3Client s3, String bucket, ExportManifest manifest, SnapshotItemMapper mapper,
+    public SnapshotLoader(ObjectStore s3, String bucket, ExportManifest manifest, SnapshotItemMapper mapper,
                           Delivery delivery, SnapshotCheckpointStore store, SnapshotMetrics metrics,
                           BooleanSupplier running, long acknowledgmentTimeoutMillis, String tableName, Clock clock) {
         this.metrics = metrics;
@@ -55,7 +55,7 @@ public final class SnapshotLoader {
      * Loads every file; true when all are done, false when the consumer stopped first. Throws the first
      * {@link SnapshotException} (or other error) a file ended with.
      */
-    public boolean load(ExecutorService executor, int maxConcurrentDataFiles) throws InterruptedException {
+    public boolean load(Executor executor, int maxConcurrentDataFiles) throws InterruptedException {
         int workers = Math.max(1, Math.min(maxConcurrentDataFiles, loaders.size()));
         CountDownLatch finished = new CountDownLatch(workers);
         for (int i = 0; i < workers; i++) {

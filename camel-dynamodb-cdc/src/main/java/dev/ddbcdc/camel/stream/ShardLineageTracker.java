@@ -8,14 +8,19 @@ import java.util.Set;
 
 /**
  * Parent-before-child, the one place that decides it. Knows every shard the stream listed and whether it waits,
- * is being read, is finished, or is stopped (trimmed with the FAIL policy). A shard may be read once its parent is
- * finished, or when its parent is not listed any more (trimmed away long ago). A stopped shard blocks its
- * descendants, so their changes are never delivered ahead of the parent's.
+ * is being read, is finished, is halted (its records were lost and the loss policy halts its lineage), or is read by
+ * another owner ({@link ShardOwnership}). A shard may be read once its parent is finished, or when its parent is not
+ * listed any more (trimmed away long ago). A halted shard blocks its descendants, so their changes are never
+ * delivered ahead of the parent's; so does a shard of another owner until its end is in the checkpoint store.
  */
 public final class ShardLineageTracker {
 
     public enum State {
-        WAITING, READING, FINISHED, STOPPED
+        WAITING, READING, FINISHED,
+        /** Its records were lost and the loss policy halted its lineage. */
+        HALTED,
+        /** Read by another owner; finished once its end sentinel is in the shared checkpoint store. */
+        ELSEWHERE
     }
 
     private static final class Node {
@@ -75,8 +80,19 @@ public final class ShardLineageTracker {
         set(shardId, State.FINISHED);
     }
 
-    public void stopped(String shardId) {
-        set(shardId, State.STOPPED);
+    public void halted(String shardId) {
+        set(shardId, State.HALTED);
+    }
+
+    /** The shards read by another owner, not finished yet. */
+    public List<String> elsewhere() {
+        List<String> ids = new ArrayList<>();
+        shards.forEach((id, node) -> {
+            if (node.state == State.ELSEWHERE) {
+                ids.add(id);
+            }
+        });
+        return ids;
     }
 
     private void set(String shardId, State state) {

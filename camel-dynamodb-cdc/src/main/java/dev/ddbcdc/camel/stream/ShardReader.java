@@ -1,15 +1,16 @@
 package dev.ddbcdc.camel.stream;
 
 import dev.ddbcdc.camel.checkpoint.ShardPosition;
+import dev.ddbcdc.camel.port.StreamProxy;
 import java.time.Clock;
 import java.util.List;
 
 import dev.ddbcdc.camel.options.StreamOptions;
-import dev.ddbcdc.camel.options.TrimmedDataPolicy;
 import dev.ddbcdc.camel.checkpoint.ShardCheckpointStore;
 import dev.ddbcdc.camel.flow.AckWindow;
 import dev.ddbcdc.camel.flow.Acknowledgement;
 import dev.ddbcdc.camel.flow.Backoff;
+import dev.ddbcdc.camel.flow.LossPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.model.GetRecordsResponse;
@@ -34,10 +35,13 @@ final class ShardReader implements Runnable {
         /** The shard was read to its end and every record acknowledged; its end sentinel is written. */
         void shardFinished(String shardId);
 
-        /** The shard lost data and the policy is FAIL: its lineage stops here. */
-        void shardStopped(String shardId);
-
-        void reportLoss(TrimmedDataException loss);
+        /**
+         * The shard lost data and the loss policy halts: its lineage (the shard and its children) stops here.
+         *
+         * @param start   where this reader started
+         * @param readAny whether it had read any record since
+         */
+        void lineageHalted(String shardId, ShardPosition start, boolean readAny);
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(ShardReader.class);
@@ -46,6 +50,7 @@ final class ShardReader implements Runnable {
     static final int MAX_IN_FLIGHT = 10_000;
 
     private final Host host;
+    private final LossPolicy losses;
     private final StreamProxy proxy;
     private final ShardCheckpointStore store;
     private final RecordDispatcher dispatcher;
@@ -69,8 +74,9 @@ final class ShardReader implements Runnable {
 
     ShardReader(Host host, StreamProxy proxy, ShardCheckpointStore store, RecordDispatcher dispatcher,
                 StreamMetrics metrics, StreamOptions options, String tableName, String streamArn,
-                String shardId, ShardStart shardStart, Clock clock) {
+                String shardId, ShardStart shardStart, Clock clock, LossPolicy losses) {
         this.host = host;
+        this.losses = losses;
         this.proxy = proxy;
         this.store = store;
         this.dispatcher = dispatcher;
@@ -282,23 +288,19 @@ final class ShardReader implements Runnable {
             iteratorFetched = false;
             return backoff.nextDelayMillis();
         }
-        String position = lastRead != null ? "after sequence number " + lastRead : start.toString();
-        String what = shardGone ? "no longer exists" : "was trimmed";
-        String message = "Table " + tableName + " shard " + shardId + ": stream records " + position + " " + what
-                         + " before this consumer read them (older than the stream's 24 hour retention):"
-                         + " those changes are lost (checkpoint key " + store.key(shardId) + ")";
-        TrimmedDataException loss = new TrimmedDataException(message, e);
-        metrics.trimmedDataEvents.incrementAndGet();
-        metrics.error(message);
-        host.reportLoss(loss);
-        if (options.trimmedDataPolicy() == TrimmedDataPolicy.FAIL) {
-            LOG.error("{}. Reading of this shard and its children stops (trimmedDataPolicy=FAIL); set"
-                      + " trimmedDataPolicy=CONTINUE to go on from the oldest available record",
-                    message);
-            host.shardStopped(shardId);
+        String position = lastRead != null ? "after sequence number " + lastRead : start.describe();
+        String lost = "Table " + tableName + " shard " + shardId + ": the stream records " + position
+                      + (shardGone ? " are gone with their shard" : " were trimmed")
+                      + " before this consumer read them (older than the stream's 24 hour retention): those changes"
+                      + " are lost (checkpoint key " + store.key(shardId) + ")";
+        LossPolicy.Outcome outcome = losses.report(LossPolicy.Kind.TRIMMED_DATA, lost,
+                "Reading of this shard and its children stops; set trimmedDataPolicy=CONTINUE to go on from the"
+                + " oldest available record",
+                "Continuing from the oldest available record once the records in flight are acknowledged", e);
+        if (outcome.halted()) {
+            host.lineageHalted(shardId, start, lastRead != null);
             return -1;
         }
-        LOG.error("{}. Continuing from the oldest available record (trimmedDataPolicy=CONTINUE)", message);
         iterator = null;
         if (shardGone) {
             endReached = true; // once the records in flight are acknowledged

@@ -1,19 +1,17 @@
 package dev.ddbcdc.camel.stream;
 
-import dev.ddbcdc.camel.checkpoint.ShardPosition;
-import java.time.Clock;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
-import dev.ddbcdc.camel.options.StreamOptions;
-import dev.ddbcdc.camel.options.TrimmedDataPolicy;
 import dev.ddbcdc.camel.checkpoint.ShardCheckpointStore;
+import dev.ddbcdc.camel.checkpoint.ShardPosition;
+import dev.ddbcdc.camel.flow.LossPolicy;
+import dev.ddbcdc.camel.flow.RunContext;
+import dev.ddbcdc.camel.options.StreamOptions;
+import dev.ddbcdc.camel.port.StreamProxy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.model.Shard;
@@ -22,53 +20,61 @@ import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
 /**
  * Runs the STREAMING phase of one table: lists the stream's shards periodically and as soon as a shard ends whose
  * children are not listed yet, decides where each new shard starts, and reads ready shards (parent before child,
- * {@link ShardLineageTracker}) on a bounded pool. This consumer owns every shard of the stream.
+ * {@link ShardLineageTracker}) on the run's executor. It reads only the shards its {@link ShardOwnership} accepts; a
+ * shard of another owner counts as finished once its end sentinel is in the checkpoint store.
  * <p>
  * Start positions: a shard with a checkpoint resumes from it. On the first start of this consumer id on this stream,
  * the {@link FirstStart} decides: {@code LATEST} marks the closed shards as finished and starts the open ones at their
- * latest record, {@code from(time)} starts every shard at its oldest record delivering records created from that
- * time, both persisted before anything is read; {@code TRIM_HORIZON} reads every shard from its oldest record. Shards
- * found after the first start are new, and are read from their oldest record.
+ * latest record (the iterator is taken at once), {@code from(time)} starts every shard at its oldest record delivering
+ * records created from that time, both persisted before anything is read; {@code TRIM_HORIZON} reads every shard from
+ * its oldest record. Shards found after the first start are new, and are read from their oldest record.
  */
 public final class StreamCoordinator implements ShardReader.Host {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamCoordinator.class);
+    /** How often the ends of other owners' shards are looked for while a child of ours waits on one. */
+    static final long ELSEWHERE_CHECK_MILLIS = 1000;
 
     private final StreamOptions options;
     private final StreamProxy proxy;
     private final ShardCheckpointStore store;
     private final RecordDispatcher dispatcher;
-    private final ScheduledExecutorService executor;
+    private final RunContext run;
     private final StreamMetrics metrics;
-    private final LossReporter lossReporter;
+    private final LossPolicy losses;
     private final FirstStart firstStartPosition;
+    private final ShardOwnership ownership;
+    private final Halts halts;
     private final String tableName;
     private final String streamArn;
-    private final Clock clock;
     private final ShardLineageTracker lineage = new ShardLineageTracker();
     private final Map<String, ShardStart> startPositions = new HashMap<>();
-    private volatile boolean running;
 
-    /** Where a detected loss goes besides the log: the consumer's exception handler. */
-    public interface LossReporter {
-        void report(TrimmedDataException loss);
+    /** Told when a shard reader halts its lineage after a loss (trimmedDataPolicy=FAIL). */
+    public interface Halts {
+        /** Nobody needs to know. */
+        Halts NONE = (shardId, start, readAny) -> {
+        };
+
+        void lineageHalted(String shardId, ShardPosition start, boolean readAny);
     }
 
     public StreamCoordinator(StreamOptions options, StreamProxy proxy, ShardCheckpointStore store,
-                             RecordDispatcher dispatcher, ScheduledExecutorService executor, StreamMetrics metrics,
-                             LossReporter lossReporter, FirstStart firstStartPosition, String tableName,
-                             String streamArn, Clock clock) {
+                             RecordDispatcher dispatcher, RunContext run, StreamMetrics metrics, LossPolicy losses,
+                             FirstStart firstStartPosition, ShardOwnership ownership, Halts halts,
+                             String tableName, String streamArn) {
         this.options = options;
         this.proxy = proxy;
         this.store = store;
         this.dispatcher = dispatcher;
-        this.executor = executor;
+        this.run = run;
         this.metrics = metrics;
-        this.lossReporter = lossReporter;
+        this.losses = losses;
         this.firstStartPosition = firstStartPosition;
+        this.ownership = ownership;
+        this.halts = halts;
         this.tableName = tableName;
         this.streamArn = streamArn;
-        this.clock = clock;
     }
 
     /**
@@ -79,14 +85,12 @@ public final class StreamCoordinator implements ShardReader.Host {
      * @throws IllegalStateException when the first start cannot fix its positions (the stream cannot be listed)
      */
     public void start() {
-        running = true;
         metrics.lag.clear();
         boolean firstStart = !store.streamStarted();
         try {
             discover();
         } catch (RuntimeException e) {
             if (firstStart) {
-                running = false;
                 throw new IllegalStateException("Table " + tableName + ": could not fix the start positions of stream "
                                                 + streamArn + " (" + firstStartPosition + "): " + e.getMessage()
                                                 + ". Nothing was read; start the route again once the stream can be"
@@ -95,23 +99,18 @@ public final class StreamCoordinator implements ShardReader.Host {
             }
             listingFailed(e);
         }
-        executor.scheduleWithFixedDelay(this::discoverSafely, options.shardDiscoveryInterval(),
-                options.shardDiscoveryInterval(), TimeUnit.MILLISECONDS);
-    }
-
-    public void stop() {
-        running = false;
+        run.every(this::discoverSafely, options.shardDiscoveryInterval(), options.shardDiscoveryInterval());
+        if (ownership != ShardOwnership.ALL) {
+            run.every(this::checkElsewhereSafely, ELSEWHERE_CHECK_MILLIS, ELSEWHERE_CHECK_MILLIS);
+        }
     }
 
     @Override
     public boolean isRunning() {
-        return running;
+        return run.isRunning();
     }
 
     private void discoverSafely() {
-        if (!running) {
-            return;
-        }
         try {
             discover();
         } catch (RuntimeException e) {
@@ -128,9 +127,12 @@ public final class StreamCoordinator implements ShardReader.Host {
 
     /** Lists the shards, registers new ones with their start positions and starts reading those that are ready. */
     synchronized void discover() {
+        if (!run.isRunning()) {
+            return;
+        }
         List<Shard> shards = proxy.listShards(streamArn);
         boolean firstStart = !store.streamStarted();
-        long now = clock.millis();
+        long now = run.millis();
         Set<String> listed = new HashSet<>();
         int added = 0;
         for (Shard shard : shards) {
@@ -153,11 +155,16 @@ public final class StreamCoordinator implements ShardReader.Host {
         if (added > 0) {
             LOG.debug("Table {}: {} shards listed, {} new", tableName, shards.size(), added);
         }
+        finishEndedElsewhere();
         startReady();
     }
 
     private void register(Shard shard, boolean firstStart, long now, Set<String> listed) {
         String id = shard.shardId();
+        if (!ownership.owns(id)) {
+            lineage.add(id, shard.parentShardId(), ShardLineageTracker.State.ELSEWHERE);
+            return;
+        }
         ShardPosition checkpoint = store.load(id);
         boolean closed = shard.sequenceNumberRange() != null
                          && shard.sequenceNumberRange().endingSequenceNumber() != null;
@@ -174,16 +181,16 @@ public final class StreamCoordinator implements ShardReader.Host {
         }
         if (start.isEnd()) {
             lineage.add(id, shard.parentShardId(), ShardLineageTracker.State.FINISHED);
-        } else {
-            lineage.add(id, shard.parentShardId(), ShardLineageTracker.State.WAITING);
-            // a shard's beginning was promised when it was born after the first start, or its parent is read too
-            boolean mustBeComplete = start.requiresContinuity() || !firstStart
-                                     || shard.parentShardId() != null && listed.contains(shard.parentShardId());
-            // LATEST means "from now": take the iterator now, not when the reader first runs
-            String iterator = start.iteratorType() == ShardIteratorType.LATEST
-                    ? proxy.shardIterator(streamArn, id, start) : null;
-            startPositions.put(id, new ShardStart(start, closed, mustBeComplete, iterator));
+            return;
         }
+        lineage.add(id, shard.parentShardId(), ShardLineageTracker.State.WAITING);
+        // a shard's beginning was promised when it was born after the first start, or its parent is read too
+        boolean mustBeComplete = start.requiresContinuity() || !firstStart
+                                 || shard.parentShardId() != null && listed.contains(shard.parentShardId());
+        // LATEST means "from now": take the iterator now, not when the reader first runs
+        String iterator = start.iteratorType() == ShardIteratorType.LATEST
+                ? proxy.shardIterator(streamArn, id, start) : null;
+        startPositions.put(id, new ShardStart(start, closed, mustBeComplete, iterator));
     }
 
     /**
@@ -200,19 +207,38 @@ public final class StreamCoordinator implements ShardReader.Host {
         if (parentCheckpoint == null || parentCheckpoint.isEnd()) {
             return;
         }
-        String message = "Table " + tableName + " shard " + parent + ": stream records " + parentCheckpoint
-                         + " were trimmed before this consumer read them (the shard is gone from the stream):"
-                         + " those changes are lost (checkpoint key " + store.key(parent) + ")";
-        metrics.trimmedDataEvents.incrementAndGet();
-        metrics.error(message);
-        lossReporter.report(new TrimmedDataException(message, null));
-        if (options.trimmedDataPolicy() == TrimmedDataPolicy.FAIL) {
-            LOG.error("{}. Its child {} is not read (trimmedDataPolicy=FAIL)", message, shard.shardId());
-            lineage.stopped(shard.shardId());
+        String lost = "Table " + tableName + " shard " + parent + ": the stream records " + parentCheckpoint
+                      + " were trimmed before this consumer read them (the shard is gone from the stream): those"
+                      + " changes are lost (checkpoint key " + store.key(parent) + ")";
+        LossPolicy.Outcome outcome = losses.report(LossPolicy.Kind.TRIMMED_DATA, lost,
+                "Its child " + shard.shardId() + " is not read", "Continuing with its child " + shard.shardId(),
+                null);
+        if (outcome.halted()) {
+            lineage.halted(shard.shardId());
             startPositions.remove(shard.shardId());
         } else {
-            LOG.error("{}. Continuing with its child {} (trimmedDataPolicy=CONTINUE)", message, shard.shardId());
             store.save(parent, ShardPosition.end());
+        }
+    }
+
+    private void checkElsewhereSafely() {
+        try {
+            synchronized (this) {
+                finishEndedElsewhere();
+                startReady();
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("Table {}: could not read the checkpoints of other owners' shards: {}", tableName, e.toString());
+        }
+    }
+
+    /** Shards of other owners whose end sentinel is in the checkpoint store count as finished. */
+    private void finishEndedElsewhere() {
+        for (String id : lineage.elsewhere()) {
+            ShardPosition position = store.load(id);
+            if (position != null && position.isEnd()) {
+                lineage.finished(id);
+            }
         }
     }
 
@@ -221,32 +247,14 @@ public final class StreamCoordinator implements ShardReader.Host {
             ShardStart start = startPositions.remove(id);
             LOG.debug("Table {}: reading shard {} from {}", tableName, id, start);
             metrics.shardsReading.incrementAndGet();
-            submit(new ShardReader(this, proxy, store, dispatcher, metrics, options, tableName, streamArn, id,
-                    start, clock), 0);
+            run.submit(new ShardReader(this, proxy, store, dispatcher, metrics, options, tableName, streamArn, id,
+                    start, run.clock(), losses), 0);
         }
     }
 
     @Override
     public void schedule(ShardReader reader, long delayMillis) {
-        submit(reader, delayMillis);
-    }
-
-    private void submit(Runnable task, long delayMillis) {
-        if (!running) {
-            return;
-        }
-        try {
-            if (delayMillis <= 0) {
-                executor.execute(task);
-            } else {
-                executor.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
-            }
-        } catch (RejectedExecutionException e) {
-            if (running) {
-                throw e;
-            }
-            // stopping: the task will run again from the checkpoint at the next start
-        }
+        run.submit(reader, delayMillis);
     }
 
     @Override
@@ -262,20 +270,18 @@ public final class StreamCoordinator implements ShardReader.Host {
         if (!childKnown) {
             // its children are not listed yet: look now rather than at the next interval (a listed child was
             // created with its siblings, so listing the whole stream again at every shard end would find nothing)
-            submit(this::discoverSafely, 0);
+            run.submit(this::discoverSafely, 0);
         }
     }
 
     @Override
-    public synchronized void shardStopped(String shardId) {
-        metrics.shardsReading.decrementAndGet();
-        metrics.lag.forget(shardId);
-        lineage.stopped(shardId);
-    }
-
-    @Override
-    public void reportLoss(TrimmedDataException loss) {
-        lossReporter.report(loss);
+    public void lineageHalted(String shardId, ShardPosition start, boolean readAny) {
+        synchronized (this) {
+            metrics.shardsReading.decrementAndGet();
+            metrics.lag.forget(shardId);
+            lineage.halted(shardId);
+        }
+        halts.lineageHalted(shardId, start, readAny);
     }
 
     /** For tests and health: how many shards are in each lineage state. */

@@ -2,7 +2,7 @@ package dev.ddbcdc.camel.stream;
 
 import dev.ddbcdc.camel.options.ViewOnRemove;
 import dev.ddbcdc.camel.event.KeySchema;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import dev.ddbcdc.camel.port.TablePort;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
@@ -29,10 +29,10 @@ public final class TableStream {
         this.sortKey = sortKey;
     }
 
-    public static TableStream describe(DynamoDbClient client, String tableName, ViewOnRemove viewOnRemove) {
+    public static TableStream describe(TablePort client, String tableName, ViewOnRemove viewOnRemove) {
         TableDescription table;
         try {
-            table = client.describeTable(b -> b.tableName(tableName)).table();
+            table = client.describeTable(tableName);
         } catch (ResourceNotFoundException e) {
             throw new IllegalStateException("DynamoDB table '" + tableName + "' does not exist (in this region and"
                                             + " account: check the table and region options)",

@@ -1,11 +1,12 @@
 package dev.ddbcdc.camel.stream;
 
+import dev.ddbcdc.camel.flow.StreamChangedException;
 import java.util.Objects;
 import java.util.function.Consumer;
 
+import dev.ddbcdc.camel.port.TablePort;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 
@@ -24,14 +25,14 @@ public final class TableWatch implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TableWatch.class);
 
-    private final DynamoDbClient client;
+    private final TablePort client;
     private final String tableName;
     private final String streamArn;
     private final StreamMetrics metrics;
     private final Consumer<StreamChangedException> reporter;
     private String reported;
 
-    public TableWatch(DynamoDbClient client, String tableName, String streamArn, StreamMetrics metrics,
+    public TableWatch(TablePort client, String tableName, String streamArn, StreamMetrics metrics,
                       Consumer<StreamChangedException> reporter) {
         this.client = client;
         this.tableName = tableName;
@@ -45,7 +46,7 @@ public final class TableWatch implements Runnable {
         String problem;
         ResourceNotFoundException cause = null;
         try {
-            problem = problem(client.describeTable(b -> b.tableName(tableName)).table());
+            problem = problem(client.describeTable(tableName));
         } catch (ResourceNotFoundException e) {
             cause = e;
             problem = "DynamoDB table '" + tableName + "' was deleted while this consumer was reading its stream "

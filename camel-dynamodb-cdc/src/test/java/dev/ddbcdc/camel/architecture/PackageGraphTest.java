@@ -37,13 +37,15 @@ class PackageGraphTest {
 
     static final String BASE = "dev.ddbcdc.camel";
     static final Path SOURCES = Path.of("src", "main", "java", "dev", "ddbcdc", "camel");
-    static final Map<String, Integer> LAYERS = Map.of(
-            "flow", 0, "options", 0,
-            "event", 1, "checkpoint", 1, "aws", 1,
-            "export", 2, "stream", 2,
-            "engine", 3,
-            "metrics", 4,
-            "", 5);
+    static final Map<String, Integer> LAYERS = Map.ofEntries(
+            Map.entry("options", 0),
+            Map.entry("flow", 1),
+            Map.entry("event", 1), Map.entry("checkpoint", 1),
+            Map.entry("port", 2),
+            Map.entry("aws", 3), Map.entry("export", 3), Map.entry("stream", 3),
+            Map.entry("engine", 4),
+            Map.entry("metrics", 5),
+            Map.entry("", 6));
     private static final Pattern USE = Pattern.compile("\\bdev\\.ddbcdc\\.camel\\.(?:([a-z]\\w*)\\.)?([A-Z]\\w*)");
 
     /** package -> the component's packages it uses ("" is the root). */

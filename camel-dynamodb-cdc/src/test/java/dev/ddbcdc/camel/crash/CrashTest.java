@@ -19,6 +19,7 @@ import java.util.zip.GZIPInputStream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ddbcdc.camel.aws.SdkObjectStore;
 import dev.ddbcdc.camel.event.AttributeValues;
 import dev.ddbcdc.camel.export.DataFile;
 import dev.ddbcdc.camel.export.ExportManifest;
@@ -253,7 +254,7 @@ class CrashTest {
     /** The export's items by data file and line ({@code <key>#<line>} to {@code <pk>#<v>}), read from S3. */
     static Map<String, String> exportContent(LocalAws aws, String exportArn) throws IOException {
         ExportDescription export = aws.dynamoDb().describeExport(b -> b.exportArn(exportArn)).exportDescription();
-        ExportManifest manifest = ExportManifest.read(aws.s3(), export.s3Bucket(), export.exportManifest(), exportArn);
+        ExportManifest manifest = ExportManifest.read(new SdkObjectStore(aws.s3()), export.s3Bucket(), export.exportManifest(), exportArn);
         ObjectMapper json = new ObjectMapper();
         Map<String, String> items = new HashMap<>();
         for (DataFile file : manifest.dataFiles()) {

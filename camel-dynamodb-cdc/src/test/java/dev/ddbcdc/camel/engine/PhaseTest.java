@@ -36,7 +36,9 @@ class PhaseTest {
         assertEquals(FAILED, LOADING.moveTo(FAILED));
         assertEquals(STOPPED, FAILED.moveTo(STOPPED));
         assertThrows(IllegalStateException.class, () -> FAILED.moveTo(STREAMING));
-        assertThrows(IllegalStateException.class, () -> STREAMING.moveTo(FAILED));
+        // the one way from STREAMING to FAILED: a shard finds the stream trimmed past the snapshot's hand-over
+        // (SnapshotTrimmedStreamTest); the user guide promises FAILED there, not a running consumer
+        assertEquals(FAILED, STREAMING.moveTo(FAILED));
         assertEquals(FAILED, INIT.moveTo(FAILED), "hand-over of a snapshot finished before the restart");
     }
 

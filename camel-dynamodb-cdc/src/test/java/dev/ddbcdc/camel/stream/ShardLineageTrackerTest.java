@@ -62,7 +62,7 @@ class ShardLineageTrackerTest {
         lineage.add("p", null, WAITING);
         lineage.add("c", "p", WAITING);
         lineage.takeReady();
-        lineage.stopped("p");
+        lineage.halted("p");
         assertEquals(List.of(), lineage.takeReady());
     }
 

@@ -1,6 +1,7 @@
 package dev.ddbcdc.camel.stream;
 
 import dev.ddbcdc.camel.checkpoint.ShardPosition;
+import dev.ddbcdc.camel.port.StreamProxy;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import dev.ddbcdc.camel.DynamoDbCdcConfiguration;
 import dev.ddbcdc.camel.options.TrimmedDataPolicy;
 import dev.ddbcdc.camel.flow.Acknowledgement;
+import dev.ddbcdc.camel.flow.LossPolicy;
 import dev.ddbcdc.camel.checkpoint.CheckpointKeys;
 import dev.ddbcdc.camel.checkpoint.ShardCheckpointStore;
 import org.apache.camel.support.processor.state.MemoryStateRepository;
@@ -61,7 +63,8 @@ class ShardReaderTest {
     static final class FakeHost implements ShardReader.Host {
         final List<String> finished = new ArrayList<>();
         final List<String> stopped = new ArrayList<>();
-        final List<TrimmedDataException> losses = new ArrayList<>();
+        /** The losses the reader reported through its loss policy. */
+        final List<RuntimeException> losses = new ArrayList<>();
 
         @Override
         public boolean isRunning() {
@@ -78,13 +81,8 @@ class ShardReaderTest {
         }
 
         @Override
-        public void shardStopped(String shardId) {
+        public void lineageHalted(String shardId, ShardPosition start, boolean readAny) {
             stopped.add(shardId);
-        }
-
-        @Override
-        public void reportLoss(TrimmedDataException loss) {
-            losses.add(loss);
         }
     }
 
@@ -135,7 +133,18 @@ class ShardReaderTest {
             }
         };
         return new ShardReader(host, proxy, store, dispatcher, metrics, configuration.streamOptions(), "t", "stream",
-                "s1", new ShardStart(start, false, mustBeComplete), java.time.Clock.systemUTC());
+                "s1", new ShardStart(start, false, mustBeComplete), java.time.Clock.systemUTC(),
+                new LossPolicy(configuration.getTrimmedDataPolicy(), new LossPolicy.Sink() {
+                    @Override
+                    public void count(LossPolicy.Kind kind, String message) {
+                        metrics.trimmedDataEvents.incrementAndGet();
+                    }
+
+                    @Override
+                    public void handle(String message, RuntimeException loss) {
+                        host.losses.add(loss);
+                    }
+                }));
     }
 
     @Test

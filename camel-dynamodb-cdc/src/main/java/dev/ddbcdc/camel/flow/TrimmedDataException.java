@@ -1,4 +1,4 @@
-package dev.ddbcdc.camel.stream;
+package dev.ddbcdc.camel.flow;
 
 /** Stream records that this consumer had not read yet were trimmed or their shard is gone: changes were lost. */
 public class TrimmedDataException extends RuntimeException {

@@ -1,4 +1,4 @@
-package dev.ddbcdc.camel.stream;
+package dev.ddbcdc.camel.flow;
 
 /**
  * The table or its stream changed under the consumer: the table was deleted, or its stream disabled or replaced by

@@ -1,4 +1,4 @@
-package dev.ddbcdc.camel.stream;
+package dev.ddbcdc.camel.flow;
 
 import java.time.Duration;
 

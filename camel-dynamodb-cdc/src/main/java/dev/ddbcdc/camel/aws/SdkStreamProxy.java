@@ -1,6 +1,7 @@
-package dev.ddbcdc.camel.stream;
+package dev.ddbcdc.camel.aws;
 
 import dev.ddbcdc.camel.checkpoint.ShardPosition;
+import dev.ddbcdc.camel.port.StreamProxy;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,0 +1,293 @@
+package dev.ddbcdc.camel.engine;
+
+import java.time.Clock;
+import java.util.concurrent.ScheduledExecutorService;
+
+import dev.ddbcdc.camel.checkpoint.ShardCheckpointStore;
+import dev.ddbcdc.camel.checkpoint.ShardPosition;
+import dev.ddbcdc.camel.checkpoint.SnapshotCheckpointStore;
+import dev.ddbcdc.camel.event.KeySchema;
+import dev.ddbcdc.camel.export.ExportService;
+import dev.ddbcdc.camel.export.SnapshotException;
+import dev.ddbcdc.camel.export.SnapshotMetrics;
+import dev.ddbcdc.camel.flow.Delivery;
+import dev.ddbcdc.camel.flow.LossPolicy;
+import dev.ddbcdc.camel.flow.RunContext;
+import dev.ddbcdc.camel.options.SnapshotOptions;
+import dev.ddbcdc.camel.options.StartPosition;
+import dev.ddbcdc.camel.options.StreamOptions;
+import dev.ddbcdc.camel.port.ExportPort;
+import dev.ddbcdc.camel.port.ObjectStore;
+import dev.ddbcdc.camel.port.StreamProxy;
+import dev.ddbcdc.camel.port.TablePort;
+import dev.ddbcdc.camel.stream.FirstStart;
+import dev.ddbcdc.camel.stream.RecordDispatcher;
+import dev.ddbcdc.camel.stream.ShardLineageTracker;
+import dev.ddbcdc.camel.stream.ShardOwnership;
+import dev.ddbcdc.camel.stream.StreamCoordinator;
+import dev.ddbcdc.camel.stream.StreamMetrics;
+import dev.ddbcdc.camel.stream.TableStream;
+import dev.ddbcdc.camel.stream.TableWatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine of one consumer: owns its {@link Phase} and runs the phases in one place, snapshot then stream, with one
+ * {@link RunContext} per run (running flag, clock, executor). It knows nothing of Camel: the changes leave through
+ * {@link Delivery} and {@link RecordDispatcher}, errors through {@link Events}, and every AWS call goes through a port,
+ * so it can be started and stopped as a unit, repeatedly, and tested with small fakes.
+ * <ul>
+ * <li>Start: a stream replaced while the consumer was stopped is a gap for the {@link LossPolicy}
+ * ({@link StreamFollowing}); then with a snapshot configured its preflight, and the snapshot on the executor, whose
+ * {@link SnapshotResult} decides what comes next; without one, the stream, whose first start positions are fixed
+ * before {@link #start()} returns.</li>
+ * <li>Stop: the run ends, what was acknowledged is written.</li>
+ * </ul>
+ */
+public final class CdcEngine {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CdcEngine.class);
+
+    /** The AWS calls the engine makes. */
+    public record Ports(TablePort table, ExportPort exports, ObjectStore objects, StreamProxy stream) {
+    }
+
+    /** Where the engine reports errors: the consumer's exception handler. */
+    public interface Events {
+        void handle(String message, RuntimeException error);
+    }
+
+    /** What is fixed for the engine's lifetime. */
+    public record Setup(String consumerId, TableStream table, KeySchema keySchema, StreamOptions stream,
+                        SnapshotOptions snapshot, ShardOwnership ownership, Clock clock) {
+        /** Without a snapshot ({@code snapshot == null}) the engine streams only. */
+        public boolean snapshotEnabled() {
+            return snapshot != null;
+        }
+    }
+
+    private final Setup setup;
+    private final Ports ports;
+    private final ShardCheckpointStore shards;
+    private final SnapshotCheckpointStore snapshots;
+    private final Delivery delivery;
+    private final RecordDispatcher dispatcher;
+    private final StreamMetrics metrics;
+    private final SnapshotMetrics snapshotMetrics;
+    private final ScheduledExecutorService executor;
+    private final Events events;
+    private final String tableName;
+    private volatile Phase phase = Phase.INIT;
+    private volatile String failure;
+    private RunContext run;
+    private StreamCoordinator coordinator;
+    private SnapshotRunner snapshot;
+    /** The stream was replaced while stopped and the policy goes on: read the new one from its oldest record. */
+    private boolean replacedStream;
+    /** The snapshot's hand-over, once the snapshot completed in this run. */
+    private volatile HandOver handOver;
+
+    public CdcEngine(Setup setup, Ports ports, ShardCheckpointStore shards, SnapshotCheckpointStore snapshots,
+                     Delivery delivery, RecordDispatcher dispatcher, StreamMetrics metrics,
+                     SnapshotMetrics snapshotMetrics, ScheduledExecutorService executor, Events events) {
+        this.setup = setup;
+        this.ports = ports;
+        this.shards = shards;
+        this.snapshots = snapshots;
+        this.delivery = delivery;
+        this.dispatcher = dispatcher;
+        this.metrics = metrics;
+        this.snapshotMetrics = snapshotMetrics;
+        this.executor = executor;
+        this.events = events;
+        this.tableName = setup.table().tableName();
+    }
+
+    /**
+     * Starts a run. Configuration errors (point-in-time recovery off, a missing bucket, an adopted export that is not
+     * the checkpointed one, a stream that cannot be listed at a first start) throw, with nothing left running.
+     */
+    public synchronized void start() {
+        if (run != null && run.isRunning()) {
+            throw new IllegalStateException("the engine of table " + tableName + " is running already");
+        }
+        phase = Phase.INIT;
+        failure = null;
+        replacedStream = false;
+        handOver = null;
+        coordinator = null;
+        snapshot = null;
+        run = new RunContext(setup.clock(), executor);
+        LossPolicy losses = lossPolicy();
+        FirstStart firstStart = FirstStart.at(setup.stream().startPosition());
+        StreamFollowing following = new StreamFollowing(shards, tableName, setup.table().streamArn());
+        if (following.verdict() == StreamFollowing.Verdict.REPLACED) {
+            LossPolicy.Outcome outcome = losses.report(LossPolicy.Kind.STREAM_REPLACED, following.gapMessage(),
+                    "Nothing is read. To go on with the new stream from its oldest record, accepting the gap, restart"
+                    + " with trimmedDataPolicy=CONTINUE; to capture the gap too, take a new snapshot with a new"
+                    + " consumerId",
+                    "Going on with the new stream from its oldest record", null);
+            if (outcome.halted()) {
+                metrics.streamProblem(outcome.message());
+                fail(outcome.message());
+                return;
+            }
+            replacedStream = true;
+            firstStart = FirstStart.at(StartPosition.TRIM_HORIZON);
+        }
+        try {
+            following.follow();
+            if (setup.snapshotEnabled()) {
+                ExportService exports = new ExportService(ports.exports(), tableName, setup.table().tableArn());
+                SnapshotPreflight.check(setup.snapshot(), snapshots, exports, ports.objects(), tableName);
+                snapshot = new SnapshotRunner(setup.snapshot(), exports, ports.objects(), snapshots, delivery,
+                        snapshotMetrics, run, setup.keySchema(), tableName, setup.table().tableArn(), losses,
+                        () -> replacedStream || shards.streamStarted(), this::moveTo);
+                RunContext current = run;
+                run.submit(() -> runSnapshot(current, losses), 0);
+            } else {
+                startStreaming(run, firstStart, losses);
+            }
+        } catch (RuntimeException e) {
+            run.stop();
+            throw e;
+        }
+    }
+
+    private LossPolicy lossPolicy() {
+        return new LossPolicy(setup.stream().trimmedDataPolicy(), new LossPolicy.Sink() {
+            @Override
+            public void count(LossPolicy.Kind kind, String message) {
+                (kind == LossPolicy.Kind.STREAM_REPLACED ? metrics.streamChanges : metrics.trimmedDataEvents)
+                        .incrementAndGet();
+                metrics.error(message);
+            }
+
+            @Override
+            public void handle(String message, RuntimeException loss) {
+                events.handle(message, loss);
+            }
+        });
+    }
+
+    private void runSnapshot(RunContext current, LossPolicy losses) {
+        SnapshotResult result = snapshot.run();
+        if (result instanceof SnapshotResult.Completed completed) {
+            handOver = completed.handOver();
+            try {
+                startStreaming(current, replacedStream ? FirstStart.at(StartPosition.TRIM_HORIZON)
+                        : completed.handOver().firstStart(), losses);
+            } catch (RuntimeException e) {
+                if (current.isRunning()) {
+                    snapshotFailed(new SnapshotException(e.getMessage(), e));
+                }
+            }
+        } else if (result instanceof SnapshotResult.Failed failed) {
+            snapshotFailed(failed.cause());
+        }
+    }
+
+    private void snapshotFailed(SnapshotException cause) {
+        snapshotMetrics.error(cause.getMessage());
+        LOG.error("{}", cause.getMessage());
+        // the handler first: whoever sees phase FAILED can rely on the failure having been handled
+        events.handle(cause.getMessage(), cause);
+        fail("The snapshot failed: " + cause.getMessage());
+    }
+
+    private synchronized void fail(String why) {
+        if (phase == Phase.STOPPED) {
+            return;
+        }
+        failure = why;
+        moveTo(Phase.FAILED);
+    }
+
+    private synchronized void startStreaming(RunContext current, FirstStart firstStart, LossPolicy losses) {
+        if (!current.isRunning() || current != run) {
+            return;
+        }
+        String streamArn = setup.table().streamArn();
+        StreamCoordinator streaming = new StreamCoordinator(setup.stream(), ports.stream(), shards, dispatcher, current,
+                metrics, losses, firstStart, setup.ownership(), this::lineageHalted, tableName, streamArn);
+        streaming.start();
+        coordinator = streaming;
+        moveTo(Phase.STREAMING);
+        TableWatch watch = new TableWatch(ports.table(), tableName, streamArn, metrics,
+                changed -> events.handle(changed.getMessage(), changed));
+        long interval = setup.stream().shardDiscoveryInterval();
+        current.every(watch, interval, interval);
+        LOG.info("Capturing changes of table {} from stream {} (consumerId={}, first start at {})", tableName,
+                streamArn, setup.consumerId(), firstStart);
+    }
+
+    /**
+     * A shard halted at the snapshot's hand-over, before reading anything: the stream no longer holds the records
+     * from the hand-over on, so the snapshot cannot be completed without a gap. Nothing further is read.
+     */
+    private void lineageHalted(String shardId, ShardPosition start, boolean readAny) {
+        HandOver current = handOver;
+        if (current == null || readAny || !start.equals(ShardPosition.from(current.streamFromMillis()))) {
+            return;
+        }
+        RunContext running = run;
+        String why = "The snapshot's hand-over to the stream failed: " + metrics.lastError();
+        snapshotMetrics.error(why);
+        fail(why);
+        if (running != null) {
+            running.stop();
+        }
+    }
+
+    synchronized void moveTo(Phase next) {
+        if (phase == next) {
+            return;
+        }
+        phase = phase.moveTo(next);
+        LOG.info("Table {}: phase {}", tableName, next);
+    }
+
+    /**
+     * Ends the run: its tasks stop at their next check (waiting up to {@code awaitMillis} for those running), and the
+     * snapshot's acknowledged lines are written. Exchanges still in flight write their positions when they complete.
+     */
+    public void stop(long awaitMillis) {
+        RunContext current;
+        synchronized (this) {
+            current = run;
+            if (current == null) {
+                return;
+            }
+            current.stop();
+        }
+        current.awaitIdle(awaitMillis);
+        flush();
+        synchronized (this) {
+            if (phase != Phase.STOPPED) {
+                moveTo(Phase.STOPPED);
+            }
+        }
+    }
+
+    /** Writes the acknowledged lines of the data files being loaded. */
+    public void flush() {
+        SnapshotRunner current = snapshot;
+        if (current != null) {
+            current.flush();
+        }
+    }
+
+    public Phase phase() {
+        return phase;
+    }
+
+    /** Why the engine is in phase FAILED, or {@code null}. */
+    public String failure() {
+        return failure;
+    }
+
+    /** How many shards are in this lineage state (0 before the stream started). */
+    public synchronized long shardCount(ShardLineageTracker.State state) {
+        return coordinator == null ? 0 : coordinator.shardCount(state);
+    }
+}

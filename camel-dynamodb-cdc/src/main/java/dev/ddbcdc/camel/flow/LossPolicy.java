@@ -1,0 +1,81 @@
+package dev.ddbcdc.camel.flow;
+
+import dev.ddbcdc.camel.options.TrimmedDataPolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every detected loss of changes goes through here, whatever found it (a shard reader hitting trimmed records, a
+ * parent shard gone, a snapshot that outlived the stream's retention, a stream replaced while the consumer was
+ * stopped): one ERROR log that says what was lost and what happens now, one count, the consumer's exception handler,
+ * and the decision the configured {@code trimmedDataPolicy} makes. Nothing is lost silently.
+ */
+public final class LossPolicy {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LossPolicy.class);
+
+    /** What kind of loss, for the counters ({@code errors{type=trimmed_data|stream_changed}}). */
+    public enum Kind {
+        /** Stream records were trimmed (or their shard is gone) before they were read. */
+        TRIMMED_DATA,
+        /** The table's stream was replaced: the changes between the old and the new stream are in neither. */
+        STREAM_REPLACED
+    }
+
+    /** What the caller does next. */
+    public enum Decision {
+        /** Stop what lost the changes (a lineage, the stream) until the user decides (trimmedDataPolicy=FAIL). */
+        HALT,
+        /** Go on from the oldest record still there (trimmedDataPolicy=CONTINUE). */
+        CONTINUE
+    }
+
+    /** The decision, and the message that was logged and reported (what was lost and what happens now). */
+    public record Outcome(Decision decision, String message) {
+        public boolean halted() {
+            return decision == Decision.HALT;
+        }
+    }
+
+    /** Where a loss is counted and reported. */
+    public interface Sink {
+        /** Counts the loss and keeps its message as the last error. */
+        void count(Kind kind, String message);
+
+        /** Passes the loss to the consumer's exception handler. */
+        void handle(String message, RuntimeException loss);
+    }
+
+    private final TrimmedDataPolicy policy;
+    private final Sink sink;
+
+    public LossPolicy(TrimmedDataPolicy policy, Sink sink) {
+        this.policy = policy;
+        this.sink = sink;
+    }
+
+    /**
+     * Reports a loss and decides.
+     *
+     * @param lost        what was lost, as a sentence without the consequence
+     * @param ifHalted    what happens under FAIL (e.g. "Reading of this shard and its children stops")
+     * @param ifContinued what happens under CONTINUE
+     * @param cause       the AWS error that showed the loss, or {@code null}
+     */
+    public Outcome report(Kind kind, String lost, String ifHalted, String ifContinued, Throwable cause) {
+        Decision decision = policy == TrimmedDataPolicy.FAIL ? Decision.HALT : Decision.CONTINUE;
+        String message = lost + ". " + (decision == Decision.HALT
+                ? ifHalted + " (trimmedDataPolicy=FAIL)"
+                : ifContinued + " (trimmedDataPolicy=CONTINUE)");
+        sink.count(kind, message);
+        LOG.error("{}", message);
+        RuntimeException loss = kind == Kind.STREAM_REPLACED ? new StreamChangedException(message, cause)
+                : new TrimmedDataException(message, cause);
+        sink.handle(message, loss);
+        return new Outcome(decision, message);
+    }
+
+    public TrimmedDataPolicy policy() {
+        return policy;
+    }
+}
