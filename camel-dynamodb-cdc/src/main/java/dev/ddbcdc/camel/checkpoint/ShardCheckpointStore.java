@@ -15,7 +15,7 @@ public final class ShardCheckpointStore {
 
     /** The stored position of a shard, or {@code null} if it has none. */
     public ShardPosition load(String shardId) {
-        String value = repository.getState(keys.shard(shardId));
+        String value = CheckpointValues.read(keys.shard(shardId), repository.getState(keys.shard(shardId)));
         try {
             return ShardPosition.parse(value);
         } catch (IllegalArgumentException e) {
@@ -26,7 +26,7 @@ public final class ShardCheckpointStore {
     }
 
     public void save(String shardId, ShardPosition position) {
-        repository.setState(keys.shard(shardId), position.serialize());
+        repository.setState(keys.shard(shardId), CheckpointValues.write(position.serialize()));
     }
 
     public String key(String shardId) {
@@ -35,21 +35,20 @@ public final class ShardCheckpointStore {
 
     /** Whether this consumer already made its first start on this stream. */
     public boolean streamStarted() {
-        return repository.getState(keys.streamMarker()) != null;
+        return CheckpointValues.read(keys.streamMarker(), repository.getState(keys.streamMarker())) != null;
     }
 
     public void markStreamStarted(long millis) {
-        repository.setState(keys.streamMarker(), "started:" + millis);
+        repository.setState(keys.streamMarker(), CheckpointValues.write("started:" + millis));
     }
 
     /** The ARN of the stream this consumer followed last on this table, or {@code null} when none was recorded. */
     public String followedStream() {
-        String value = repository.getState(keys.followedStream());
-        return value == null || value.isEmpty() ? null : value;
+        return CheckpointValues.read(keys.followedStream(), repository.getState(keys.followedStream()));
     }
 
     public void followStream(String streamArn) {
-        repository.setState(keys.followedStream(), streamArn);
+        repository.setState(keys.followedStream(), CheckpointValues.write(streamArn));
     }
 
     public String followedStreamKey() {

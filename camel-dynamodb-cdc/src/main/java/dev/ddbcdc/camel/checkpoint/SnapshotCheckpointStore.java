@@ -21,8 +21,8 @@ public final class SnapshotCheckpointStore {
 
     /** The stored snapshot state, or {@code null} when no snapshot was started. */
     public SnapshotState load() {
-        String value = repository.getState(keys.snapshot());
-        if (value == null || value.isEmpty()) {
+        String value = CheckpointValues.read(keys.snapshot(), repository.getState(keys.snapshot()));
+        if (value == null) {
             return null;
         }
         try {
@@ -35,7 +35,7 @@ public final class SnapshotCheckpointStore {
     }
 
     public void save(SnapshotState state) {
-        repository.setState(keys.snapshot(), state.serialize());
+        repository.setState(keys.snapshot(), CheckpointValues.write(state.serialize()));
     }
 
     public String key() {
@@ -43,14 +43,15 @@ public final class SnapshotCheckpointStore {
     }
 
     public boolean isFileDone(String dataFileS3Key) {
-        return END.equals(repository.getState(keys.dataFile(dataFileS3Key)));
+        String key = keys.dataFile(dataFileS3Key);
+        return END.equals(CheckpointValues.read(key, repository.getState(key)));
     }
 
     /** The last acknowledged line of a data file (1-based), or 0 when none was. */
     public long acknowledgedLine(String dataFileS3Key) {
         String key = keys.dataFile(dataFileS3Key);
-        String value = repository.getState(key);
-        if (value == null || value.isEmpty()) {
+        String value = CheckpointValues.read(key, repository.getState(key));
+        if (value == null) {
             return 0;
         }
         if (value.startsWith(LINE_PREFIX)) {
@@ -65,11 +66,11 @@ public final class SnapshotCheckpointStore {
     }
 
     public void saveLine(String dataFileS3Key, long line) {
-        repository.setState(keys.dataFile(dataFileS3Key), LINE_PREFIX + line);
+        repository.setState(keys.dataFile(dataFileS3Key), CheckpointValues.write(LINE_PREFIX + line));
     }
 
     public void markFileDone(String dataFileS3Key) {
-        repository.setState(keys.dataFile(dataFileS3Key), END);
+        repository.setState(keys.dataFile(dataFileS3Key), CheckpointValues.write(END));
     }
 
     public String fileKey(String dataFileS3Key) {

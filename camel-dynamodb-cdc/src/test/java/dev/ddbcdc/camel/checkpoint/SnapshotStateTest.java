@@ -1,8 +1,5 @@
 package dev.ddbcdc.camel.checkpoint;
 
-import dev.ddbcdc.camel.checkpoint.CheckpointKeys;
-import dev.ddbcdc.camel.checkpoint.SnapshotCheckpointStore;
-import dev.ddbcdc.camel.checkpoint.SnapshotState;
 import org.apache.camel.support.processor.state.MemoryStateRepository;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +25,8 @@ class SnapshotStateTest {
         SnapshotState exporting = new SnapshotState(EXPORTING, 1, 1_700_000_000_123L, EXPORT);
         store.save(exporting);
         assertEquals(exporting, store.load());
-        assertEquals("EXPORTING 1 1700000000123 " + EXPORT, repository.getState("dynamodb-cdc/c/" + TABLE + "/snapshot"));
+        assertEquals("v1 EXPORTING 1 1700000000123 " + EXPORT,
+                repository.getState("dynamodb-cdc/c/" + TABLE + "/snapshot"));
         assertEquals(DONE, exporting.moveTo(LOADING).moveTo(DONE).stage());
     }
 

@@ -1,5 +1,6 @@
 package dev.ddbcdc.camel.crash;
 
+import dev.ddbcdc.camel.checkpoint.CheckpointValues;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +36,7 @@ record CheckpointFile(Map<String, String> shards, Map<String, String> dataFiles,
             }
             int eq = line.indexOf('=');
             String key = line.substring(0, eq);
-            String value = line.substring(eq + 1);
+            String value = CheckpointValues.read(key, line.substring(eq + 1));
             int snapshotAt = key.indexOf(SNAPSHOT + "/");
             if (snapshotAt >= 0) {
                 dataFiles.put(key.substring(snapshotAt + SNAPSHOT.length() + 1), value);
