@@ -1,13 +1,13 @@
 package dev.ddbcdc.camel;
 
+import java.util.Arrays;
+import java.util.Map;
+
 import dev.ddbcdc.camel.options.ExportFormat;
 import dev.ddbcdc.camel.options.OutputFormat;
 import dev.ddbcdc.camel.options.StartPosition;
 import dev.ddbcdc.camel.options.TrimmedDataPolicy;
 import dev.ddbcdc.camel.options.ViewOnRemove;
-import java.util.Arrays;
-import java.util.Map;
-
 import org.apache.camel.Endpoint;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.annotations.Component;

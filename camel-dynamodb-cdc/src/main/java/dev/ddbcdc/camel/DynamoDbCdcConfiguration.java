@@ -1,5 +1,8 @@
 package dev.ddbcdc.camel;
 
+import java.util.HashMap;
+import java.util.Map;
+
 import dev.ddbcdc.camel.aws.TableReference;
 import dev.ddbcdc.camel.options.AwsOptions;
 import dev.ddbcdc.camel.options.ExportFormat;
@@ -9,9 +12,6 @@ import dev.ddbcdc.camel.options.StartPosition;
 import dev.ddbcdc.camel.options.StreamOptions;
 import dev.ddbcdc.camel.options.TrimmedDataPolicy;
 import dev.ddbcdc.camel.options.ViewOnRemove;
-import java.util.HashMap;
-import java.util.Map;
-
 import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.spi.Metadata;

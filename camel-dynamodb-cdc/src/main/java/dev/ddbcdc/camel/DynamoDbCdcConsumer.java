@@ -7,10 +7,10 @@ import dev.ddbcdc.camel.aws.AwsAttemptMetrics;
 import dev.ddbcdc.camel.aws.AwsConnections;
 import dev.ddbcdc.camel.aws.TableReference;
 import dev.ddbcdc.camel.checkpoint.CheckpointKeys;
+import dev.ddbcdc.camel.checkpoint.Phase;
 import dev.ddbcdc.camel.checkpoint.ShardCheckpointStore;
 import dev.ddbcdc.camel.checkpoint.SnapshotCheckpointStore;
 import dev.ddbcdc.camel.engine.CdcEngine;
-import dev.ddbcdc.camel.engine.Phase;
 import dev.ddbcdc.camel.event.KeySchema;
 import dev.ddbcdc.camel.event.OutputFormatter;
 import dev.ddbcdc.camel.event.StreamRecordMapper;
@@ -20,7 +20,7 @@ import dev.ddbcdc.camel.metrics.MetricsRegistration;
 import dev.ddbcdc.camel.stream.ShardLineageTracker;
 import dev.ddbcdc.camel.stream.ShardOwnership;
 import dev.ddbcdc.camel.stream.StreamMetrics;
-import dev.ddbcdc.camel.stream.TableStream;
+import dev.ddbcdc.camel.stream.TableFacts;
 import org.apache.camel.Processor;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckAware;
@@ -72,14 +72,14 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements HealthCheckA
         connections = new AwsConnections(configuration.awsOptions(), awsAttempts, configuration.getDynamoDbClient(),
                 configuration.getDynamoDbStreamsClient(), configuration.getS3Client());
         try {
-            TableStream table = TableStream.describe(connections.table(), tableName, configuration.getViewOnRemove());
+            TableFacts table = TableFacts.describe(connections.table(), tableName, configuration.getViewOnRemove());
             StateRepository<String, String> checkpoints = checkpointRepository(tableName);
             IdempotentRepository idempotentRepository = configuration.getIdempotentRepository();
             ServiceHelper.startService(checkpoints, idempotentRepository);
             CheckpointKeys keys = new CheckpointKeys(configuration.getConsumerId(), table.streamArn());
             boolean snapshot = configuration.isSnapshotEnabled();
             ExchangeDelivery delivery = new ExchangeDelivery(this, configuration.isAcknowledgments(),
-                    idempotentRepository, metrics, new StreamRecordMapper(tableName, table.streamArn(),
+                    idempotentRepository, metrics, snapshotMetrics, new StreamRecordMapper(tableName, table.streamArn(),
                             table.partitionKey(), table.sortKey(), configuration.getViewOnRemove()),
                     new OutputFormatter(configuration.getOutputFormat(), table.tableArn()));
             int threads = snapshot

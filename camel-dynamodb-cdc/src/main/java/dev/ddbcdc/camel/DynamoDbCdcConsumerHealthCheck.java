@@ -2,7 +2,7 @@ package dev.ddbcdc.camel;
 
 import java.util.Map;
 
-import dev.ddbcdc.camel.engine.Phase;
+import dev.ddbcdc.camel.checkpoint.Phase;
 import dev.ddbcdc.camel.export.SnapshotMetrics;
 import dev.ddbcdc.camel.stream.ShardLineageTracker;
 import dev.ddbcdc.camel.stream.StreamMetrics;

@@ -1,11 +1,13 @@
 package dev.ddbcdc.camel;
 
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import dev.ddbcdc.camel.checkpoint.CheckpointKeys;
 import dev.ddbcdc.camel.event.OutputFormatter;
 import dev.ddbcdc.camel.event.StreamRecordMapper;
+import dev.ddbcdc.camel.export.SnapshotMetrics;
 import dev.ddbcdc.camel.flow.Acknowledgement;
 import dev.ddbcdc.camel.flow.Delivery;
 import dev.ddbcdc.camel.stream.RecordDispatcher;
@@ -20,7 +22,7 @@ import software.amazon.awssdk.services.dynamodb.model.Record;
  * The Camel side of delivery: one exchange per change, through the idempotent repository when one is configured,
  * formatted as {@code outputFormat} says, and acknowledged when its exchange completed ({@code acknowledgments=true})
  * or as soon as the route returned ({@code acknowledgments=false}). A change already in the idempotent repository is
- * acknowledged without an exchange ({@code recordsAlreadyDelivered}).
+ * acknowledged without an exchange, and counted apart for the stream and the snapshot.
  */
 final class ExchangeDelivery implements Delivery, RecordDispatcher {
 
@@ -28,34 +30,46 @@ final class ExchangeDelivery implements Delivery, RecordDispatcher {
     private final boolean acknowledgments;
     private final IdempotentRepository idempotentRepository;
     private final StreamMetrics metrics;
+    private final SnapshotMetrics snapshotMetrics;
     private final StreamRecordMapper mapper;
     private final OutputFormatter formatter;
 
     ExchangeDelivery(DefaultConsumer consumer, boolean acknowledgments, IdempotentRepository idempotentRepository,
-                     StreamMetrics metrics, StreamRecordMapper mapper, OutputFormatter formatter) {
+                     StreamMetrics metrics, SnapshotMetrics snapshotMetrics, StreamRecordMapper mapper,
+                     OutputFormatter formatter) {
         this.consumer = consumer;
         this.acknowledgments = acknowledgments;
         this.idempotentRepository = idempotentRepository;
         this.metrics = metrics;
+        this.snapshotMetrics = snapshotMetrics;
         this.mapper = mapper;
         this.formatter = formatter;
     }
 
     @Override
     public void dispatch(String shardId, Record record, Acknowledgement acknowledgement) {
-        deliver(exchange -> mapper.fill(exchange, shardId, record), () -> CheckpointKeys.deliveredRecord(record.eventID()),
-                () -> "change " + record.eventID() + " of shard " + shardId, acknowledgement);
+        send(exchange -> mapper.fill(exchange, shardId, record), () -> CheckpointKeys.deliveredRecord(record.eventID()),
+                () -> "change " + record.eventID() + " of shard " + shardId, acknowledgement, metrics.recordsDelivered,
+                metrics.recordsAlreadyDelivered);
     }
 
+    /** A snapshot item. */
     @Override
     public void deliver(Consumer<Exchange> filler, Supplier<String> deliveredKeys, Supplier<String> description,
                         Acknowledgement acknowledgement) {
+        send(filler, deliveredKeys, description, acknowledgement, snapshotMetrics.itemsDelivered,
+                snapshotMetrics.itemsAlreadyDelivered);
+    }
+
+    private void send(Consumer<Exchange> filler, Supplier<String> deliveredKeys, Supplier<String> description,
+                      Acknowledgement acknowledgement, AtomicLong delivered, AtomicLong alreadyDelivered) {
         String deliveredKey = idempotentRepository == null ? null : deliveredKeys.get();
         if (deliveredKey != null && idempotentRepository.contains(deliveredKey)) {
-            metrics.recordsAlreadyDelivered.incrementAndGet();
+            alreadyDelivered.incrementAndGet();
             acknowledgement.completed();
             return;
         }
+        delivered.incrementAndGet();
         Exchange exchange = consumer.createExchange(false);
         filler.accept(exchange);
         formatter.apply(exchange);

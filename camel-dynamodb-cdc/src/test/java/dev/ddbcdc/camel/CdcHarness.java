@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 
-import dev.ddbcdc.camel.engine.Phase;
+import dev.ddbcdc.camel.checkpoint.Phase;
 import dev.ddbcdc.localaws.LocalAws;
 import dev.ddbcdc.localaws.LocalDynamoDb;
 import org.apache.camel.CamelContext;

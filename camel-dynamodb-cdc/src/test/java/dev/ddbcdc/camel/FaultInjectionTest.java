@@ -8,10 +8,10 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import dev.ddbcdc.camel.aws.AwsAttemptMetrics;
-import dev.ddbcdc.camel.engine.Phase;
+import dev.ddbcdc.camel.checkpoint.Phase;
 import dev.ddbcdc.camel.metrics.MetricsRegistration;
-import dev.ddbcdc.localaws.FaultInjectingFront;
 import dev.ddbcdc.localaws.Fault;
+import dev.ddbcdc.localaws.FaultInjectingFront;
 import dev.ddbcdc.localaws.FaultRule;
 import dev.ddbcdc.localaws.LocalAws;
 import dev.ddbcdc.localaws.LocalAwsExtension;

@@ -12,7 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-import dev.ddbcdc.camel.engine.Phase;
+import dev.ddbcdc.camel.checkpoint.Phase;
 import dev.ddbcdc.camel.metrics.MetricsRegistration;
 import dev.ddbcdc.localaws.LocalAws;
 import dev.ddbcdc.localaws.LocalAwsExtension;

@@ -1,6 +1,5 @@
 package dev.ddbcdc.camel;
 
-import dev.ddbcdc.camel.options.ExportFormat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -10,6 +9,7 @@ import java.util.stream.Collectors;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ddbcdc.camel.export.ItemParser;
+import dev.ddbcdc.camel.options.ExportFormat;
 import dev.ddbcdc.localaws.LocalDynamoDb;
 import dev.ddbcdc.localaws.LocalDynamoDbExtension;
 import dev.ddbcdc.localaws.Tables;

@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
-import dev.ddbcdc.camel.checkpoint.JdbcStateRepository;
 import dev.ddbcdc.camel.checkpoint.FileCheckpointRepository;
+import dev.ddbcdc.camel.checkpoint.JdbcStateRepository;
 import dev.ddbcdc.localaws.LocalDynamoDb;
 import dev.ddbcdc.localaws.LocalDynamoDbExtension;
 import dev.ddbcdc.localaws.Tables;

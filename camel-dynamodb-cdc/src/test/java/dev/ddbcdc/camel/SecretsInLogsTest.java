@@ -165,7 +165,7 @@ class SecretsInLogsTest {
                          + "&idlePollDelay=50";
         try (CdcHarness cdc = new CdcHarness().start("dynamodb-cdc:secrets?" + options)) {
             cdc.await(1, Duration.ofSeconds(20));
-            cdc.awaitPhase(dev.ddbcdc.camel.engine.Phase.STREAMING, Duration.ofSeconds(20));
+            cdc.awaitPhase(dev.ddbcdc.camel.checkpoint.Phase.STREAMING, Duration.ofSeconds(20));
             aws.dynamoDb().putItem(b -> b.tableName("secrets").item(Map.of("pk", AttributeValue.fromS("x"))));
             CdcHarness.awaitCondition(() -> cdc.received.stream().anyMatch(e -> "x".equals(
                     e.getMessage().getHeader(DynamoDbCdcConstants.PRIMARY_KEY))), Duration.ofSeconds(20),

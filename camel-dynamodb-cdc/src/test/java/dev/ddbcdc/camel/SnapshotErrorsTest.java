@@ -11,9 +11,9 @@ import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 
 import dev.ddbcdc.camel.checkpoint.CheckpointKeys;
+import dev.ddbcdc.camel.checkpoint.Phase;
 import dev.ddbcdc.camel.checkpoint.ShardCheckpointStore;
 import dev.ddbcdc.camel.checkpoint.SnapshotCheckpointStore;
-import dev.ddbcdc.camel.engine.Phase;
 import dev.ddbcdc.camel.export.SnapshotException;
 import dev.ddbcdc.localaws.ExportTampering;
 import dev.ddbcdc.localaws.LocalAws;
@@ -197,7 +197,7 @@ class SnapshotErrorsTest {
             ShardCheckpointStore shards = new ShardCheckpointStore(checkpoints, keys("checksum"));
             // the snapshot is not done: it stays in LOADING, on the adopted export, attempt 1
             var state = snapshot.load();
-            assertEquals("LOADING", state.stage().name(), "the snapshot is not done: " + checkpoints.states);
+            assertEquals(Phase.LOADING, state.phase(), "the snapshot is not done: " + checkpoints.states);
             assertEquals(export.exportArn(), state.exportArn());
             assertEquals(1, state.attempt());
             assertEquals(export.exportTime(), state.exportTime());
@@ -284,7 +284,7 @@ class SnapshotErrorsTest {
             awaitFailure(cdc);
             // the failed export stays checkpointed, attempt 1, still EXPORTING (it never completed)
             var failed = snapshot.load();
-            assertEquals("EXPORTING", failed.stage().name(), "after the failure: " + checkpoints.states);
+            assertEquals(Phase.EXPORTING, failed.phase(), "after the failure: " + checkpoints.states);
             assertEquals(1, failed.attempt());
             failedArn = failed.exportArn();
             assertEquals(ExportStatus.FAILED, aws.dynamoDb().describeExport(b -> b.exportArn(failedArn))
@@ -297,7 +297,7 @@ class SnapshotErrorsTest {
             cdc.awaitPhase(Phase.STREAMING, Duration.ofSeconds(10));
             // attempt 2 checkpointed, DONE, on the new export: the one every item came from
             var done = snapshot.load();
-            assertEquals("DONE", done.stage().name(), "attempt 2 checkpointed: " + checkpoints.states);
+            assertEquals(Phase.STREAMING, done.phase(), "attempt 2 checkpointed: " + checkpoints.states);
             assertEquals(2, done.attempt(), "attempt 2 checkpointed: " + checkpoints.states);
             List<Object> itemExports = cdc.received.stream()
                     .map(e -> e.getMessage().getHeader(DynamoDbCdcConstants.EXPORT_ARN)).distinct()

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
-import dev.ddbcdc.camel.engine.Phase;
+import dev.ddbcdc.camel.checkpoint.Phase;
 import dev.ddbcdc.camel.flow.TrimmedDataException;
 import dev.ddbcdc.localaws.LocalAws;
 import dev.ddbcdc.localaws.Tables;

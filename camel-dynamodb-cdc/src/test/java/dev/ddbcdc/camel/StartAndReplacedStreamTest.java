@@ -8,7 +8,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import dev.ddbcdc.camel.checkpoint.FileCheckpointRepository;
-import dev.ddbcdc.camel.engine.Phase;
+import dev.ddbcdc.camel.checkpoint.Phase;
 import dev.ddbcdc.camel.flow.StreamChangedException;
 import dev.ddbcdc.localaws.LocalDynamoDb;
 import dev.ddbcdc.localaws.LocalDynamoDbExtension;

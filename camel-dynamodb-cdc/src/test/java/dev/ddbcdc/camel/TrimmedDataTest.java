@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
-import dev.ddbcdc.camel.flow.TrimmedDataException;
 import dev.ddbcdc.camel.checkpoint.FileCheckpointRepository;
+import dev.ddbcdc.camel.flow.TrimmedDataException;
 import dev.ddbcdc.localaws.LocalDynamoDb;
 import dev.ddbcdc.localaws.Tables;
 import org.junit.jupiter.api.AfterEach;

@@ -1,10 +1,10 @@
 package dev.ddbcdc.camel.aws;
 
-import dev.ddbcdc.camel.checkpoint.ShardPosition;
-import dev.ddbcdc.camel.port.StreamProxy;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.ddbcdc.camel.checkpoint.ShardPosition;
+import dev.ddbcdc.camel.port.StreamProxy;
 import software.amazon.awssdk.services.dynamodb.model.DescribeStreamResponse;
 import software.amazon.awssdk.services.dynamodb.model.GetRecordsResponse;
 import software.amazon.awssdk.services.dynamodb.model.Shard;

@@ -4,7 +4,7 @@ import java.util.regex.Pattern;
 
 /**
  * The format version of every value the consumer writes into its checkpoint repository: {@code v1 <payload>}. Values
- * written before versions existed (component 0.1.0 and earlier: {@code seq:..}, {@code END}, {@code line:..}, the
+ * written before versions existed (earlier builds of the component: {@code seq:..}, {@code END}, {@code line:..}, the
  * snapshot state) are read as they are, so existing checkpoints keep working; a value of a newer format is refused
  * with a message instead of being misread.
  */

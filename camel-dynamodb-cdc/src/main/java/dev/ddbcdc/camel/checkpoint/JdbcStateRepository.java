@@ -10,7 +10,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HexFormat;
 import java.util.regex.Pattern;
-
 import javax.sql.DataSource;
 
 import org.apache.camel.RuntimeCamelException;

@@ -3,6 +3,7 @@ package dev.ddbcdc.camel.engine;
 import java.time.Clock;
 import java.util.concurrent.ScheduledExecutorService;
 
+import dev.ddbcdc.camel.checkpoint.Phase;
 import dev.ddbcdc.camel.checkpoint.ShardCheckpointStore;
 import dev.ddbcdc.camel.checkpoint.ShardPosition;
 import dev.ddbcdc.camel.checkpoint.SnapshotCheckpointStore;
@@ -26,7 +27,7 @@ import dev.ddbcdc.camel.stream.ShardLineageTracker;
 import dev.ddbcdc.camel.stream.ShardOwnership;
 import dev.ddbcdc.camel.stream.StreamCoordinator;
 import dev.ddbcdc.camel.stream.StreamMetrics;
-import dev.ddbcdc.camel.stream.TableStream;
+import dev.ddbcdc.camel.stream.TableFacts;
 import dev.ddbcdc.camel.stream.TableWatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,7 +59,7 @@ public final class CdcEngine {
     }
 
     /** What is fixed for the engine's lifetime. */
-    public record Setup(String consumerId, TableStream table, KeySchema keySchema, StreamOptions stream,
+    public record Setup(String consumerId, TableFacts table, KeySchema keySchema, StreamOptions stream,
                         SnapshotOptions snapshot, ShardOwnership ownership, Clock clock) {
         /** Without a snapshot ({@code snapshot == null}) the engine streams only. */
         public boolean snapshotEnabled() {

@@ -42,7 +42,7 @@ final class SnapshotPreflight {
                 LOG.debug("Could not check exportS3Bucket {}; the export will tell", bucket);
             }
         }
-        if (state != null && state.stage() == SnapshotState.Stage.DONE) {
+        if (state != null && state.isDone()) {
             LOG.info("Table {}: the snapshot (export {}) was done before; going on with the stream", tableName,
                     state.exportArn());
         }

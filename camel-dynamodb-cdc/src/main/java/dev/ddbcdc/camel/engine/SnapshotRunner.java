@@ -6,6 +6,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
+import dev.ddbcdc.camel.checkpoint.Phase;
 import dev.ddbcdc.camel.checkpoint.SnapshotCheckpointStore;
 import dev.ddbcdc.camel.checkpoint.SnapshotState;
 import dev.ddbcdc.camel.event.KeySchema;
@@ -21,8 +22,8 @@ import dev.ddbcdc.camel.flow.LossPolicy;
 import dev.ddbcdc.camel.flow.RunContext;
 import dev.ddbcdc.camel.flow.StreamRetention;
 import dev.ddbcdc.camel.options.SnapshotOptions;
+import dev.ddbcdc.camel.port.AwsErrors;
 import dev.ddbcdc.camel.port.ObjectStore;
-import dev.ddbcdc.camel.stream.StreamErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -92,19 +93,19 @@ public final class SnapshotRunner {
     public SnapshotResult run() {
         try {
             SnapshotState state = store.load();
-            if (state == null || state.stage() == SnapshotState.Stage.EXPORTING) {
+            if (state == null || state.phase() == Phase.EXPORTING) {
                 phases.accept(Phase.EXPORTING);
                 state = export(state);
             }
             if (state == null) {
                 return new SnapshotResult.Stopped();
             }
-            if (state.stage() == SnapshotState.Stage.LOADING) {
+            if (state.phase() == Phase.LOADING) {
                 phases.accept(Phase.LOADING);
                 if (!load(state)) {
                     return new SnapshotResult.Stopped();
                 }
-                state = state.moveTo(SnapshotState.Stage.DONE);
+                state = state.moveTo(Phase.STREAMING);
                 store.save(state);
             }
             return handOver(state);
@@ -149,7 +150,7 @@ public final class SnapshotRunner {
             if (export.exportStatus() == ExportStatus.COMPLETED) {
                 checkUsable(export);
                 completed = export;
-                SnapshotState loading = state.moveTo(SnapshotState.Stage.LOADING);
+                SnapshotState loading = state.moveTo(Phase.LOADING);
                 store.save(loading);
                 LOG.info("Table {}: export {} completed ({} items)", tableName, arn, export.itemCount());
                 return loading;
@@ -207,7 +208,7 @@ public final class SnapshotRunner {
         }
         Instant exportTime = export.exportTime() != null ? export.exportTime()
                 : export.startTime() != null ? export.startTime() : run.clock().instant();
-        SnapshotState state = new SnapshotState(SnapshotState.Stage.EXPORTING, attempt, exportTime.toEpochMilli(),
+        SnapshotState state = new SnapshotState(Phase.EXPORTING, attempt, exportTime.toEpochMilli(),
                 export.exportArn());
         store.save(state);
         return state;
@@ -293,7 +294,7 @@ public final class SnapshotRunner {
                                             + " checkpoint key " + store.key() + " to take a new snapshot",
                         e);
             } catch (SdkException e) {
-                if (StreamErrors.classify(e) != StreamErrors.THROTTLED && !e.retryable()) {
+                if (!AwsErrors.isRetryable(e)) {
                     throw e;
                 }
                 long delay = backoff.nextDelayMillis();

@@ -11,11 +11,11 @@ import java.util.zip.ZipException;
 
 import dev.ddbcdc.camel.checkpoint.CheckpointKeys;
 import dev.ddbcdc.camel.checkpoint.SnapshotCheckpointStore;
-import dev.ddbcdc.camel.flow.Delivery;
 import dev.ddbcdc.camel.event.SnapshotItemMapper;
 import dev.ddbcdc.camel.flow.AckWindow;
 import dev.ddbcdc.camel.flow.Acknowledgement;
 import dev.ddbcdc.camel.flow.Backoff;
+import dev.ddbcdc.camel.flow.Delivery;
 import dev.ddbcdc.camel.port.ObjectStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -200,7 +200,7 @@ final class DataFileLoader {
 
     private void dispatch(Map<String, Object> item, long line) {
         AckWindow<Long>.Ticket ticket = acks.register(line);
-        metrics.itemsDelivered.incrementAndGet();
+        metrics.itemsDispatched.incrementAndGet();
         delivery.deliver(exchange -> mapper.fill(exchange, item, file.key(), line),
                 () -> CheckpointKeys.deliveredItem(file.key(), line),
                 () -> "item at line " + line + " of " + where, new Acknowledgement() {

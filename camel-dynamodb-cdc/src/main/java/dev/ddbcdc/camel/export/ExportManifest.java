@@ -1,6 +1,5 @@
 package dev.ddbcdc.camel.export;
 
-import dev.ddbcdc.camel.port.ObjectStore;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,6 +14,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.ddbcdc.camel.options.ExportFormat;
+import dev.ddbcdc.camel.port.ObjectStore;
 
 /**
  * An export's two manifests: manifest-summary.json (export ARN, format, item count, where manifest-files.json is)

@@ -3,7 +3,7 @@ package dev.ddbcdc.camel.metrics;
 import java.util.function.Supplier;
 
 import dev.ddbcdc.camel.aws.AwsAttemptMetrics;
-import dev.ddbcdc.camel.engine.Phase;
+import dev.ddbcdc.camel.checkpoint.Phase;
 import dev.ddbcdc.camel.export.SnapshotMetrics;
 import dev.ddbcdc.camel.stream.StreamMetrics;
 

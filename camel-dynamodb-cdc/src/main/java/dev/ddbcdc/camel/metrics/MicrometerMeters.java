@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 import java.util.function.ToLongFunction;
 
-import dev.ddbcdc.camel.engine.Phase;
+import dev.ddbcdc.camel.checkpoint.Phase;
 import dev.ddbcdc.camel.export.SnapshotMetrics;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -59,7 +59,8 @@ final class MicrometerMeters implements AutoCloseable {
                     .description("1 for the phase the consumer is in, 0 for the others").tags(tags)
                     .tag("phase", phase.name()).register(registry));
         }
-        counter("change.events", "Stream records delivered to the route", s -> s.stream().recordsDelivered.get());
+        counter("change.events", "Stream records delivered to the route as an exchange",
+                s -> s.stream().recordsDelivered.get());
         counter("change.events.acknowledged", "Stream records whose exchange completed",
                 s -> s.stream().recordsAcknowledged.get());
         counter("change.events.skipped", SKIPPED, "reason", "before_start", s -> s.stream().recordsBeforeStart.get());
@@ -104,6 +105,9 @@ final class MicrometerMeters implements AutoCloseable {
                 s -> s.snapshot().itemsAcknowledged.get());
         counter("snapshot.items.skipped", "Snapshot items acknowledged in an earlier run, not delivered again",
                 s -> s.snapshot().itemsAlreadyDone.get());
+        counter("snapshot.items.already.delivered", "Snapshot items the idempotent repository held: acknowledged"
+                                                    + " without an exchange",
+                s -> s.snapshot().itemsAlreadyDelivered.get());
         counter("snapshot.export.polls", "DescribeExport calls while waiting for the export",
                 s -> s.snapshot().exportPolls.get());
     }

@@ -1,8 +1,8 @@
 package dev.ddbcdc.camel.stream;
 
-import dev.ddbcdc.camel.checkpoint.ShardPosition;
 import java.time.Instant;
 
+import dev.ddbcdc.camel.checkpoint.ShardPosition;
 import dev.ddbcdc.camel.options.StartPosition;
 
 /**

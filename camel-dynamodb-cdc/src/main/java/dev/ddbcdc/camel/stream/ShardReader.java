@@ -1,16 +1,16 @@
 package dev.ddbcdc.camel.stream;
 
-import dev.ddbcdc.camel.checkpoint.ShardPosition;
-import dev.ddbcdc.camel.port.StreamProxy;
 import java.time.Clock;
 import java.util.List;
 
-import dev.ddbcdc.camel.options.StreamOptions;
 import dev.ddbcdc.camel.checkpoint.ShardCheckpointStore;
+import dev.ddbcdc.camel.checkpoint.ShardPosition;
 import dev.ddbcdc.camel.flow.AckWindow;
 import dev.ddbcdc.camel.flow.Acknowledgement;
 import dev.ddbcdc.camel.flow.Backoff;
 import dev.ddbcdc.camel.flow.LossPolicy;
+import dev.ddbcdc.camel.options.StreamOptions;
+import dev.ddbcdc.camel.port.StreamProxy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.model.GetRecordsResponse;
@@ -208,7 +208,7 @@ final class ShardReader implements Runnable {
             ticket.complete();
             return;
         }
-        metrics.recordsDelivered.incrementAndGet();
+        metrics.recordsDispatched.incrementAndGet();
         dispatcher.dispatch(shardId, record, new Acknowledgement() {
             @Override
             public void completed() {

@@ -1,14 +1,14 @@
 package dev.ddbcdc.camel.stream;
 
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import dev.ddbcdc.camel.port.AwsErrors;
 import software.amazon.awssdk.services.dynamodb.model.ExpiredIteratorException;
-import software.amazon.awssdk.services.dynamodb.model.LimitExceededException;
-import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
-import software.amazon.awssdk.services.dynamodb.model.RequestLimitExceededException;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.TrimmedDataAccessException;
 
-/** What a failed DynamoDB Streams call means for a shard reader. The one place that maps SDK errors. */
+/**
+ * What a failed DynamoDB Streams call means for a shard reader. Throttling is recognised as for every AWS call
+ * ({@link AwsErrors}); the rest is particular to streams.
+ */
 public enum StreamErrors {
     /** The iterator is older than 15 minutes: get a new one after the last record read. */
     EXPIRED_ITERATOR,
@@ -31,9 +31,7 @@ public enum StreamErrors {
         if (error instanceof ResourceNotFoundException) {
             return SHARD_GONE;
         }
-        if (error instanceof LimitExceededException || error instanceof ProvisionedThroughputExceededException
-            || error instanceof RequestLimitExceededException
-            || error instanceof AwsServiceException && ((AwsServiceException) error).isThrottlingException()) {
+        if (AwsErrors.isThrottling(error)) {
             return THROTTLED;
         }
         return OTHER;

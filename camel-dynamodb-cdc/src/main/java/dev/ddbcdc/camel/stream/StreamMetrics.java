@@ -6,9 +6,13 @@ import java.util.concurrent.atomic.AtomicReference;
 /** Counters of the stream engine, read by tests, logs, the health check and the Micrometer meters. */
 public final class StreamMetrics {
 
+    /** Records the shard readers handed to delivery (before the idempotent repository's filter). */
+    public final AtomicLong recordsDispatched = new AtomicLong();
+    /** Records delivered to the route as an exchange. */
     public final AtomicLong recordsDelivered = new AtomicLong();
     public final AtomicLong recordsAcknowledged = new AtomicLong();
     public final AtomicLong recordsBeforeStart = new AtomicLong();
+    /** Records the idempotent repository held: acknowledged without an exchange. */
     public final AtomicLong recordsAlreadyDelivered = new AtomicLong();
     public final AtomicLong failedExchanges = new AtomicLong();
     public final AtomicLong rewinds = new AtomicLong();

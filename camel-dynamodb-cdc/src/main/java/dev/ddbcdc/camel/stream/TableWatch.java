@@ -1,9 +1,9 @@
 package dev.ddbcdc.camel.stream;
 
-import dev.ddbcdc.camel.flow.StreamChangedException;
 import java.util.Objects;
 import java.util.function.Consumer;
 
+import dev.ddbcdc.camel.flow.StreamChangedException;
 import dev.ddbcdc.camel.port.TablePort;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -20,9 +20,9 @@ import software.amazon.awssdk.services.dynamodb.streams.endpoints.DynamoDbStream
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.endpoints.S3EndpointParams;
 import software.amazon.awssdk.services.s3.endpoints.S3EndpointProvider;
+import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.endpoints.StsEndpointParams;
 import software.amazon.awssdk.services.sts.endpoints.StsEndpointProvider;
-import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.model.AssumeRoleRequest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Checkpoint values carry a format version, and the values of 0.1.0 (unversioned) keep working. */
+/** Checkpoint values carry a format version, and the unversioned values of earlier builds keep working. */
 class CheckpointValuesTest {
 
     static final String TABLE = "arn:aws:dynamodb:us-east-1:1:table/t";
@@ -28,7 +28,7 @@ class CheckpointValuesTest {
         shards.save("s2", ShardPosition.end());
         shards.markStreamStarted(7);
         shards.followStream(STREAM);
-        snapshot.save(new SnapshotState(SnapshotState.Stage.LOADING, 2, 9, EXPORT));
+        snapshot.save(new SnapshotState(Phase.LOADING, 2, 9, EXPORT));
         snapshot.saveLine(FILE, 3);
         assertEquals("v1 seq:42", repository.getState(keys.shard("s1")));
         assertEquals("v1 END", repository.getState(keys.shard("s2")));
@@ -52,8 +52,8 @@ class CheckpointValuesTest {
         assertEquals(ShardPosition.end(), shards.load("s2"));
         assertEquals(ShardPosition.from(1_700_000_000_000L), shards.load("s3"));
         assertTrue(shards.streamStarted());
-        assertNull(shards.followedStream(), "0.1.0 did not record the followed stream");
-        assertEquals(new SnapshotState(SnapshotState.Stage.DONE, 1, 9, EXPORT), snapshot.load());
+        assertNull(shards.followedStream(), "earlier builds did not record the followed stream");
+        assertEquals(new SnapshotState(Phase.STREAMING, 1, 9, EXPORT), snapshot.load());
         assertEquals(5, snapshot.acknowledgedLine(FILE));
         assertFalse(snapshot.isFileDone(FILE));
         repository.setState(keys.dataFile(FILE), "END");

@@ -3,9 +3,9 @@ package dev.ddbcdc.camel.checkpoint;
 import org.apache.camel.support.processor.state.MemoryStateRepository;
 import org.junit.jupiter.api.Test;
 
-import static dev.ddbcdc.camel.checkpoint.SnapshotState.Stage.DONE;
-import static dev.ddbcdc.camel.checkpoint.SnapshotState.Stage.EXPORTING;
-import static dev.ddbcdc.camel.checkpoint.SnapshotState.Stage.LOADING;
+import static dev.ddbcdc.camel.checkpoint.Phase.EXPORTING;
+import static dev.ddbcdc.camel.checkpoint.Phase.LOADING;
+import static dev.ddbcdc.camel.checkpoint.Phase.STREAMING;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -27,14 +27,24 @@ class SnapshotStateTest {
         assertEquals(exporting, store.load());
         assertEquals("v1 EXPORTING 1 1700000000123 " + EXPORT,
                 repository.getState("dynamodb-cdc/c/" + TABLE + "/snapshot"));
-        assertEquals(DONE, exporting.moveTo(LOADING).moveTo(DONE).stage());
+        SnapshotState done = exporting.moveTo(LOADING).moveTo(STREAMING);
+        assertEquals(STREAMING, done.phase());
+        assertTrue(done.isDone());
+        assertEquals("DONE 1 1700000000123 " + EXPORT, done.serialize(), "handed over is stored as DONE, as before");
+        assertEquals(done, SnapshotState.parse("DONE 1 1700000000123 " + EXPORT));
+    }
+
+    @Test
+    void onlyTheSnapshotsPhasesArePersisted() {
+        assertThrows(IllegalArgumentException.class, () -> new SnapshotState(Phase.FAILED, 1, 0, EXPORT));
+        assertThrows(IllegalArgumentException.class, () -> new SnapshotState(Phase.INIT, 1, 0, EXPORT));
     }
 
     @Test
     void stagesOnlyMoveForward() {
         SnapshotState loading = new SnapshotState(LOADING, 1, 0, EXPORT);
         assertThrows(IllegalStateException.class, () -> loading.moveTo(EXPORTING));
-        assertThrows(IllegalStateException.class, () -> new SnapshotState(EXPORTING, 1, 0, EXPORT).moveTo(DONE));
+        assertThrows(IllegalStateException.class, () -> new SnapshotState(EXPORTING, 1, 0, EXPORT).moveTo(STREAMING));
     }
 
     @Test

@@ -1,6 +1,5 @@
 package dev.ddbcdc.camel.crash;
 
-import dev.ddbcdc.camel.checkpoint.CheckpointValues;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -8,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+
+import dev.ddbcdc.camel.checkpoint.CheckpointValues;
 
 /**
  * What a {@code FileCheckpointRepository} file says once its writer is dead: the last value of every key (the file is

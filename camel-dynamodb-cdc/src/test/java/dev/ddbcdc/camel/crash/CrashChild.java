@@ -7,12 +7,12 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import dev.ddbcdc.camel.DynamoDbCdcConstants;
+import dev.ddbcdc.camel.checkpoint.FileCheckpointRepository;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
-import dev.ddbcdc.camel.checkpoint.FileCheckpointRepository;
 
 /**
  * The consumer under test, in a JVM of its own so that the test can kill it with SIGKILL: one route

@@ -1,8 +1,8 @@
 package dev.ddbcdc.camel.stream;
 
+import dev.ddbcdc.camel.checkpoint.ShardPosition;
 import dev.ddbcdc.camel.flow.StreamRetention;
 import dev.ddbcdc.camel.options.StartPosition;
-import dev.ddbcdc.camel.checkpoint.ShardPosition;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,7 +1,5 @@
 package dev.ddbcdc.camel.stream;
 
-import dev.ddbcdc.camel.checkpoint.ShardPosition;
-import dev.ddbcdc.camel.port.StreamProxy;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -12,11 +10,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 
 import dev.ddbcdc.camel.DynamoDbCdcConfiguration;
-import dev.ddbcdc.camel.options.TrimmedDataPolicy;
-import dev.ddbcdc.camel.flow.Acknowledgement;
-import dev.ddbcdc.camel.flow.LossPolicy;
 import dev.ddbcdc.camel.checkpoint.CheckpointKeys;
 import dev.ddbcdc.camel.checkpoint.ShardCheckpointStore;
+import dev.ddbcdc.camel.checkpoint.ShardPosition;
+import dev.ddbcdc.camel.flow.Acknowledgement;
+import dev.ddbcdc.camel.flow.LossPolicy;
+import dev.ddbcdc.camel.options.TrimmedDataPolicy;
+import dev.ddbcdc.camel.port.StreamProxy;
 import org.apache.camel.support.processor.state.MemoryStateRepository;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.ExpiredIteratorException;

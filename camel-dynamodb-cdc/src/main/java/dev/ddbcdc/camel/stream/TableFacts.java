@@ -1,7 +1,7 @@
 package dev.ddbcdc.camel.stream;
 
-import dev.ddbcdc.camel.options.ViewOnRemove;
 import dev.ddbcdc.camel.event.KeySchema;
+import dev.ddbcdc.camel.options.ViewOnRemove;
 import dev.ddbcdc.camel.port.TablePort;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
@@ -13,7 +13,7 @@ import software.amazon.awssdk.services.dynamodb.model.TableDescription;
  * Fails with a message that says what to do when the table does not exist, has no stream, or its stream does not
  * carry the images the options need.
  */
-public final class TableStream {
+public final class TableFacts {
 
     private final String tableName;
     private final String tableArn;
@@ -21,7 +21,7 @@ public final class TableStream {
     private final String partitionKey;
     private final String sortKey;
 
-    private TableStream(String tableName, String tableArn, String streamArn, String partitionKey, String sortKey) {
+    private TableFacts(String tableName, String tableArn, String streamArn, String partitionKey, String sortKey) {
         this.tableName = tableName;
         this.tableArn = tableArn;
         this.streamArn = streamArn;
@@ -29,7 +29,7 @@ public final class TableStream {
         this.sortKey = sortKey;
     }
 
-    public static TableStream describe(TablePort client, String tableName, ViewOnRemove viewOnRemove) {
+    public static TableFacts describe(TablePort client, String tableName, ViewOnRemove viewOnRemove) {
         TableDescription table;
         try {
             table = client.describeTable(tableName);
@@ -56,7 +56,7 @@ public final class TableStream {
                                             + " stream of DynamoDB table '" + tableName + "' has " + view);
         }
         KeySchema keys = KeySchema.of(table);
-        return new TableStream(tableName, table.tableArn(), table.latestStreamArn(), keys.partitionKey(),
+        return new TableFacts(tableName, table.tableArn(), table.latestStreamArn(), keys.partitionKey(),
                 keys.sortKey());
     }
 

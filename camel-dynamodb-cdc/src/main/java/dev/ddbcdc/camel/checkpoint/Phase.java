@@ -1,4 +1,4 @@
-package dev.ddbcdc.camel.engine;
+package dev.ddbcdc.camel.checkpoint;
 
 import java.util.EnumSet;
 import java.util.Set;

@@ -1,13 +1,14 @@
-package dev.ddbcdc.camel.engine;
+package dev.ddbcdc.camel.checkpoint;
 
+import dev.ddbcdc.camel.checkpoint.Phase;
 import org.junit.jupiter.api.Test;
 
-import static dev.ddbcdc.camel.engine.Phase.EXPORTING;
-import static dev.ddbcdc.camel.engine.Phase.FAILED;
-import static dev.ddbcdc.camel.engine.Phase.INIT;
-import static dev.ddbcdc.camel.engine.Phase.LOADING;
-import static dev.ddbcdc.camel.engine.Phase.STOPPED;
-import static dev.ddbcdc.camel.engine.Phase.STREAMING;
+import static dev.ddbcdc.camel.checkpoint.Phase.EXPORTING;
+import static dev.ddbcdc.camel.checkpoint.Phase.FAILED;
+import static dev.ddbcdc.camel.checkpoint.Phase.INIT;
+import static dev.ddbcdc.camel.checkpoint.Phase.LOADING;
+import static dev.ddbcdc.camel.checkpoint.Phase.STOPPED;
+import static dev.ddbcdc.camel.checkpoint.Phase.STREAMING;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
