@@ -669,7 +669,7 @@ public class DynamoDbCdcConfiguration implements Cloneable {
     public SnapshotOptions snapshotOptions() {
         return new SnapshotOptions(consumerId, exportArn, exportS3Bucket, exportS3Prefix, exportS3BucketOwner,
                 exportS3SseKmsKeyId, exportFormat, exportPollInterval, maxConcurrentDataFiles,
-                s3DataFileAcknowledgmentTimeout, streamOverlap, trimmedDataPolicy);
+                s3DataFileAcknowledgmentTimeout, streamOverlap);
     }
 
     /** How to reach AWS, as an immutable value (its toString names no secret). */

@@ -165,7 +165,8 @@ public final class ShardPosition {
             case LATEST:
                 return "from the latest record on";
             case FROM:
-                return "created from " + java.time.Instant.ofEpochMilli(deliversFromMillis()) + " on";
+                return fromMillis == 0 ? "from the oldest record on"
+                        : "created from " + java.time.Instant.ofEpochMilli(deliversFromMillis()) + " on";
             case AFTER:
                 return "after sequence number " + sequenceNumber;
             default:

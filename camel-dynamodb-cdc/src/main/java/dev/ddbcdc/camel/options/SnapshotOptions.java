@@ -14,11 +14,9 @@ package dev.ddbcdc.camel.options;
  * @param maxConcurrentDataFiles         data files loaded at once
  * @param s3DataFileAcknowledgmentTimeout ms a data file's items may stay unacknowledged
  * @param streamOverlap                  ms before the export time the stream is read from
- * @param trimmedDataPolicy              what a stream no longer holding the hand-over time does
  */
 public record SnapshotOptions(String consumerId, String exportArn, String exportS3Bucket, String exportS3Prefix,
                               String exportS3BucketOwner, String exportS3SseKmsKeyId, ExportFormat exportFormat,
                               long exportPollInterval, int maxConcurrentDataFiles,
-                              long s3DataFileAcknowledgmentTimeout, long streamOverlap,
-                              TrimmedDataPolicy trimmedDataPolicy) {
+                              long s3DataFileAcknowledgmentTimeout, long streamOverlap) {
 }

@@ -34,6 +34,11 @@ public final class StreamCoordinator implements ShardReader.Host {
     private static final Logger LOG = LoggerFactory.getLogger(StreamCoordinator.class);
     /** How often the ends of other owners' shards are looked for while a child of ours waits on one. */
     static final long ELSEWHERE_CHECK_MILLIS = 1000;
+    /**
+     * Stored for a shard read from its oldest record before anything of it is acknowledged: every record created from
+     * the epoch on, so that a shard trimmed away unread is a loss its children see, not a shard without a checkpoint.
+     */
+    static final ShardPosition OWED_FROM_OLDEST = ShardPosition.from(0);
 
     private final StreamOptions options;
     private final StreamProxy proxy;
@@ -173,23 +178,22 @@ public final class StreamCoordinator implements ShardReader.Host {
             start = checkpoint;
         } else if (firstStart) {
             start = firstStartPosition.positionFor(closed, now);
-            if (start.isStorable()) {
-                store.save(id, start);
-            }
+            store.save(id, start.isStorable() ? start : OWED_FROM_OLDEST);
         } else {
             start = ShardPosition.trimHorizon();
+            store.save(id, OWED_FROM_OLDEST);
         }
         if (start.isEnd()) {
             lineage.add(id, shard.parentShardId(), ShardLineageTracker.State.FINISHED);
             return;
         }
-        lineage.add(id, shard.parentShardId(), ShardLineageTracker.State.WAITING);
         // a shard's beginning was promised when it was born after the first start, or its parent is read too
         boolean mustBeComplete = start.requiresContinuity() || !firstStart
                                  || shard.parentShardId() != null && listed.contains(shard.parentShardId());
         // LATEST means "from now": take the iterator now, not when the reader first runs
         String iterator = start.iteratorType() == ShardIteratorType.LATEST
                 ? proxy.shardIterator(streamArn, id, start) : null;
+        lineage.add(id, shard.parentShardId(), ShardLineageTracker.State.WAITING);
         startPositions.put(id, new ShardStart(start, closed, mustBeComplete, iterator));
     }
 
@@ -207,7 +211,7 @@ public final class StreamCoordinator implements ShardReader.Host {
         if (parentCheckpoint == null || parentCheckpoint.isEnd()) {
             return;
         }
-        String lost = "Table " + tableName + " shard " + parent + ": the stream records " + parentCheckpoint
+        String lost = "Table " + tableName + " shard " + parent + ": the stream records " + parentCheckpoint.describe()
                       + " were trimmed before this consumer read them (the shard is gone from the stream): those"
                       + " changes are lost (checkpoint key " + store.key(parent) + ")";
         LossPolicy.Outcome outcome = losses.report(LossPolicy.Kind.TRIMMED_DATA, lost,

@@ -138,17 +138,21 @@ class SnapshotRunnerTest {
         executor.shutdownNow();
     }
 
-    static SnapshotOptions options(String adoptedExportArn, long pollIntervalMillis, TrimmedDataPolicy policy) {
+    static SnapshotOptions options(String adoptedExportArn, long pollIntervalMillis) {
         return new SnapshotOptions("consumer-1", adoptedExportArn, BUCKET, PREFIX, null, null,
-                ExportFormat.DYNAMODB_JSON, pollIntervalMillis, 2, 30_000, OVERLAP, policy);
+                ExportFormat.DYNAMODB_JSON, pollIntervalMillis, 2, 30_000, OVERLAP);
     }
 
     static SnapshotOptions options() {
-        return options(null, 0, TrimmedDataPolicy.FAIL);
+        return options(null, 0);
     }
 
     SnapshotRunner runner(SnapshotOptions options) {
-        LossPolicy losses = new LossPolicy(options.trimmedDataPolicy(), new LossPolicy.Sink() {
+        return runner(options, TrimmedDataPolicy.FAIL);
+    }
+
+    SnapshotRunner runner(SnapshotOptions options, TrimmedDataPolicy policy) {
+        LossPolicy losses = new LossPolicy(policy, new LossPolicy.Sink() {
             @Override
             public void count(LossPolicy.Kind kind, String message) {
                 lossesCounted.add(message);
@@ -361,7 +365,7 @@ class SnapshotRunnerTest {
                 List.of(List.of(item("c1", 1))));
         exports.export(OTHER_ARN).ofTable(OTHER_TABLE_ARN).at(EXPORT_TIME).written(files);
 
-        SnapshotResult result = runToEnd(runner(options(OTHER_ARN, 0, TrimmedDataPolicy.FAIL)));
+        SnapshotResult result = runToEnd(runner(options(OTHER_ARN, 0), TrimmedDataPolicy.FAIL));
 
         String message = assertInstanceOf(SnapshotResult.Failed.class, result).cause().getMessage();
         assertTrue(message.contains(OTHER_TABLE_ARN), message);
@@ -376,7 +380,7 @@ class SnapshotRunnerTest {
         exports.export(ARN_A).at(EXPORT_TIME).type(ExportType.INCREMENTAL_EXPORT)
                 .written(writeExport(ARN_A, EXPORT_TIME));
 
-        SnapshotResult result = runToEnd(runner(options(ARN_A, 0, TrimmedDataPolicy.FAIL)));
+        SnapshotResult result = runToEnd(runner(options(ARN_A, 0), TrimmedDataPolicy.FAIL));
 
         String message = assertInstanceOf(SnapshotResult.Failed.class, result).cause().getMessage();
         assertTrue(message.contains("INCREMENTAL_EXPORT"), message);
@@ -392,7 +396,7 @@ class SnapshotRunnerTest {
         exports.export(ARN_B).at(EXPORT_TIME).written(writeExport(ARN_B, EXPORT_TIME));
         exports.answerNextRequestWith(ARN_B);
 
-        SnapshotResult result = runToEnd(runner(options(ARN_A, 0, TrimmedDataPolicy.FAIL)));
+        SnapshotResult result = runToEnd(runner(options(ARN_A, 0), TrimmedDataPolicy.FAIL));
 
         String message = assertInstanceOf(SnapshotResult.Failed.class, result).cause().getMessage();
         assertTrue(message.contains("S3AccessDenied"), message);
@@ -413,7 +417,7 @@ class SnapshotRunnerTest {
     void aHandOverOlderThanTheStreamRetentionIsReportedOnceAndFailsUnderFail() throws Exception {
         snapshotDoneAt(JUST_PAST_RETENTION);
 
-        SnapshotResult result = runToEnd(runner(options(null, 0, TrimmedDataPolicy.FAIL)));
+        SnapshotResult result = runToEnd(runner(options(null, 0), TrimmedDataPolicy.FAIL));
 
         assertInstanceOf(SnapshotResult.Failed.class, result);
         assertEquals(1, lossesCounted.size());
@@ -426,7 +430,7 @@ class SnapshotRunnerTest {
     void aHandOverOlderThanTheStreamRetentionIsReportedOnceAndCompletesUnderContinue() throws Exception {
         snapshotDoneAt(JUST_PAST_RETENTION);
 
-        SnapshotResult result = runToEnd(runner(options(null, 0, TrimmedDataPolicy.CONTINUE)));
+        SnapshotResult result = runToEnd(runner(options(null, 0), TrimmedDataPolicy.CONTINUE));
 
         HandOver handOver = assertInstanceOf(SnapshotResult.Completed.class, result).handOver();
         assertEquals(EXPORT_TIME.toEpochMilli() - OVERLAP, handOver.streamFromMillis());
@@ -438,7 +442,7 @@ class SnapshotRunnerTest {
     void aHandOverWithinTheStreamRetentionIsNoLoss() throws Exception {
         snapshotDoneAt(EXPORT_TIME.toEpochMilli() - OVERLAP + Duration.ofHours(24).toMillis() - 1_000);
 
-        SnapshotResult result = runToEnd(runner(options(null, 0, TrimmedDataPolicy.FAIL)));
+        SnapshotResult result = runToEnd(runner(options(null, 0), TrimmedDataPolicy.FAIL));
 
         assertInstanceOf(SnapshotResult.Completed.class, result);
         assertEquals(List.of(), lossesCounted);
@@ -449,7 +453,7 @@ class SnapshotRunnerTest {
         snapshotDoneAt(EXPORT_TIME.toEpochMilli() + Duration.ofDays(3).toMillis());
         streamStarted = true;
 
-        SnapshotResult result = runToEnd(runner(options(null, 0, TrimmedDataPolicy.FAIL)));
+        SnapshotResult result = runToEnd(runner(options(null, 0), TrimmedDataPolicy.FAIL));
 
         assertInstanceOf(SnapshotResult.Completed.class, result);
         assertEquals(List.of(), lossesCounted, "the stream goes on from its own checkpoints");
@@ -462,7 +466,7 @@ class SnapshotRunnerTest {
         exports.answerNextRequestWith(ARN_A);
         delivery.beforeFirst = () -> clock.advance(Duration.ofHours(25).toMillis()); // a very slow route
 
-        SnapshotResult result = runToEnd(runner(options(null, 0, TrimmedDataPolicy.FAIL)));
+        SnapshotResult result = runToEnd(runner(options(null, 0), TrimmedDataPolicy.FAIL));
 
         assertInstanceOf(SnapshotResult.Failed.class, result);
         assertEquals(1, lossesCounted.size());
@@ -476,7 +480,7 @@ class SnapshotRunnerTest {
     void stoppingTheRunWhileWaitingForTheExportEndsAsStopped() throws Exception {
         exports.export(ARN_A).at(EXPORT_TIME).statuses(ExportStatus.IN_PROGRESS);
         exports.answerNextRequestWith(ARN_A);
-        SnapshotRunner runner = runner(options(null, 60_000, TrimmedDataPolicy.FAIL));
+        SnapshotRunner runner = runner(options(null, 60_000), TrimmedDataPolicy.FAIL);
 
         CompletableFuture<SnapshotResult> result = CompletableFuture.supplyAsync(runner::run, caller);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(RUN_LIMIT_SECONDS);

@@ -181,7 +181,7 @@ class StreamCoordinatorTest {
     }
 
     @Test
-    void trimHorizonFirstStartReadsEveryShardFromItsOldestRecordAndStoresNothingBeforeAnAcknowledgement() {
+    void trimHorizonFirstStartReadsEveryShardFromItsOldestRecordAndStoresItAsOwedFromTheOldestRecord() {
         stream.shard("s0", null);
         String a = stream.record("s0", at(-7_200_000));
         String b = stream.record("s0", at(-7_100_000));
@@ -196,9 +196,10 @@ class StreamCoordinatorTest {
         coordinator.start();
 
         assertTrue(store.streamStarted());
-        assertNull(store.load("s0"), "trim horizon is a start position, not a checkpoint");
-        assertNull(store.load("s1"));
-        assertNull(store.load("s2"));
+        ShardPosition owed = ShardPosition.from(0);
+        assertEquals(owed, store.load("s0"), "owed from the oldest record: a shard trimmed away unread is a loss");
+        assertEquals(owed, store.load("s1"));
+        assertEquals(owed, store.load("s2"));
         assertEquals(List.of(), stream.iteratorCalls(), "no iterator is taken at a TRIM_HORIZON start");
 
         advanceUntil("s0 and s2 are read", () -> delivered.size() >= 3);
@@ -206,8 +207,8 @@ class StreamCoordinatorTest {
         assertEquals(List.of(d), deliveredOf("s2"));
         assertEquals(List.of(call("s0", ShardIteratorType.TRIM_HORIZON), call("s2", ShardIteratorType.TRIM_HORIZON)),
                 stream.iteratorCalls());
-        assertNull(store.load("s0"), "nothing is stored before a record is acknowledged");
-        assertNull(store.load("s2"));
+        assertEquals(owed, store.load("s0"), "nothing more is stored before a record is acknowledged");
+        assertEquals(owed, store.load("s2"));
 
         acknowledge(d);
         assertEquals(ShardPosition.after(d), store.load("s2"));
@@ -217,7 +218,7 @@ class StreamCoordinatorTest {
         assertEquals(ShardPosition.end(), store.load("s0"));
         assertEquals(List.of(c), deliveredOf("s1"));
         assertEquals(List.of(call("s1", ShardIteratorType.TRIM_HORIZON)), stream.iteratorCalls("s1"));
-        assertNull(store.load("s1"), "c is still in flight");
+        assertEquals(owed, store.load("s1"), "c is still in flight");
     }
 
     @Test
@@ -392,7 +393,7 @@ class StreamCoordinatorTest {
         acknowledge(b);
         scheduler.advance(2 * 60_000 + 1_000); // two more listings: the child is looked at again
         assertEquals(List.of(), stream.iteratorCalls("s1"), "read to its end, but a is not acknowledged yet");
-        assertNull(store.load("s0"), "b cannot be checkpointed before a");
+        assertEquals(ShardPosition.from(0), store.load("s0"), "b cannot be checkpointed before a");
 
         acknowledge(a);
         advanceUntil("the child is read", () -> deliveredOf("s1").size() == 1);
@@ -433,7 +434,7 @@ class StreamCoordinatorTest {
         assertEquals(List.of(), delivered);
         assertEquals(1, coordinator.shardCount(ShardLineageTracker.State.HALTED));
         assertEquals(parentCheckpoint, store.load("p"), "the parent's checkpoint is kept for the user");
-        assertNull(store.load("c"));
+        assertEquals(ShardPosition.from(0), store.load("c"), "owed from its oldest record, nothing acknowledged");
     }
 
     @Test
@@ -464,6 +465,49 @@ class StreamCoordinatorTest {
 
         assertEquals(List.of(), lossesCounted);
         assertEquals(0, coordinator.shardCount(ShardLineageTracker.State.HALTED));
+    }
+
+    @Test
+    void aShardTrimmedAwayBeforeAnythingOfItWasAcknowledgedIsALossForItsChild() {
+        // first run: p is listed at a TRIM_HORIZON first start and its record dispatched, never acknowledged
+        stream.shard("p", null);
+        stream.record("p", at(-60_000));
+        stream.close("p");
+        holdAcknowledgements = true;
+        coordinator(FirstStart.at(StartPosition.TRIM_HORIZON)).start();
+        advanceUntil("p's record is dispatched", () -> deliveredOf("p").size() == 1);
+        run.stop();
+        // 30 hours later p is trimmed away; its child c was born meanwhile and nothing of it was read either
+        clock.advance(30 * 3_600_000L);
+        stream.unlist("p");
+        stream.shard("c", "p");
+        stream.record("c", Instant.ofEpochMilli(clock.millis() - 1_000));
+        RunContext restarted = new RunContext(clock, scheduler);
+        LossPolicy losses = new LossPolicy(TrimmedDataPolicy.FAIL, new LossPolicy.Sink() {
+            @Override
+            public void count(LossPolicy.Kind kind, String message) {
+                lossesCounted.add(message);
+            }
+
+            @Override
+            public void handle(String message, RuntimeException loss) {
+                lossesHandled.add(loss);
+            }
+        });
+        StreamCoordinator second = new StreamCoordinator(
+                new StreamOptions(StartPosition.TRIM_HORIZON, 100, 50, 1000, 60_000, 4, TrimmedDataPolicy.FAIL, 600_000),
+                stream, store, dispatcher, restarted, metrics, losses, FirstStart.at(StartPosition.TRIM_HORIZON),
+                ShardOwnership.ALL, StreamCoordinator.Halts.NONE, TABLE, STREAM_ARN);
+        holdAcknowledgements = false;
+
+        second.start();
+        scheduler.advance(1_000);
+        restarted.stop();
+
+        assertEquals(1, lossesCounted.size(), "p's unread record is a loss: " + lossesCounted);
+        assertTrue(lossesCounted.get(0).contains("shard p") && lossesCounted.get(0).contains("oldest record"),
+                lossesCounted.get(0));
+        assertEquals(List.of(), deliveredOf("c"), "under FAIL the child is not read ahead of the lost parent");
     }
 
     // ---- ownership ----
