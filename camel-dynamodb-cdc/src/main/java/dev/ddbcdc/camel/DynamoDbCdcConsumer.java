@@ -15,6 +15,7 @@ import dev.ddbcdc.camel.event.KeySchema;
 import dev.ddbcdc.camel.event.OutputFormatter;
 import dev.ddbcdc.camel.event.StreamRecordMapper;
 import dev.ddbcdc.camel.export.SnapshotMetrics;
+import dev.ddbcdc.camel.flow.Closeables;
 import dev.ddbcdc.camel.metrics.MeterSource;
 import dev.ddbcdc.camel.metrics.MetricsRegistration;
 import dev.ddbcdc.camel.stream.ShardLineageTracker;
@@ -105,7 +106,7 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements HealthCheckA
                 getEndpoint().getCamelContext().getExecutorServiceManager().shutdownNow(executor);
                 executor = null;
             }
-            closeQuietly(meters);
+            Closeables.closeQuietly(meters);
             meters = null;
             connections.close();
             throw e;
@@ -160,20 +161,9 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements HealthCheckA
             connections.close();
             connections = null;
         }
-        closeQuietly(meters);
+        Closeables.closeQuietly(meters);
         meters = null;
         super.doStop();
-    }
-
-    private static void closeQuietly(AutoCloseable closeable) {
-        if (closeable == null) {
-            return;
-        }
-        try {
-            closeable.close();
-        } catch (Exception e) {
-            LOG.debug("Error closing {}", closeable.getClass().getSimpleName(), e);
-        }
     }
 
     public Phase getPhase() {

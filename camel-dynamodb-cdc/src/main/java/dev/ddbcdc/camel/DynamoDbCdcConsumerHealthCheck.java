@@ -11,7 +11,7 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
  * Readiness of one {@code dynamodb-cdc} consumer, from its in-memory state only (no AWS call per check). DOWN when
- * the snapshot stopped in phase FAILED, or when a shard lineage stopped because its records were trimmed
+ * the snapshot stopped in phase FAILED, or when a shard lineage halted because its records were trimmed
  * ({@code trimmedDataPolicy=FAIL}), or when the table was deleted or its stream disabled or replaced; UP otherwise while the consumer runs. The details give the phase, the snapshot's
  * progress, the shards being read, the lag behind the stream head and the last error.
  */
@@ -34,12 +34,12 @@ public final class DynamoDbCdcConsumerHealthCheck extends AbstractHealthCheck {
         Phase phase = consumer.getPhase();
         StreamMetrics stream = consumer.getMetrics();
         SnapshotMetrics snapshot = consumer.getSnapshotMetrics();
-        long stoppedLineages = consumer.shardCount(ShardLineageTracker.State.HALTED);
+        long haltedLineages = consumer.shardCount(ShardLineageTracker.State.HALTED);
         builder.detail("table", consumer.getEndpoint().getConfiguration().getTable());
         builder.detail("consumerId", consumer.getEndpoint().getConfiguration().getConsumerId());
         builder.detail("phase", phase.name());
         builder.detail("shards.reading", stream.shardsReading.get());
-        builder.detail("shards.stopped", stoppedLineages);
+        builder.detail("shards.halted", haltedLineages);
         builder.detail("records.delivered", stream.recordsDelivered.get());
         builder.detail("records.trimmedDataEvents", stream.trimmedDataEvents.get());
         if (phase == Phase.STREAMING) {
@@ -61,8 +61,8 @@ public final class DynamoDbCdcConsumerHealthCheck extends AbstractHealthCheck {
         } else if (stream.streamProblem() != null && phase != Phase.STOPPED) {
             builder.message(stream.streamProblem());
             builder.down();
-        } else if (stoppedLineages > 0) {
-            builder.message(stoppedLineages + " shard lineage(s) stopped after trimmed data (trimmedDataPolicy=FAIL): "
+        } else if (haltedLineages > 0) {
+            builder.message(haltedLineages + " shard lineage(s) halted after trimmed data (trimmedDataPolicy=FAIL): "
                             + stream.lastError());
             builder.down();
         } else if (phase == Phase.STOPPED) {

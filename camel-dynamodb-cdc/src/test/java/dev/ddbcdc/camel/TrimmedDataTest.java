@@ -67,7 +67,7 @@ class TrimmedDataTest {
             second.assertNoMoreThan(0, Duration.ofMillis(800));
             org.apache.camel.health.HealthCheck.Result readiness = HealthChecks.readiness(second);
             assertEquals(org.apache.camel.health.HealthCheck.State.DOWN, readiness.getState());
-            assertEquals(1L, readiness.getDetails().get("shards.stopped"));
+            assertEquals(1L, readiness.getDetails().get("shards.halted"));
         }
     }
 

@@ -1,12 +1,11 @@
 package dev.ddbcdc.camel.aws;
 
+import dev.ddbcdc.camel.flow.Closeables;
 import dev.ddbcdc.camel.options.AwsOptions;
 import dev.ddbcdc.camel.port.ExportPort;
 import dev.ddbcdc.camel.port.ObjectStore;
 import dev.ddbcdc.camel.port.StreamProxy;
 import dev.ddbcdc.camel.port.TablePort;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
@@ -18,8 +17,6 @@ import software.amazon.awssdk.services.s3.S3Client;
  * its failed attempts, and closed with its credentials by {@link #close()}.
  */
 public final class AwsConnections implements AutoCloseable {
-
-    private static final Logger LOG = LoggerFactory.getLogger(AwsConnections.class);
 
     private final AwsOptions options;
     private final AwsAttemptMetrics attempts;
@@ -107,26 +104,13 @@ public final class AwsConnections implements AutoCloseable {
     /** Closes the clients built here and their credentials (an STS session); given clients stay open. */
     @Override
     public synchronized void close() {
-        closeQuietly(ownDynamoDb);
-        closeQuietly(ownStreams);
-        closeQuietly(ownS3);
-        if (credentials instanceof AutoCloseable) {
-            closeQuietly((AutoCloseable) credentials);
-        }
+        Closeables.closeQuietly(ownDynamoDb);
+        Closeables.closeQuietly(ownStreams);
+        Closeables.closeQuietly(ownS3);
+        Closeables.closeQuietly(credentials);
         ownDynamoDb = null;
         ownStreams = null;
         ownS3 = null;
         credentials = null;
-    }
-
-    private static void closeQuietly(AutoCloseable closeable) {
-        if (closeable == null) {
-            return;
-        }
-        try {
-            closeable.close();
-        } catch (Exception e) {
-            LOG.debug("Error closing {}", closeable.getClass().getSimpleName(), e);
-        }
     }
 }

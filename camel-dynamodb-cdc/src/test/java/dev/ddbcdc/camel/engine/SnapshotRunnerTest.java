@@ -25,6 +25,7 @@ import dev.ddbcdc.camel.event.DocumentVersion;
 import dev.ddbcdc.camel.event.KeySchema;
 import dev.ddbcdc.camel.export.ExportService;
 import dev.ddbcdc.camel.export.SnapshotMetrics;
+import dev.ddbcdc.camel.fakes.RecordedLosses;
 import dev.ddbcdc.camel.fakes.ExportFiles;
 import dev.ddbcdc.camel.fakes.FakeExports;
 import dev.ddbcdc.camel.fakes.FakeObjects;
@@ -126,8 +127,7 @@ class SnapshotRunnerTest {
             new CheckpointKeys("consumer-1", STREAM_ARN));
     final SnapshotMetrics metrics = new SnapshotMetrics();
     final RecordingDelivery delivery = new RecordingDelivery();
-    final List<String> lossesCounted = new CopyOnWriteArrayList<>();
-    final List<RuntimeException> lossesHandled = new CopyOnWriteArrayList<>();
+    final RecordedLosses losses = new RecordedLosses();
     final List<Phase> phases = new CopyOnWriteArrayList<>();
     volatile boolean streamStarted;
 
@@ -152,19 +152,9 @@ class SnapshotRunnerTest {
     }
 
     SnapshotRunner runner(SnapshotOptions options, TrimmedDataPolicy policy) {
-        LossPolicy losses = new LossPolicy(policy, new LossPolicy.Sink() {
-            @Override
-            public void count(LossPolicy.Kind kind, String message) {
-                lossesCounted.add(message);
-            }
-
-            @Override
-            public void handle(String message, RuntimeException loss) {
-                lossesHandled.add(loss);
-            }
-        });
+        LossPolicy lossPolicy = new LossPolicy(policy, losses);
         return new SnapshotRunner(options, new ExportService(exports, TABLE, TABLE_ARN), s3, store, delivery, metrics,
-                run, new KeySchema("pk", null), TABLE, TABLE_ARN, losses, () -> streamStarted, phases::add);
+                run, new KeySchema("pk", null), TABLE, TABLE_ARN, lossPolicy, () -> streamStarted, phases::add);
     }
 
     /** Runs the snapshot on another thread and waits for its result, at most {@value #RUN_LIMIT_SECONDS} s. */
@@ -261,7 +251,7 @@ class SnapshotRunnerTest {
         assertEquals(List.of(), s3.opens(), "nothing is read");
         assertEquals(List.of(), delivery.deliveredKeys);
         assertEquals(List.of(), phases);
-        assertEquals(List.of(), lossesCounted);
+        assertEquals(List.of(), losses.counted);
     }
 
     // ---- failed exports ----
@@ -420,10 +410,10 @@ class SnapshotRunnerTest {
         SnapshotResult result = runToEnd(runner(options(null, 0), TrimmedDataPolicy.FAIL));
 
         assertInstanceOf(SnapshotResult.Failed.class, result);
-        assertEquals(1, lossesCounted.size());
-        assertEquals(1, lossesHandled.size());
-        assertInstanceOf(TrimmedDataException.class, lossesHandled.get(0));
-        assertTrue(lossesCounted.get(0).contains(ARN_A), lossesCounted.get(0));
+        assertEquals(1, losses.counted.size());
+        assertEquals(1, losses.handled.size());
+        assertInstanceOf(TrimmedDataException.class, losses.handled.get(0));
+        assertTrue(losses.counted.get(0).contains(ARN_A), losses.counted.get(0));
     }
 
     @Test
@@ -434,8 +424,8 @@ class SnapshotRunnerTest {
 
         HandOver handOver = assertInstanceOf(SnapshotResult.Completed.class, result).handOver();
         assertEquals(EXPORT_TIME.toEpochMilli() - OVERLAP, handOver.streamFromMillis());
-        assertEquals(1, lossesCounted.size());
-        assertEquals(1, lossesHandled.size());
+        assertEquals(1, losses.counted.size());
+        assertEquals(1, losses.handled.size());
     }
 
     @Test
@@ -445,7 +435,7 @@ class SnapshotRunnerTest {
         SnapshotResult result = runToEnd(runner(options(null, 0), TrimmedDataPolicy.FAIL));
 
         assertInstanceOf(SnapshotResult.Completed.class, result);
-        assertEquals(List.of(), lossesCounted);
+        assertEquals(List.of(), losses.counted);
     }
 
     @Test
@@ -456,7 +446,7 @@ class SnapshotRunnerTest {
         SnapshotResult result = runToEnd(runner(options(null, 0), TrimmedDataPolicy.FAIL));
 
         assertInstanceOf(SnapshotResult.Completed.class, result);
-        assertEquals(List.of(), lossesCounted, "the stream goes on from its own checkpoints");
+        assertEquals(List.of(), losses.counted, "the stream goes on from its own checkpoints");
     }
 
     @Test
@@ -469,7 +459,7 @@ class SnapshotRunnerTest {
         SnapshotResult result = runToEnd(runner(options(null, 0), TrimmedDataPolicy.FAIL));
 
         assertInstanceOf(SnapshotResult.Failed.class, result);
-        assertEquals(1, lossesCounted.size());
+        assertEquals(1, losses.counted.size());
         assertEveryItemDeliveredOnce(files);
         assertTrue(store.load().isDone(), "the load itself is done and checkpointed");
     }

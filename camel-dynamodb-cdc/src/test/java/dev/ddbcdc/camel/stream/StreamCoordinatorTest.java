@@ -12,6 +12,7 @@ import java.util.function.BooleanSupplier;
 import dev.ddbcdc.camel.checkpoint.CheckpointKeys;
 import dev.ddbcdc.camel.checkpoint.ShardCheckpointStore;
 import dev.ddbcdc.camel.checkpoint.ShardPosition;
+import dev.ddbcdc.camel.fakes.RecordedLosses;
 import dev.ddbcdc.camel.fakes.FakeStream;
 import dev.ddbcdc.camel.fakes.FakeStream.IteratorCall;
 import dev.ddbcdc.camel.fakes.ManualScheduler;
@@ -65,8 +66,7 @@ class StreamCoordinatorTest {
     volatile boolean holdAcknowledgements;
     /** Called with each record as it is dispatched, before it is acknowledged. */
     volatile java.util.function.BiConsumer<String, Record> onDispatch = (shardId, record) -> { };
-    final List<String> lossesCounted = new CopyOnWriteArrayList<>();
-    final List<RuntimeException> lossesHandled = new CopyOnWriteArrayList<>();
+    final RecordedLosses losses = new RecordedLosses();
 
     final RecordDispatcher dispatcher = (shardId, record, ack) -> {
         String sequenceNumber = record.dynamodb().sequenceNumber();
@@ -81,18 +81,8 @@ class StreamCoordinatorTest {
 
     StreamCoordinator coordinator(FirstStart firstStart, TrimmedDataPolicy policy, ShardOwnership ownership) {
         StreamOptions options = new StreamOptions(StartPosition.LATEST, 100, 50, 1000, 60_000, 4, policy, 600_000);
-        LossPolicy losses = new LossPolicy(policy, new LossPolicy.Sink() {
-            @Override
-            public void count(LossPolicy.Kind kind, String message) {
-                lossesCounted.add(message);
-            }
-
-            @Override
-            public void handle(String message, RuntimeException loss) {
-                lossesHandled.add(loss);
-            }
-        });
-        return new StreamCoordinator(options, stream, store, dispatcher, run, metrics, losses, firstStart, ownership,
+        LossPolicy lossPolicy = new LossPolicy(policy, losses);
+        return new StreamCoordinator(options, stream, store, dispatcher, run, metrics, lossPolicy, firstStart, ownership,
                 StreamCoordinator.Halts.NONE, TABLE, STREAM_ARN);
     }
 
@@ -313,11 +303,11 @@ class StreamCoordinatorTest {
         StreamCoordinator coordinator = coordinator(FirstStart.at(StartPosition.TRIM_HORIZON));
 
         coordinator.start();
-        advanceUntil("the trimmed checkpoint is found", () -> !lossesCounted.isEmpty());
+        advanceUntil("the trimmed checkpoint is found", () -> !losses.counted.isEmpty());
         scheduler.advance(10_000);
 
-        assertEquals(1, lossesCounted.size());
-        assertTrue(lossesCounted.get(0).contains("after sequence number " + c), lossesCounted.get(0));
+        assertEquals(1, losses.counted.size());
+        assertTrue(losses.counted.get(0).contains("after sequence number " + c), losses.counted.get(0));
         assertEquals(List.of(new IteratorCall("s1", ShardIteratorType.AFTER_SEQUENCE_NUMBER, c)),
                 stream.iteratorCalls(), "not silently restarted from the oldest record");
         assertEquals(List.of(), delivered, e + " is not delivered under FAIL");
@@ -353,17 +343,17 @@ class StreamCoordinatorTest {
         coordinator.start();
         advanceUntil("s1 is read after its trimmed start", () -> deliveredOf("s1").size() == 1);
         assertEquals(List.of(r), deliveredOf("s1"));
-        assertEquals(List.of(), lossesCounted, "nothing before the oldest record was promised at the first start");
+        assertEquals(List.of(), losses.counted, "nothing before the oldest record was promised at the first start");
 
         stream.shard("s2", null);
         stream.record("s2", at(1_000));
         stream.failGetRecordsAsTrimmed("s2", 1);
-        advanceUntil("s2 is found and its start is found trimmed", () -> !lossesCounted.isEmpty());
+        advanceUntil("s2 is found and its start is found trimmed", () -> !losses.counted.isEmpty());
         scheduler.advance(10_000);
 
-        assertEquals(1, lossesCounted.size(), "a shard born after the first start must be read from its beginning");
-        assertTrue(lossesCounted.get(0).contains("s2"), lossesCounted.get(0));
-        assertInstanceOf(TrimmedDataException.class, lossesHandled.get(0));
+        assertEquals(1, losses.counted.size(), "a shard born after the first start must be read from its beginning");
+        assertTrue(losses.counted.get(0).contains("s2"), losses.counted.get(0));
+        assertInstanceOf(TrimmedDataException.class, losses.handled.get(0));
         assertEquals(List.of(), deliveredOf("s2"), "FAIL halts the shard");
         assertEquals(1, stream.getRecordsCalls("s2"), "a halted shard is not read again");
         assertEquals(1, coordinator.shardCount(ShardLineageTracker.State.HALTED));
@@ -427,9 +417,9 @@ class StreamCoordinatorTest {
         coordinator.start();
         scheduler.advance(2 * 60_000 + 1_000); // two more listings
 
-        assertEquals(1, lossesCounted.size(), "reported once, not at every listing");
-        assertTrue(lossesCounted.get(0).contains("shard p"), lossesCounted.get(0));
-        assertInstanceOf(TrimmedDataException.class, lossesHandled.get(0));
+        assertEquals(1, losses.counted.size(), "reported once, not at every listing");
+        assertTrue(losses.counted.get(0).contains("shard p"), losses.counted.get(0));
+        assertInstanceOf(TrimmedDataException.class, losses.handled.get(0));
         assertEquals(List.of(), stream.iteratorCalls("c"), "the child is not read");
         assertEquals(List.of(), delivered);
         assertEquals(1, coordinator.shardCount(ShardLineageTracker.State.HALTED));
@@ -445,12 +435,12 @@ class StreamCoordinatorTest {
 
         coordinator.start();
 
-        assertEquals(1, lossesCounted.size());
+        assertEquals(1, losses.counted.size());
         assertEquals(ShardPosition.end(), store.load("p"), "the loss is accepted: the parent is finished");
         advanceUntil("the child is read", () -> deliveredOf("c").size() == 1);
         assertEquals(List.of(call("c", ShardIteratorType.TRIM_HORIZON)), stream.iteratorCalls("c"));
         scheduler.advance(60_000);
-        assertEquals(1, lossesCounted.size());
+        assertEquals(1, losses.counted.size());
     }
 
     @Test
@@ -463,7 +453,7 @@ class StreamCoordinatorTest {
         coordinator.start();
         advanceUntil("the child is read", () -> deliveredOf("c").size() == 1);
 
-        assertEquals(List.of(), lossesCounted);
+        assertEquals(List.of(), losses.counted);
         assertEquals(0, coordinator.shardCount(ShardLineageTracker.State.HALTED));
     }
 
@@ -483,20 +473,10 @@ class StreamCoordinatorTest {
         stream.shard("c", "p");
         stream.record("c", Instant.ofEpochMilli(clock.millis() - 1_000));
         RunContext restarted = new RunContext(clock, scheduler);
-        LossPolicy losses = new LossPolicy(TrimmedDataPolicy.FAIL, new LossPolicy.Sink() {
-            @Override
-            public void count(LossPolicy.Kind kind, String message) {
-                lossesCounted.add(message);
-            }
-
-            @Override
-            public void handle(String message, RuntimeException loss) {
-                lossesHandled.add(loss);
-            }
-        });
+        LossPolicy lossPolicy = new LossPolicy(TrimmedDataPolicy.FAIL, losses);
         StreamCoordinator second = new StreamCoordinator(
                 new StreamOptions(StartPosition.TRIM_HORIZON, 100, 50, 1000, 60_000, 4, TrimmedDataPolicy.FAIL, 600_000),
-                stream, store, dispatcher, restarted, metrics, losses, FirstStart.at(StartPosition.TRIM_HORIZON),
+                stream, store, dispatcher, restarted, metrics, lossPolicy, FirstStart.at(StartPosition.TRIM_HORIZON),
                 ShardOwnership.ALL, StreamCoordinator.Halts.NONE, TABLE, STREAM_ARN);
         holdAcknowledgements = false;
 
@@ -504,9 +484,9 @@ class StreamCoordinatorTest {
         scheduler.advance(1_000);
         restarted.stop();
 
-        assertEquals(1, lossesCounted.size(), "p's unread record is a loss: " + lossesCounted);
-        assertTrue(lossesCounted.get(0).contains("shard p") && lossesCounted.get(0).contains("oldest record"),
-                lossesCounted.get(0));
+        assertEquals(1, losses.counted.size(), "p's unread record is a loss: " + losses.counted);
+        assertTrue(losses.counted.get(0).contains("shard p") && losses.counted.get(0).contains("oldest record"),
+                losses.counted.get(0));
         assertEquals(List.of(), deliveredOf("c"), "under FAIL the child is not read ahead of the lost parent");
     }
 
