@@ -83,8 +83,6 @@ public final class CdcEngine {
     private RunContext run;
     private StreamCoordinator coordinator;
     private SnapshotRunner snapshot;
-    /** The stream was replaced while stopped and the policy goes on: read the new one from its oldest record. */
-    private boolean replacedStream;
     /** The snapshot's hand-over, once the snapshot completed in this run. */
     private volatile HandOver handOver;
 
@@ -114,13 +112,14 @@ public final class CdcEngine {
         }
         phase = Phase.INIT;
         failure = null;
-        replacedStream = false;
         handOver = null;
         coordinator = null;
         snapshot = null;
         run = new RunContext(setup.clock(), executor);
         LossPolicy losses = lossPolicy();
         FirstStart firstStart = FirstStart.at(setup.stream().startPosition());
+        // the stream was replaced while stopped and the policy goes on: read the new one from its oldest record
+        boolean replaced = false;
         StreamFollowing following = new StreamFollowing(shards, tableName, setup.table().streamArn());
         if (following.verdict() == StreamFollowing.Verdict.REPLACED) {
             LossPolicy.Outcome outcome = losses.report(LossPolicy.Kind.STREAM_REPLACED, following.gapMessage(),
@@ -131,9 +130,10 @@ public final class CdcEngine {
             if (outcome.halted()) {
                 metrics.streamProblem(outcome.message());
                 fail(outcome.message());
+                run.stop(); // nothing is read in this run; the next start looks again
                 return;
             }
-            replacedStream = true;
+            replaced = true;
             firstStart = FirstStart.at(StartPosition.TRIM_HORIZON);
         }
         try {
@@ -141,11 +141,14 @@ public final class CdcEngine {
             if (setup.snapshotEnabled()) {
                 ExportService exports = new ExportService(ports.exports(), tableName, setup.table().tableArn());
                 SnapshotPreflight.check(setup.snapshot(), snapshots, exports, ports.objects(), tableName);
-                snapshot = new SnapshotRunner(setup.snapshot(), exports, ports.objects(), snapshots, delivery,
-                        snapshotMetrics, run, setup.keySchema(), tableName, setup.table().tableArn(), losses,
-                        () -> replacedStream || shards.streamStarted(), this::moveTo);
+                boolean streamReplaced = replaced;
+                SnapshotRunner runner = new SnapshotRunner(setup.snapshot(), exports, ports.objects(), snapshots,
+                        delivery, snapshotMetrics, run, setup.keySchema(), tableName, setup.table().tableArn(), losses,
+                        () -> streamReplaced || shards.streamStarted(), this::moveTo);
+                snapshot = runner;
                 RunContext current = run;
-                run.submit(() -> runSnapshot(current, losses), 0);
+                FirstStart afterReplacement = replaced ? firstStart : null;
+                run.submit(() -> runSnapshot(runner, current, losses, afterReplacement), 0);
             } else {
                 startStreaming(run, firstStart, losses);
             }
@@ -171,20 +174,30 @@ public final class CdcEngine {
         });
     }
 
-    private void runSnapshot(RunContext current, LossPolicy losses) {
-        SnapshotResult result = snapshot.run();
+    /**
+     * Runs the snapshot and goes on as its result says.
+     *
+     * @param afterReplacement where the stream starts when it was replaced while stopped, or {@code null}
+     */
+    private void runSnapshot(SnapshotRunner runner, RunContext current, LossPolicy losses, FirstStart afterReplacement) {
+        SnapshotResult result = runner.run();
+        if (!current.isRunning()) {
+            return; // stopped meanwhile: the checkpoint keeps what was done
+        }
         if (result instanceof SnapshotResult.Completed completed) {
             handOver = completed.handOver();
             try {
-                startStreaming(current, replacedStream ? FirstStart.at(StartPosition.TRIM_HORIZON)
+                startStreaming(current, afterReplacement != null ? afterReplacement
                         : completed.handOver().firstStart(), losses);
             } catch (RuntimeException e) {
                 if (current.isRunning()) {
                     snapshotFailed(new SnapshotException(e.getMessage(), e));
+                    current.stop();
                 }
             }
         } else if (result instanceof SnapshotResult.Failed failed) {
             snapshotFailed(failed.cause());
+            current.stop();
         }
     }
 
