@@ -129,31 +129,32 @@ public final class CdcEngine {
                     "Going on with the new stream from its oldest record", null);
             if (outcome.halted()) {
                 metrics.streamProblem(outcome.message());
-                fail(outcome.message());
-                run.stop(); // nothing is read in this run; the next start looks again
+                fail(run, outcome.message()); // nothing is read in this run; the next start looks again
                 return;
             }
             replaced = true;
             firstStart = FirstStart.at(StartPosition.TRIM_HORIZON);
         }
+        if (!replaced) {
+            following.follow(); // records the stream at a first start; a replacement is followed once it is read
+        }
+        RunContext current = run;
         try {
-            following.follow();
             if (setup.snapshotEnabled()) {
                 ExportService exports = new ExportService(ports.exports(), tableName, setup.table().tableArn());
                 SnapshotPreflight.check(setup.snapshot(), snapshots, exports, ports.objects(), tableName);
                 boolean streamReplaced = replaced;
                 SnapshotRunner runner = new SnapshotRunner(setup.snapshot(), exports, ports.objects(), snapshots,
                         delivery, snapshotMetrics, run, setup.keySchema(), tableName, setup.table().tableArn(), losses,
-                        () -> streamReplaced || shards.streamStarted(), this::moveTo);
+                        () -> streamReplaced || shards.streamStarted(), next -> moveTo(current, next));
                 snapshot = runner;
-                RunContext current = run;
                 FirstStart afterReplacement = replaced ? firstStart : null;
-                run.submit(() -> runSnapshot(runner, current, losses, afterReplacement), 0);
+                run.submit(() -> runSnapshot(runner, current, losses, afterReplacement, following), 0);
             } else {
-                startStreaming(run, firstStart, losses);
+                startStreaming(current, firstStart, losses, following);
             }
         } catch (RuntimeException e) {
-            run.stop();
+            fail(current, e.getMessage());
             throw e;
         }
     }
@@ -179,54 +180,72 @@ public final class CdcEngine {
      *
      * @param afterReplacement where the stream starts when it was replaced while stopped, or {@code null}
      */
-    private void runSnapshot(SnapshotRunner runner, RunContext current, LossPolicy losses, FirstStart afterReplacement) {
+    private void runSnapshot(SnapshotRunner runner, RunContext current, LossPolicy losses, FirstStart afterReplacement,
+                             StreamFollowing following) {
         SnapshotResult result = runner.run();
-        if (!current.isRunning()) {
-            return; // stopped meanwhile: the checkpoint keeps what was done
-        }
         if (result instanceof SnapshotResult.Completed completed) {
-            handOver = completed.handOver();
+            synchronized (this) {
+                if (!isCurrent(current)) {
+                    return; // stopped meanwhile: the checkpoint keeps what was done
+                }
+                handOver = completed.handOver();
+            }
             try {
                 startStreaming(current, afterReplacement != null ? afterReplacement
-                        : completed.handOver().firstStart(), losses);
+                        : completed.handOver().firstStart(), losses, following);
             } catch (RuntimeException e) {
-                if (current.isRunning()) {
-                    snapshotFailed(new SnapshotException(e.getMessage(), e));
-                    current.stop();
-                }
+                snapshotFailed(current, new SnapshotException(e.getMessage(), e));
             }
         } else if (result instanceof SnapshotResult.Failed failed) {
-            snapshotFailed(failed.cause());
-            current.stop();
+            snapshotFailed(current, failed.cause());
         }
     }
 
-    private void snapshotFailed(SnapshotException cause) {
+    private void snapshotFailed(RunContext current, SnapshotException cause) {
+        if (!isCurrent(current)) {
+            return; // a stopped run's failure: the next start meets it again if it is still there
+        }
         snapshotMetrics.error(cause.getMessage());
         LOG.error("{}", cause.getMessage());
         // the handler first: whoever sees phase FAILED can rely on the failure having been handled
         events.handle(cause.getMessage(), cause);
-        fail("The snapshot failed: " + cause.getMessage());
+        fail(current, "The snapshot failed: " + cause.getMessage());
     }
 
-    private synchronized void fail(String why) {
-        if (phase == Phase.STOPPED) {
+    private synchronized boolean isCurrent(RunContext current) {
+        return current == run && current.isRunning();
+    }
+
+    /** Ends {@code current} in phase FAILED, unless it is no longer the engine's run or the engine stopped. */
+    private synchronized void fail(RunContext current, String why) {
+        if (current != run || phase == Phase.STOPPED) {
             return;
         }
         failure = why;
         moveTo(Phase.FAILED);
+        current.stop();
     }
 
-    private synchronized void startStreaming(RunContext current, FirstStart firstStart, LossPolicy losses) {
-        if (!current.isRunning() || current != run) {
+    /** Moves to {@code next} on behalf of {@code current}, unless that run is no longer the engine's. */
+    private synchronized void moveTo(RunContext current, Phase next) {
+        if (isCurrent(current)) {
+            moveTo(next);
+        }
+    }
+
+    private synchronized void startStreaming(RunContext current, FirstStart firstStart, LossPolicy losses,
+                                             StreamFollowing following) {
+        if (!isCurrent(current)) {
             return;
         }
         String streamArn = setup.table().streamArn();
         StreamCoordinator streaming = new StreamCoordinator(setup.stream(), ports.stream(), shards, dispatcher, current,
-                metrics, losses, firstStart, setup.ownership(), this::lineageHalted, tableName, streamArn);
+                metrics, losses, firstStart, setup.ownership(),
+                (shardId, start, readAny) -> lineageHalted(current, start, readAny), tableName, streamArn);
+        moveTo(Phase.STREAMING); // before the first reader runs
         streaming.start();
+        following.follow(); // a replaced stream is the followed one once its start positions are fixed
         coordinator = streaming;
-        moveTo(Phase.STREAMING);
         TableWatch watch = new TableWatch(ports.table(), tableName, streamArn, metrics,
                 changed -> events.handle(changed.getMessage(), changed));
         long interval = setup.stream().shardDiscoveryInterval();
@@ -239,18 +258,14 @@ public final class CdcEngine {
      * A shard halted at the snapshot's hand-over, before reading anything: the stream no longer holds the records
      * from the hand-over on, so the snapshot cannot be completed without a gap. Nothing further is read.
      */
-    private void lineageHalted(String shardId, ShardPosition start, boolean readAny) {
-        HandOver current = handOver;
-        if (current == null || readAny || !start.equals(ShardPosition.from(current.streamFromMillis()))) {
+    private void lineageHalted(RunContext current, ShardPosition start, boolean readAny) {
+        HandOver at = handOver;
+        if (at == null || readAny || !start.equals(ShardPosition.from(at.streamFromMillis())) || !isCurrent(current)) {
             return;
         }
-        RunContext running = run;
         String why = "The snapshot's hand-over to the stream failed: " + metrics.lastError();
         snapshotMetrics.error(why);
-        fail(why);
-        if (running != null) {
-            running.stop();
-        }
+        fail(current, why);
     }
 
     synchronized void moveTo(Phase next) {

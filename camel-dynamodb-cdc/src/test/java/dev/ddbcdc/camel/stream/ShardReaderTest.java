@@ -24,6 +24,7 @@ import software.amazon.awssdk.services.dynamodb.model.GetRecordsResponse;
 import software.amazon.awssdk.services.dynamodb.model.LimitExceededException;
 import software.amazon.awssdk.services.dynamodb.model.OperationType;
 import software.amazon.awssdk.services.dynamodb.model.Record;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.Shard;
 import software.amazon.awssdk.services.dynamodb.model.TrimmedDataAccessException;
 
@@ -327,5 +328,69 @@ class ShardReaderTest {
         assertEquals(List.of("s1"), host.stopped);
         assertEquals(1, metrics.trimmedDataEvents.get());
         assertEquals(ShardPosition.after("4"), store.load("s1"), "the checkpoint is kept for the user");
+    }
+
+    ShardReader closedReader(ShardPosition start, boolean mustBeComplete, DynamoDbCdcConfiguration configuration) {
+        RecordDispatcher dispatcher = (shardId, record, ack) -> {
+            delivered.add(record.dynamodb().sequenceNumber());
+            if (holdAll) {
+                held.put(record.dynamodb().sequenceNumber(), ack);
+            } else {
+                ack.completed();
+            }
+        };
+        return new ShardReader(host, proxy, store, dispatcher, metrics, configuration.streamOptions(), "t", "stream",
+                "s1", new ShardStart(start, true, mustBeComplete), java.time.Clock.systemUTC(),
+                new LossPolicy(configuration.getTrimmedDataPolicy(), new LossPolicy.Sink() {
+                    @Override
+                    public void count(LossPolicy.Kind kind, String message) {
+                        metrics.trimmedDataEvents.incrementAndGet();
+                    }
+
+                    @Override
+                    public void handle(String message, RuntimeException loss) {
+                        host.losses.add(loss);
+                    }
+                }));
+    }
+
+    static ResourceNotFoundException shardGone() {
+        return ResourceNotFoundException.builder().message("no such shard").build();
+    }
+
+    @Test
+    void aClosedShardWithNothingPromisedAndNothingReadableLeftIsFinishedWithoutALoss() {
+        ShardReader reader = closedReader(ShardPosition.trimHorizon(), false, new DynamoDbCdcConfiguration());
+        proxy.answers.add(shardGone());
+        long result = 0;
+        for (int i = 0; i < 3 && result != -1; i++) {
+            result = reader.step();
+        }
+        assertEquals(-1, result);
+        assertEquals(List.of(), host.losses, "nothing was promised: no loss");
+        assertEquals(ShardPosition.end(), store.load("s1"));
+        assertEquals(List.of("s1"), host.finished);
+    }
+
+    @Test
+    void aShardGoneUnderContinueWithRecordsInFlightEndsOnlyOnceTheyAreAcknowledged() throws Exception {
+        DynamoDbCdcConfiguration configuration = new DynamoDbCdcConfiguration();
+        configuration.setTrimmedDataPolicy(TrimmedDataPolicy.CONTINUE);
+        ShardReader reader = closedReader(ShardPosition.after("0"), true, configuration);
+        holdAll = true;
+        proxy.answers.add(page("next", record("1"), record("2")));
+        proxy.answers.add(shardGone());
+        reader.step();
+        reader.step(); // the shard is gone after 2: a loss, reported once
+        assertEquals(1, host.losses.size());
+        for (int i = 0; i < 3; i++) {
+            assertNotEquals(-1, reader.step(), "no END while 1 and 2 are in flight");
+        }
+        assertNotEquals(ShardPosition.end(), store.load("s1"));
+        completeLateOnOtherThreads("2", "1");
+        assertEquals(-1, reader.step());
+        assertEquals(ShardPosition.end(), store.load("s1"));
+        assertEquals(List.of("s1"), host.finished);
+        assertEquals(1, host.losses.size());
     }
 }
