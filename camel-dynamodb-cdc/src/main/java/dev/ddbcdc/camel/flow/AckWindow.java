@@ -77,7 +77,8 @@ public final class AckWindow<P> {
     private P saved;
     private int unsaved;
     private long savedAtMillis;
-    private P failedPosition;
+    /** Written under the lock, read without it by the reader's per-record check. */
+    private volatile P failedPosition;
     private int inFlight;
     private int round;
 
@@ -120,9 +121,12 @@ public final class AckWindow<P> {
         if (acknowledged == null || acknowledged.equals(before)) {
             return;
         }
+        if (unsaved >= cadence.everyPositions() || !running.getAsBoolean()) {
+            write(cadence.everyMillis() > 0 ? clock.millis() : 0);
+            return;
+        }
         long now = clock.millis();
-        if (!running.getAsBoolean() || unsaved >= cadence.everyPositions()
-            || now - savedAtMillis >= cadence.everyMillis()) {
+        if (now - savedAtMillis >= cadence.everyMillis()) {
             write(now);
         }
     }
@@ -180,7 +184,7 @@ public final class AckWindow<P> {
     }
 
     /** The position of the first failed record of this round, or {@code null}. */
-    public synchronized P failed() {
+    public P failed() {
         return failedPosition;
     }
 
