@@ -42,7 +42,10 @@ import org.slf4j.LoggerFactory;
 public class DynamoDbCdcConsumer extends DefaultConsumer implements HealthCheckAware {
 
     private static final Logger LOG = LoggerFactory.getLogger(DynamoDbCdcConsumer.class);
-    /** How long a stop waits for a shard step or a data file's read to come to rest before the pool shuts down. */
+    /**
+     * How long the engine's stop waits for its tasks: not at all, because the pool's graceful shutdown that follows
+     * waits for them, and the engine's flush after it writes what they acknowledged.
+     */
     private static final long STOP_AWAIT_MILLIS = 0;
 
     private final DynamoDbCdcConfiguration configuration;

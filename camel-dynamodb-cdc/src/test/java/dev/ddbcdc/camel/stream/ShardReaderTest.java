@@ -117,6 +117,11 @@ class ShardReaderTest {
     }
 
     ShardReader reader(ShardPosition start, DynamoDbCdcConfiguration configuration, boolean mustBeComplete) {
+        return reader(start, configuration, mustBeComplete, false);
+    }
+
+    ShardReader reader(ShardPosition start, DynamoDbCdcConfiguration configuration, boolean mustBeComplete,
+                       boolean closed) {
         RecordDispatcher dispatcher = (shardId, record, ack) -> {
             if (record.dynamodb().sequenceNumber().equals(neverCompletes)) {
                 delivered.add(record.dynamodb().sequenceNumber());
@@ -134,7 +139,7 @@ class ShardReaderTest {
             }
         };
         return new ShardReader(host, proxy, store, dispatcher, metrics, configuration.streamOptions(), "t", "stream",
-                "s1", new ShardStart(start, false, mustBeComplete), java.time.Clock.systemUTC(),
+                "s1", new ShardStart(start, closed, mustBeComplete), java.time.Clock.systemUTC(),
                 new LossPolicy(configuration.getTrimmedDataPolicy(), new LossPolicy.Sink() {
                     @Override
                     public void count(LossPolicy.Kind kind, String message) {
@@ -330,37 +335,13 @@ class ShardReaderTest {
         assertEquals(ShardPosition.after("4"), store.load("s1"), "the checkpoint is kept for the user");
     }
 
-    ShardReader closedReader(ShardPosition start, boolean mustBeComplete, DynamoDbCdcConfiguration configuration) {
-        RecordDispatcher dispatcher = (shardId, record, ack) -> {
-            delivered.add(record.dynamodb().sequenceNumber());
-            if (holdAll) {
-                held.put(record.dynamodb().sequenceNumber(), ack);
-            } else {
-                ack.completed();
-            }
-        };
-        return new ShardReader(host, proxy, store, dispatcher, metrics, configuration.streamOptions(), "t", "stream",
-                "s1", new ShardStart(start, true, mustBeComplete), java.time.Clock.systemUTC(),
-                new LossPolicy(configuration.getTrimmedDataPolicy(), new LossPolicy.Sink() {
-                    @Override
-                    public void count(LossPolicy.Kind kind, String message) {
-                        metrics.trimmedDataEvents.incrementAndGet();
-                    }
-
-                    @Override
-                    public void handle(String message, RuntimeException loss) {
-                        host.losses.add(loss);
-                    }
-                }));
-    }
-
     static ResourceNotFoundException shardGone() {
         return ResourceNotFoundException.builder().message("no such shard").build();
     }
 
     @Test
     void aClosedShardWithNothingPromisedAndNothingReadableLeftIsFinishedWithoutALoss() {
-        ShardReader reader = closedReader(ShardPosition.trimHorizon(), false, new DynamoDbCdcConfiguration());
+        ShardReader reader = reader(ShardPosition.trimHorizon(), new DynamoDbCdcConfiguration(), false, true);
         proxy.answers.add(shardGone());
         long result = 0;
         for (int i = 0; i < 3 && result != -1; i++) {
@@ -376,7 +357,7 @@ class ShardReaderTest {
     void aShardGoneUnderContinueWithRecordsInFlightEndsOnlyOnceTheyAreAcknowledged() throws Exception {
         DynamoDbCdcConfiguration configuration = new DynamoDbCdcConfiguration();
         configuration.setTrimmedDataPolicy(TrimmedDataPolicy.CONTINUE);
-        ShardReader reader = closedReader(ShardPosition.after("0"), true, configuration);
+        ShardReader reader = reader(ShardPosition.after("0"), configuration, true, true);
         holdAll = true;
         proxy.answers.add(page("next", record("1"), record("2")));
         proxy.answers.add(shardGone());

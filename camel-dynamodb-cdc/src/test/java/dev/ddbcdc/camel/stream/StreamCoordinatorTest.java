@@ -80,10 +80,15 @@ class StreamCoordinatorTest {
     };
 
     StreamCoordinator coordinator(FirstStart firstStart, TrimmedDataPolicy policy, ShardOwnership ownership) {
+        return coordinator(run, firstStart, policy, ownership);
+    }
+
+    StreamCoordinator coordinator(RunContext runContext, FirstStart firstStart, TrimmedDataPolicy policy,
+                                  ShardOwnership ownership) {
         StreamOptions options = new StreamOptions(StartPosition.LATEST, 100, 50, 1000, 60_000, 4, policy, 600_000);
         LossPolicy lossPolicy = new LossPolicy(policy, losses);
-        return new StreamCoordinator(options, stream, store, dispatcher, run, metrics, lossPolicy, firstStart, ownership,
-                StreamCoordinator.Halts.NONE, TABLE, STREAM_ARN);
+        return new StreamCoordinator(options, stream, store, dispatcher, runContext, metrics, lossPolicy, firstStart,
+                ownership, StreamCoordinator.Halts.NONE, TABLE, STREAM_ARN);
     }
 
     StreamCoordinator coordinator(FirstStart firstStart) {
@@ -473,11 +478,8 @@ class StreamCoordinatorTest {
         stream.shard("c", "p");
         stream.record("c", Instant.ofEpochMilli(clock.millis() - 1_000));
         RunContext restarted = new RunContext(clock, scheduler);
-        LossPolicy lossPolicy = new LossPolicy(TrimmedDataPolicy.FAIL, losses);
-        StreamCoordinator second = new StreamCoordinator(
-                new StreamOptions(StartPosition.TRIM_HORIZON, 100, 50, 1000, 60_000, 4, TrimmedDataPolicy.FAIL, 600_000),
-                stream, store, dispatcher, restarted, metrics, lossPolicy, FirstStart.at(StartPosition.TRIM_HORIZON),
-                ShardOwnership.ALL, StreamCoordinator.Halts.NONE, TABLE, STREAM_ARN);
+        StreamCoordinator second = coordinator(restarted, FirstStart.at(StartPosition.TRIM_HORIZON),
+                TrimmedDataPolicy.FAIL, ShardOwnership.ALL);
         holdAcknowledgements = false;
 
         second.start();
