@@ -32,8 +32,12 @@ import org.apache.camel.support.service.ServiceSupport;
  *     state_key   VARCHAR(4000)  NOT NULL,
  *     state_value VARCHAR(4000)  NOT NULL)
  * </pre>
+ *
+ * Conditional writes ({@link #setStateIf}) run in one transaction that first locks the guard row with an update that
+ * changes nothing but matches only the expected value: a concurrent writer of the guard (a new leader taking its
+ * epoch) waits for that transaction, and the fenced write is refused once the guard holds another value.
  */
-public class JdbcStateRepository extends ServiceSupport implements StateRepository<String, String> {
+public class JdbcStateRepository extends ServiceSupport implements FencedStateRepository {
 
     public static final String DEFAULT_TABLE = "dynamodb_cdc_checkpoint";
     private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
@@ -136,6 +140,72 @@ public class JdbcStateRepository extends ServiceSupport implements StateReposito
         } catch (SQLException e) {
             throw new RuntimeCamelException("Could not write checkpoint " + key + " to table " + table, e);
         }
+    }
+
+    @Override
+    public boolean setStateIf(String guardKey, String guardValue, String key, String value) {
+        FencedStateRepository.checkGuard(guardKey, guardValue, key);
+        if (key.length() > MAX_LENGTH || value != null && value.length() > MAX_LENGTH) {
+            throw new IllegalArgumentException("Checkpoint key or value longer than " + MAX_LENGTH + " characters: "
+                                               + key);
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            boolean autoCommit = connection.getAutoCommit();
+            connection.setAutoCommit(false);
+            try {
+                boolean written = writeIf(connection, guardKey, guardValue, key, value);
+                if (written) {
+                    connection.commit();
+                } else {
+                    connection.rollback();
+                }
+                return written;
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(connection);
+                throw e;
+            } finally {
+                connection.setAutoCommit(autoCommit);
+            }
+        } catch (SQLException e) {
+            throw new RuntimeCamelException("Could not write checkpoint " + key + " to table " + table
+                                            + " guarded by " + guardKey, e);
+        }
+    }
+
+    private boolean writeIf(Connection connection, String guardKey, String guardValue, String key, String value)
+            throws SQLException {
+        if (guardValue == null) { // insert if absent: the primary key decides between racing writers
+            if (value == null) {
+                return getState(key) == null;
+            }
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + table
+                                                                        + " (key_hash, state_key, state_value) VALUES (?, ?, ?)")) {
+                insert.setString(1, hash(key));
+                insert.setString(2, key);
+                insert.setString(3, value);
+                return insert.executeUpdate() == 1;
+            } catch (SQLException e) {
+                if (e.getSQLState() != null && e.getSQLState().startsWith("23")) {
+                    return false;
+                }
+                throw e;
+            }
+        }
+        boolean self = guardKey.equals(key);
+        // locks the guard row only while it holds the expected value; a compare-and-set writes in the same statement
+        try (PreparedStatement guard = connection.prepareStatement("UPDATE " + table + " SET state_value = ?"
+                                                                   + " WHERE key_hash = ? AND state_value = ?")) {
+            guard.setString(1, self && value != null ? value : guardValue);
+            guard.setString(2, hash(guardKey));
+            guard.setString(3, guardValue);
+            if (guard.executeUpdate() != 1) {
+                return false;
+            }
+        }
+        if (!self || value == null) {
+            write(connection, key, value);
+        }
+        return true;
     }
 
     private void write(Connection connection, String key, String value) throws SQLException {
