@@ -39,6 +39,11 @@ public class DynamoDbCdcComponentConfigurer extends PropertyConfigurerSupport im
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
         case "checkpointrepository":
         case "checkpointRepository": getOrCreateConfiguration(target).setCheckpointRepository(property(camelContext, org.apache.camel.spi.StateRepository.class, value)); return true;
+        case "clusternamespace":
+        case "clusterNamespace": getOrCreateConfiguration(target).setClusterNamespace(property(camelContext, java.lang.String.class, value)); return true;
+        case "clusterservice":
+        case "clusterService": getOrCreateConfiguration(target).setClusterService(property(camelContext, org.apache.camel.cluster.CamelClusterService.class, value)); return true;
+        case "clustered": getOrCreateConfiguration(target).setClustered(property(camelContext, boolean.class, value)); return true;
         case "configuration": target.setConfiguration(property(camelContext, dev.ddbcdc.camel.DynamoDbCdcConfiguration.class, value)); return true;
         case "consumerid":
         case "consumerId": getOrCreateConfiguration(target).setConsumerId(property(camelContext, java.lang.String.class, value)); return true;
@@ -140,6 +145,11 @@ public class DynamoDbCdcComponentConfigurer extends PropertyConfigurerSupport im
         case "bridgeErrorHandler": return boolean.class;
         case "checkpointrepository":
         case "checkpointRepository": return org.apache.camel.spi.StateRepository.class;
+        case "clusternamespace":
+        case "clusterNamespace": return java.lang.String.class;
+        case "clusterservice":
+        case "clusterService": return org.apache.camel.cluster.CamelClusterService.class;
+        case "clustered": return boolean.class;
         case "configuration": return dev.ddbcdc.camel.DynamoDbCdcConfiguration.class;
         case "consumerid":
         case "consumerId": return java.lang.String.class;
@@ -237,6 +247,11 @@ public class DynamoDbCdcComponentConfigurer extends PropertyConfigurerSupport im
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
         case "checkpointrepository":
         case "checkpointRepository": return getOrCreateConfiguration(target).getCheckpointRepository();
+        case "clusternamespace":
+        case "clusterNamespace": return getOrCreateConfiguration(target).getClusterNamespace();
+        case "clusterservice":
+        case "clusterService": return getOrCreateConfiguration(target).getClusterService();
+        case "clustered": return getOrCreateConfiguration(target).isClustered();
         case "configuration": return target.getConfiguration();
         case "consumerid":
         case "consumerId": return getOrCreateConfiguration(target).getConsumerId();

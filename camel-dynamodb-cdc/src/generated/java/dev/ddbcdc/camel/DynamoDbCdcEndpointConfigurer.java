@@ -30,6 +30,11 @@ public class DynamoDbCdcEndpointConfigurer extends PropertyConfigurerSupport imp
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
         case "checkpointrepository":
         case "checkpointRepository": target.getConfiguration().setCheckpointRepository(property(camelContext, org.apache.camel.spi.StateRepository.class, value)); return true;
+        case "clusternamespace":
+        case "clusterNamespace": target.getConfiguration().setClusterNamespace(property(camelContext, java.lang.String.class, value)); return true;
+        case "clusterservice":
+        case "clusterService": target.getConfiguration().setClusterService(property(camelContext, org.apache.camel.cluster.CamelClusterService.class, value)); return true;
+        case "clustered": target.getConfiguration().setClustered(property(camelContext, boolean.class, value)); return true;
         case "consumerid":
         case "consumerId": target.getConfiguration().setConsumerId(property(camelContext, java.lang.String.class, value)); return true;
         case "dynamodbclient":
@@ -128,6 +133,11 @@ public class DynamoDbCdcEndpointConfigurer extends PropertyConfigurerSupport imp
         case "bridgeErrorHandler": return boolean.class;
         case "checkpointrepository":
         case "checkpointRepository": return org.apache.camel.spi.StateRepository.class;
+        case "clusternamespace":
+        case "clusterNamespace": return java.lang.String.class;
+        case "clusterservice":
+        case "clusterService": return org.apache.camel.cluster.CamelClusterService.class;
+        case "clustered": return boolean.class;
         case "consumerid":
         case "consumerId": return java.lang.String.class;
         case "dynamodbclient":
@@ -222,6 +232,11 @@ public class DynamoDbCdcEndpointConfigurer extends PropertyConfigurerSupport imp
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
         case "checkpointrepository":
         case "checkpointRepository": return target.getConfiguration().getCheckpointRepository();
+        case "clusternamespace":
+        case "clusterNamespace": return target.getConfiguration().getClusterNamespace();
+        case "clusterservice":
+        case "clusterService": return target.getConfiguration().getClusterService();
+        case "clustered": return target.getConfiguration().isClustered();
         case "consumerid":
         case "consumerId": return target.getConfiguration().getConsumerId();
         case "dynamodbclient":

@@ -23,11 +23,14 @@ public class DynamoDbCdcEndpointUriFactory extends org.apache.camel.support.comp
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(45);
+        Set<String> props = new HashSet<>(48);
         props.add("accessKey");
         props.add("acknowledgments");
         props.add("bridgeErrorHandler");
         props.add("checkpointRepository");
+        props.add("clusterNamespace");
+        props.add("clusterService");
+        props.add("clustered");
         props.add("consumerId");
         props.add("dynamoDbClient");
         props.add("dynamoDbStreamsClient");

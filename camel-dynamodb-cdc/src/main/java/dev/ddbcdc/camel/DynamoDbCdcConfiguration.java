@@ -13,6 +13,7 @@ import dev.ddbcdc.camel.options.StreamOptions;
 import dev.ddbcdc.camel.options.TrimmedDataPolicy;
 import dev.ddbcdc.camel.options.ViewOnRemove;
 import org.apache.camel.RuntimeCamelException;
+import org.apache.camel.cluster.CamelClusterService;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.StateRepository;
@@ -203,6 +204,24 @@ public class DynamoDbCdcConfiguration implements Cloneable {
                             + " again.")
     private long shardAcknowledgmentTimeout = 600_000;
 
+    // ---- several instances
+    @UriParam(label = "consumer,cluster",
+              description = "Standby through this cluster service (org.apache.camel.cluster.CamelClusterService:"
+                            + " ZooKeeper, Kubernetes Leases, a file lock): only the instance that leads the"
+                            + " clusterNamespace reads; the others wait in phase STANDBY and take over from the shared"
+                            + " checkpoints. Needs a checkpointRepository that fences (JdbcStateRepository,"
+                            + " DynamoDbStateRepository).")
+    private CamelClusterService clusterService;
+    @UriParam(label = "consumer,cluster", defaultValue = "false",
+              description = "Standby through the single cluster service of the CamelContext (as Camel's clustered"
+                            + " route policy finds it), when clusterService is not set.")
+    private boolean clustered;
+    @UriParam(label = "consumer,cluster",
+              description = "The cluster namespace whose leader reads. Default: dynamodb-cdc-<consumerId>-<table>,"
+                            + " lower-cased, other characters replaced by '-', at most 63 characters (a hash is"
+                            + " appended when anything was changed).")
+    private String clusterNamespace;
+
     /** Checks values and combinations; every message names the option and what is allowed. */
     public void validate() {
         if (table == null || table.isBlank()) {
@@ -221,6 +240,16 @@ public class DynamoDbCdcConfiguration implements Cloneable {
         requirePositive("shardAcknowledgmentTimeout", shardAcknowledgmentTimeout);
         if (consumerId == null || consumerId.isBlank() || consumerId.contains("/")) {
             throw new IllegalArgumentException("consumerId must be non-blank and contain no '/', was '" + consumerId + "'");
+        }
+        if (clusterNamespace != null && !isStandbyEnabled()) {
+            throw new IllegalArgumentException("clusterNamespace is set but no cluster service is: set clusterService"
+                                               + " (or clustered=true) to read only while leading the namespace");
+        }
+        if (clusterNamespace != null && !clusterNamespace.matches("[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?")) {
+            throw new IllegalArgumentException("clusterNamespace must be 1 to 63 lower-case letters, digits, '-' or"
+                                               + " '.', beginning and ending with a letter or digit (every cluster"
+                                               + " service can name a lease, znode or file after it), was '"
+                                               + clusterNamespace + "'");
         }
         if ((accessKey == null) != (secretKey == null)) {
             throw new IllegalArgumentException("accessKey and secretKey must be set together");
@@ -529,6 +558,35 @@ public class DynamoDbCdcConfiguration implements Cloneable {
 
     public void setIdempotentRepository(IdempotentRepository idempotentRepository) {
         this.idempotentRepository = idempotentRepository;
+    }
+
+    public CamelClusterService getClusterService() {
+        return clusterService;
+    }
+
+    public void setClusterService(CamelClusterService clusterService) {
+        this.clusterService = clusterService;
+    }
+
+    public boolean isClustered() {
+        return clustered;
+    }
+
+    public void setClustered(boolean clustered) {
+        this.clustered = clustered;
+    }
+
+    public String getClusterNamespace() {
+        return clusterNamespace;
+    }
+
+    public void setClusterNamespace(String clusterNamespace) {
+        this.clusterNamespace = clusterNamespace;
+    }
+
+    /** Whether the consumer runs as one of several instances, reading only while it leads. */
+    public boolean isStandbyEnabled() {
+        return clustered || clusterService != null;
     }
 
     public boolean isAcknowledgments() {

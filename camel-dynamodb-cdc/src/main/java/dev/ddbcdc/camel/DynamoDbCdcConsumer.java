@@ -1,15 +1,21 @@
 package dev.ddbcdc.camel;
 
 import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 
 import dev.ddbcdc.camel.aws.AwsAttemptMetrics;
 import dev.ddbcdc.camel.aws.AwsConnections;
 import dev.ddbcdc.camel.aws.TableReference;
 import dev.ddbcdc.camel.checkpoint.CheckpointKeys;
+import dev.ddbcdc.camel.checkpoint.FencedStateRepository;
 import dev.ddbcdc.camel.checkpoint.Phase;
 import dev.ddbcdc.camel.checkpoint.ShardCheckpointStore;
 import dev.ddbcdc.camel.checkpoint.SnapshotCheckpointStore;
+import dev.ddbcdc.camel.cluster.ClusterNamespace;
+import dev.ddbcdc.camel.cluster.NamespaceLeadership;
+import dev.ddbcdc.camel.cluster.Standby;
 import dev.ddbcdc.camel.engine.CdcEngine;
 import dev.ddbcdc.camel.event.KeySchema;
 import dev.ddbcdc.camel.event.OutputFormatter;
@@ -22,12 +28,15 @@ import dev.ddbcdc.camel.stream.ShardLineageTracker;
 import dev.ddbcdc.camel.stream.ShardOwnership;
 import dev.ddbcdc.camel.stream.StreamMetrics;
 import dev.ddbcdc.camel.stream.TableFacts;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Processor;
+import org.apache.camel.cluster.CamelClusterService;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckAware;
-import org.apache.camel.spi.IdempotentRepository;
+import org.apache.camel.spi.ExecutorServiceManager;
 import org.apache.camel.spi.StateRepository;
 import org.apache.camel.support.DefaultConsumer;
+import org.apache.camel.support.cluster.ClusterServiceHelper;
 import org.apache.camel.support.processor.state.MemoryStateRepository;
 import org.apache.camel.support.service.ServiceHelper;
 import org.slf4j.Logger;
@@ -47,6 +56,8 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements HealthCheckA
      * waits for them, and the engine's flush after it writes what they acknowledged.
      */
     private static final long STOP_AWAIT_MILLIS = 0;
+    /** How long leaving the cluster at stop waits for the leadership thread to stop the engine. */
+    private static final long LEAVE_AWAIT_MILLIS = 30_000;
 
     private final DynamoDbCdcConfiguration configuration;
     private final StreamMetrics metrics = new StreamMetrics();
@@ -55,6 +66,8 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements HealthCheckA
     private volatile CdcEngine engine;
     private AwsConnections connections;
     private ScheduledExecutorService executor;
+    private volatile Standby standby;
+    private ExecutorService leadershipThread;
     private HealthCheck healthCheck;
     private AutoCloseable meters;
 
@@ -72,41 +85,33 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements HealthCheckA
     protected void doStart() throws Exception {
         super.doStart();
         engine = null;
+        standby = null;
         String tableName = TableReference.parse(configuration.getTable()).name();
         connections = new AwsConnections(configuration.awsOptions(), awsAttempts, configuration.getDynamoDbClient(),
                 configuration.getDynamoDbStreamsClient(), configuration.getS3Client());
         try {
-            TableFacts table = TableFacts.describe(connections.table(), tableName, configuration.getViewOnRemove());
+            TableFacts table = describe(tableName); // also when standing by: a wrong table fails the start
             StateRepository<String, String> checkpoints = checkpointRepository(tableName);
-            IdempotentRepository idempotentRepository = configuration.getIdempotentRepository();
-            ServiceHelper.startService(checkpoints, idempotentRepository);
-            CheckpointKeys keys = new CheckpointKeys(configuration.getConsumerId(), table.streamArn());
+            ServiceHelper.startService(checkpoints, configuration.getIdempotentRepository());
             boolean snapshot = configuration.isSnapshotEnabled();
-            ExchangeDelivery delivery = new ExchangeDelivery(this, configuration.isAcknowledgments(),
-                    idempotentRepository, metrics, snapshotMetrics, new StreamRecordMapper(tableName, table.streamArn(),
-                            table.partitionKey(), table.sortKey(), configuration.getViewOnRemove()),
-                    new OutputFormatter(configuration.getOutputFormat(), table.tableArn()));
             int threads = snapshot
                     ? Math.max(configuration.getMaxConcurrentShards(), configuration.getMaxConcurrentDataFiles() + 1)
                     : configuration.getMaxConcurrentShards();
-            executor = getEndpoint().getCamelContext().getExecutorServiceManager()
-                    .newScheduledThreadPool(this, "DynamoDbCdc[" + tableName + "]", threads);
+            executor = executors().newScheduledThreadPool(this, "DynamoDbCdc[" + tableName + "]", threads);
             meters = MetricsRegistration.register(getEndpoint().getCamelContext(),
                     new MeterSource(tableName, configuration.getConsumerId(), getRouteId(), metrics,
                             snapshot ? snapshotMetrics : null, awsAttempts, this::getPhase));
-            CdcEngine.Setup setup = new CdcEngine.Setup(configuration.getConsumerId(), table,
-                    new KeySchema(table.partitionKey(), table.sortKey()), configuration.streamOptions(),
-                    snapshot ? configuration.snapshotOptions() : null, ShardOwnership.ALL, Clock.systemUTC());
-            CdcEngine.Ports ports = new CdcEngine.Ports(connections.table(), connections.exports(),
-                    connections.objects(), connections.stream());
-            engine = new CdcEngine(setup, ports, new ShardCheckpointStore(checkpoints, keys),
-                    snapshot ? new SnapshotCheckpointStore(checkpoints, keys) : null, delivery, delivery, metrics,
-                    snapshotMetrics, executor, (message, error) -> getExceptionHandler().handleException(message, error));
-            engine.start();
+            if (configuration.isStandbyEnabled()) {
+                standBy(tableName, checkpoints);
+            } else {
+                engine = newEngine(table, checkpoints);
+                engine.start();
+            }
             LOG.debug("Table {}: consumer started (acknowledgments={})", tableName, configuration.isAcknowledgments());
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
+            stopStandby();
             if (executor != null) {
-                getEndpoint().getCamelContext().getExecutorServiceManager().shutdownNow(executor);
+                executors().shutdownNow(executor);
                 executor = null;
             }
             Closeables.closeQuietly(meters);
@@ -114,6 +119,76 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements HealthCheckA
             connections.close();
             throw e;
         }
+    }
+
+    private TableFacts describe(String tableName) {
+        return TableFacts.describe(connections.table(), tableName, configuration.getViewOnRemove());
+    }
+
+    /** The engine over {@code checkpoints}: the repository itself, or a leader's fenced view of it. */
+    private CdcEngine newEngine(TableFacts table, StateRepository<String, String> checkpoints) {
+        String tableName = table.tableName();
+        CheckpointKeys keys = new CheckpointKeys(configuration.getConsumerId(), table.streamArn());
+        boolean snapshot = configuration.isSnapshotEnabled();
+        ExchangeDelivery delivery = new ExchangeDelivery(this, configuration.isAcknowledgments(),
+                configuration.getIdempotentRepository(), metrics, snapshotMetrics, new StreamRecordMapper(tableName,
+                        table.streamArn(), table.partitionKey(), table.sortKey(), configuration.getViewOnRemove()),
+                new OutputFormatter(configuration.getOutputFormat(), table.tableArn()));
+        CdcEngine.Setup setup = new CdcEngine.Setup(configuration.getConsumerId(), table,
+                new KeySchema(table.partitionKey(), table.sortKey()), configuration.streamOptions(),
+                snapshot ? configuration.snapshotOptions() : null, ShardOwnership.ALL, Clock.systemUTC());
+        CdcEngine.Ports ports = new CdcEngine.Ports(connections.table(), connections.exports(), connections.objects(),
+                connections.stream());
+        return new CdcEngine(setup, ports, new ShardCheckpointStore(checkpoints, keys),
+                snapshot ? new SnapshotCheckpointStore(checkpoints, keys) : null, delivery, delivery, metrics,
+                snapshotMetrics, executor, (message, error) -> getExceptionHandler().handleException(message, error));
+    }
+
+    /** Joins the cluster: the engine runs only while this instance leads the namespace ({@link Standby}). */
+    private void standBy(String tableName, StateRepository<String, String> checkpoints) throws Exception {
+        if (!(checkpoints instanceof FencedStateRepository fencing)) {
+            throw new IllegalArgumentException("Standby (clusterService/clustered) needs a checkpointRepository that"
+                                               + " several instances can share safely, a FencedStateRepository such as"
+                                               + " JdbcStateRepository or DynamoDbStateRepository; "
+                                               + (configuration.getCheckpointRepository() == null ? "none is set"
+                                                       : checkpoints.getClass().getName() + " is not one"));
+        }
+        CamelClusterService service = clusterService();
+        String namespace = configuration.getClusterNamespace() != null ? configuration.getClusterNamespace()
+                : ClusterNamespace.derive(configuration.getConsumerId(), tableName);
+        Standby waiting = new Standby(fencing, configuration.getConsumerId(), () -> describe(tableName),
+                (table, fenced) -> {
+                    CdcEngine next = newEngine(table, fenced);
+                    engine = next;
+                    return next;
+                }, (message, error) -> getExceptionHandler().handleException(message, error), Clock.systemUTC());
+        standby = waiting;
+        leadershipThread = executors().newSingleThreadExecutor(this, "DynamoDbCdcLeadership[" + tableName + "]");
+        LOG.info("Table {}: standing by in cluster namespace {} of {}; reading begins when this instance leads",
+                tableName, namespace, service.getId());
+        waiting.start(new NamespaceLeadership(service, namespace, leadershipThread, waiting));
+    }
+
+    /** The clusterService option, else the single cluster service of the context (as the clustered route policy). */
+    private CamelClusterService clusterService() throws Exception {
+        CamelContext context = getEndpoint().getCamelContext();
+        CamelClusterService service = configuration.getClusterService();
+        if (service == null) {
+            service = ClusterServiceHelper.lookupService(context)
+                    .or(() -> Optional.ofNullable(context.getRegistry().findSingleByType(CamelClusterService.class)))
+                    .orElseThrow(() -> new IllegalArgumentException("clustered=true but the CamelContext has no single"
+                                                                    + " cluster service: add one (camel-zookeeper,"
+                                                                    + " camel-kubernetes, camel-file) or name it with"
+                                                                    + " clusterService=#<bean>"));
+        }
+        if (!context.hasService(service)) {
+            context.addService(service, true, true); // started now, stopped with the context
+        }
+        return service;
+    }
+
+    private ExecutorServiceManager executors() {
+        return getEndpoint().getCamelContext().getExecutorServiceManager();
     }
 
     /**
@@ -149,12 +224,13 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements HealthCheckA
 
     @Override
     protected void doStop() throws Exception {
+        stopStandby();
         CdcEngine current = engine;
         if (current != null) {
             current.stop(STOP_AWAIT_MILLIS);
         }
         if (executor != null) {
-            getEndpoint().getCamelContext().getExecutorServiceManager().shutdownGraceful(executor);
+            executors().shutdownGraceful(executor);
             executor = null;
         }
         if (current != null) {
@@ -169,15 +245,65 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements HealthCheckA
         super.doStop();
     }
 
+    /** Leaves the cluster (stopping the engine if leading), so that another instance takes over at once. */
+    private void stopStandby() throws Exception {
+        Standby waiting = standby;
+        if (waiting != null) {
+            try {
+                waiting.stop(LEAVE_AWAIT_MILLIS);
+            } finally {
+                if (leadershipThread != null) {
+                    executors().shutdownNow(leadershipThread);
+                    leadershipThread = null;
+                }
+            }
+        }
+    }
+
     public Phase getPhase() {
+        Standby waiting = standby;
+        if (waiting != null && !isStopped()) {
+            return waiting.phase();
+        }
         CdcEngine current = engine;
         return current == null ? (isStopped() ? Phase.STOPPED : Phase.INIT) : current.phase();
     }
 
-    /** Why the consumer is in phase FAILED (the snapshot failed, the stream was replaced), or {@code null}. */
+    /**
+     * Why the consumer is in phase FAILED (the snapshot failed, the stream was replaced, a leader could not take
+     * over), or {@code null}.
+     */
     public String getFailure() {
+        Standby waiting = standby;
+        if (waiting != null && waiting.failure() != null) {
+            return waiting.failure();
+        }
         CdcEngine current = engine;
         return current == null ? null : current.failure();
+    }
+
+    /** Whether this consumer reads: always without standby; with it, while this instance leads. */
+    public boolean isLeader() {
+        Standby waiting = standby;
+        return waiting == null ? engine != null : waiting.isLeader();
+    }
+
+    /** The leader epoch of this instance's current or last leadership; 0 without standby or before it led. */
+    public long getEpoch() {
+        Standby waiting = standby;
+        return waiting == null ? 0 : waiting.epoch();
+    }
+
+    /** Checkpoint writes refused because another instance had taken the lead (standby only). */
+    public long getRefusedCheckpointWrites() {
+        Standby waiting = standby;
+        return waiting == null ? 0 : waiting.refusedWrites();
+    }
+
+    /** The cluster namespace this consumer stands by in, or {@code null} without standby. */
+    public String getClusterNamespace() {
+        Standby waiting = standby;
+        return waiting == null ? null : waiting.namespace();
     }
 
     /** How many shards of the stream are in this lineage state (0 before the stream started). */

@@ -12,8 +12,10 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
 /**
  * Readiness of one {@code dynamodb-cdc} consumer, from its in-memory state only (no AWS call per check). DOWN when
  * the snapshot stopped in phase FAILED, or when a shard lineage halted because its records were trimmed
- * ({@code trimmedDataPolicy=FAIL}), or when the table was deleted or its stream disabled or replaced; UP otherwise while the consumer runs. The details give the phase, the snapshot's
- * progress, the shards being read, the lag behind the stream head and the last error.
+ * ({@code trimmedDataPolicy=FAIL}), or when the table was deleted or its stream disabled or replaced; UP otherwise
+ * while the consumer runs, a standby in phase STANDBY included (it is ready to take over). The details give the
+ * phase, the leadership (standby only), the snapshot's progress, the shards being read, the lag behind the stream head
+ * and the last error.
  */
 public final class DynamoDbCdcConsumerHealthCheck extends AbstractHealthCheck {
 
@@ -38,6 +40,12 @@ public final class DynamoDbCdcConsumerHealthCheck extends AbstractHealthCheck {
         builder.detail("table", consumer.getEndpoint().getConfiguration().getTable());
         builder.detail("consumerId", consumer.getEndpoint().getConfiguration().getConsumerId());
         builder.detail("phase", phase.name());
+        if (consumer.getClusterNamespace() != null) {
+            builder.detail("cluster.namespace", consumer.getClusterNamespace());
+            builder.detail("cluster.leader", consumer.isLeader());
+            builder.detail("cluster.epoch", consumer.getEpoch());
+            builder.detail("checkpoints.refused", consumer.getRefusedCheckpointWrites());
+        }
         builder.detail("shards.reading", stream.shardsReading.get());
         builder.detail("shards.halted", haltedLineages);
         builder.detail("records.delivered", stream.recordsDelivered.get());

@@ -9,6 +9,8 @@ package dev.ddbcdc.camel.checkpoint;
  * positions. Shards found after that are read from their oldest record, whatever {@code startPosition} says.</li>
  * <li>{@code dynamodb-cdc/<consumerId>/<tableArn>/followed-stream}: the ARN of the stream this consumer follows, so
  * that a stream replaced while the consumer was stopped is noticed at the next start.</li>
+ * <li>{@code dynamodb-cdc/<consumerId>/<tableArn>/leader}: the epoch of the instance that leads (clustered consumers
+ * only, {@link LeaderEpoch}); every checkpoint write of that leader is guarded by it.</li>
  * <li>{@code dynamodb-cdc/<consumerId>/<tableArn>/snapshot}: the snapshot's phase, export ARN and export time.</li>
  * <li>{@code dynamodb-cdc/<consumerId>/<tableArn>/snapshot/<dataFileS3Key>}: the last acknowledged line of an
  * export data file, or its end sentinel. The data file key contains the export id.</li>
@@ -26,11 +28,13 @@ public final class CheckpointKeys {
     private final String streamPrefix;
     private final String snapshotKey;
     private final String followedStreamKey;
+    private final String leaderKey;
 
     public CheckpointKeys(String consumerId, String streamArn) {
         this.streamPrefix = PREFIX + consumerId + "/" + streamArn;
         this.snapshotKey = PREFIX + consumerId + "/" + tableArnOf(streamArn) + "/snapshot";
         this.followedStreamKey = PREFIX + consumerId + "/" + tableArnOf(streamArn) + "/followed-stream";
+        this.leaderKey = PREFIX + consumerId + "/" + tableArnOf(streamArn) + "/leader";
     }
 
     /** A stream ARN is {@code <tableArn>/stream/<label>}. */
@@ -49,6 +53,10 @@ public final class CheckpointKeys {
 
     public String followedStream() {
         return followedStreamKey;
+    }
+
+    public String leader() {
+        return leaderKey;
     }
 
     public String snapshot() {

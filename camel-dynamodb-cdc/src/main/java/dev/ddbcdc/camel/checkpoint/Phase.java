@@ -19,12 +19,16 @@ import java.util.Set;
  *  INIT --&gt; FAILED (the table's stream was replaced while the consumer was stopped; trimmedDataPolicy=FAIL)
  * </pre>
  *
+ * A clustered consumer ({@code clusterService}) is in STANDBY while another instance leads: it reads nothing. On
+ * taking the lead it goes to INIT and on, as above; on losing it, from any phase back to STANDBY.
+ * <p>
  * Stream-only mode goes INIT to STREAMING. FAILED means the consumer cannot go on without the user: the cause was
  * logged and passed to the exception handler, nothing further is delivered, and a restart tries again from the
  * checkpoint. Every phase may go to STOPPED when the route stops. The {@code CdcEngine} owns the phase; the
  * snapshot's persisted progress ({@code SnapshotState}) is EXPORTING, LOADING or DONE (= handed over to STREAMING).
  */
 public enum Phase {
+    STANDBY,
     INIT,
     EXPORTING,
     LOADING,
@@ -34,16 +38,18 @@ public enum Phase {
 
     private Set<Phase> next() {
         switch (this) {
+            case STANDBY:
+                return EnumSet.of(INIT, STOPPED);
             case INIT:
-                return EnumSet.of(EXPORTING, LOADING, STREAMING, FAILED, STOPPED);
+                return EnumSet.of(EXPORTING, LOADING, STREAMING, FAILED, STANDBY, STOPPED);
             case EXPORTING:
-                return EnumSet.of(LOADING, FAILED, STOPPED);
+                return EnumSet.of(LOADING, FAILED, STANDBY, STOPPED);
             case LOADING:
-                return EnumSet.of(STREAMING, FAILED, STOPPED);
+                return EnumSet.of(STREAMING, FAILED, STANDBY, STOPPED);
             case STREAMING:
-                return EnumSet.of(FAILED, STOPPED);
+                return EnumSet.of(FAILED, STANDBY, STOPPED);
             case FAILED:
-                return EnumSet.of(STOPPED);
+                return EnumSet.of(STANDBY, STOPPED);
             default:
                 return EnumSet.noneOf(Phase.class);
         }

@@ -28,7 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * credentials, AWS error counting);</li>
  * <li>{@code export} (the snapshot's export and loading) and {@code stream} (reading the stream);</li>
  * <li>{@code engine} (the phases, the hand-over, the rules across snapshot and stream);</li>
- * <li>{@code metrics} (meters over the engine's counters);</li>
+ * <li>{@code metrics} (meters over the engine's counters) and {@code cluster} (standby: the engine run while this
+ * instance leads a cluster namespace);</li>
  * <li>the root package: the Camel component, endpoint, configuration and consumer.</li>
  * </ol>
  * Reads the sources, so it needs no library: imports and fully qualified names both count.
@@ -44,7 +45,7 @@ class PackageGraphTest {
             Map.entry("port", 2),
             Map.entry("aws", 3), Map.entry("export", 3), Map.entry("stream", 3),
             Map.entry("engine", 4),
-            Map.entry("metrics", 5),
+            Map.entry("metrics", 5), Map.entry("cluster", 5),
             Map.entry("", 6));
     private static final Pattern USE = Pattern.compile("\\bdev\\.ddbcdc\\.camel\\.(?:([a-z]\\w*)\\.)?([A-Z]\\w*)");
 

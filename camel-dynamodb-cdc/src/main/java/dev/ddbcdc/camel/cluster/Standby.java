@@ -1,0 +1,153 @@
+package dev.ddbcdc.camel.cluster;
+
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
+
+import dev.ddbcdc.camel.checkpoint.CheckpointKeys;
+import dev.ddbcdc.camel.checkpoint.FencedCheckpoints;
+import dev.ddbcdc.camel.checkpoint.FencedStateRepository;
+import dev.ddbcdc.camel.checkpoint.LeaderEpoch;
+import dev.ddbcdc.camel.checkpoint.Phase;
+import dev.ddbcdc.camel.engine.CdcEngine;
+import dev.ddbcdc.camel.stream.TableFacts;
+import org.apache.camel.spi.StateRepository;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A clustered consumer's engine, run only while it leads ({@link NamespaceLeadership}). On taking the lead it describes the
+ * table again (the stream may have been replaced while it waited), takes the next {@link LeaderEpoch} in the shared
+ * checkpoint store, and starts a new {@link CdcEngine} whose every checkpoint write is fenced by that epoch
+ * ({@link FencedCheckpoints}); it resumes wherever the last leader's stored positions are, mid-snapshot included. On
+ * losing it, the engine stops at once: nothing more is read, and exchanges still in flight store their positions only
+ * if no other instance has taken a newer epoch meanwhile.
+ */
+public final class Standby implements NamespaceLeadership.Listener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Standby.class);
+
+    /** The engine of one leadership, built by the consumer over the fenced checkpoints. */
+    public interface Engines extends BiFunction<TableFacts, StateRepository<String, String>, CdcEngine> {
+    }
+
+    /** Where a failure to take over goes: the consumer's exception handler. */
+    public interface Failures {
+        void handle(String message, RuntimeException error);
+    }
+
+    private final FencedStateRepository checkpoints;
+    private final String consumerId;
+    private final Supplier<TableFacts> describe;
+    private final Engines engines;
+    private final Failures failures;
+    private final Clock clock;
+    private final AtomicLong refusedWrites = new AtomicLong();
+    private volatile NamespaceLeadership leadership;
+    private volatile CdcEngine engine;
+    private volatile boolean leading;
+    private volatile long epoch;
+    private volatile String failure;
+
+    public Standby(FencedStateRepository checkpoints, String consumerId, Supplier<TableFacts> describe,
+                   Engines engines, Failures failures, Clock clock) {
+        this.checkpoints = checkpoints;
+        this.consumerId = consumerId;
+        this.describe = describe;
+        this.engines = engines;
+        this.failures = failures;
+        this.clock = clock;
+    }
+
+    /** Joins the cluster through {@code joined}, whose listener this is. */
+    public void start(NamespaceLeadership joined) throws Exception {
+        leadership = joined;
+        joined.start();
+    }
+
+    @Override
+    public void elected() {
+        leading = true;
+        failure = null;
+        try {
+            TableFacts table = describe.get();
+            String leaderKey = new CheckpointKeys(consumerId, table.streamArn()).leader();
+            LeaderEpoch claim = LeaderEpoch.take(checkpoints, leaderKey, leadership.memberId(), clock.millis());
+            epoch = claim.epoch();
+            LOG.info("Table {}: leading with epoch {} (member {}); resuming from the stored checkpoints",
+                    table.tableName(), claim.epoch(), claim.member());
+            CdcEngine next = engines.apply(table,
+                    new FencedCheckpoints(checkpoints, leaderKey, claim, refusedWrites, leadership::fenced));
+            engine = next;
+            next.start();
+        } catch (RuntimeException e) {
+            failure = "Could not take over as leader: " + e.getMessage();
+            LOG.error("{}", failure, e);
+            failures.handle(failure, e);
+        }
+    }
+
+    @Override
+    public void deposed() {
+        leading = false;
+        CdcEngine current = engine;
+        if (current != null) {
+            current.stop(0);
+        }
+    }
+
+    /** Leaves the cluster: stops reading if leading, waiting up to {@code awaitMillis} for that. */
+    public void stop(long awaitMillis) throws Exception {
+        NamespaceLeadership joined = leadership;
+        if (joined != null) {
+            joined.stop(awaitMillis);
+        }
+    }
+
+    /** STANDBY while another instance leads; the engine's phase while this one does; FAILED if taking over failed. */
+    public Phase phase() {
+        if (!leading) {
+            return Phase.STANDBY;
+        }
+        CdcEngine current = engine;
+        if (failure != null) {
+            return Phase.FAILED;
+        }
+        return current == null ? Phase.INIT : current.phase();
+    }
+
+    /** The engine of the current or last leadership, or {@code null}. */
+    public CdcEngine engine() {
+        return engine;
+    }
+
+    public boolean isLeader() {
+        return leading;
+    }
+
+    /** The epoch of the current or last leadership, 0 if this instance never led. */
+    public long epoch() {
+        return epoch;
+    }
+
+    /** Checkpoint writes refused because another instance had taken a newer epoch. */
+    public long refusedWrites() {
+        return refusedWrites.get();
+    }
+
+    /** Why taking over failed, or {@code null}. */
+    public String failure() {
+        return failure;
+    }
+
+    public String namespace() {
+        NamespaceLeadership joined = leadership;
+        return joined == null ? null : joined.namespace();
+    }
+
+    public String memberId() {
+        NamespaceLeadership joined = leadership;
+        return joined == null ? null : joined.memberId();
+    }
+}

@@ -1,0 +1,164 @@
+package dev.ddbcdc.camel;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import dev.ddbcdc.camel.checkpoint.CheckpointKeys;
+import dev.ddbcdc.camel.checkpoint.JdbcStateRepository;
+import dev.ddbcdc.camel.checkpoint.LeaderEpoch;
+import dev.ddbcdc.camel.checkpoint.Phase;
+import dev.ddbcdc.localaws.LocalDynamoDb;
+import dev.ddbcdc.localaws.LocalDynamoDbExtension;
+import dev.ddbcdc.localaws.Tables;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.zookeeper.cluster.ZooKeeperClusterService;
+import org.apache.camel.health.HealthCheck;
+import org.apache.curator.test.TestingServer;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Two instances of one route in one JVM, each with its own ZooKeeper cluster service on a real in-process ZooKeeper,
+ * sharing checkpoints in one database: one reads, the other stands by and takes over from the stored positions.
+ * (The child-JVM tests in the {@code cluster} package kill and stall real processes.)
+ */
+class StandbyTest {
+
+    @RegisterExtension
+    static LocalDynamoDbExtension local = new LocalDynamoDbExtension();
+    static LocalDynamoDb ddb;
+    static TestingServer zookeeper;
+
+    @BeforeAll
+    static void start() throws Exception {
+        ddb = local.get();
+        zookeeper = new TestingServer(true);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        zookeeper.close();
+    }
+
+    static JdbcStateRepository sharedCheckpoints(String db) {
+        JdbcDataSource dataSource = new JdbcDataSource();
+        dataSource.setURL("jdbc:h2:mem:" + db + ";DB_CLOSE_DELAY=-1");
+        return new JdbcStateRepository(dataSource);
+    }
+
+    static ZooKeeperClusterService cluster(String member) {
+        ZooKeeperClusterService service = new ZooKeeperClusterService();
+        service.setId(member);
+        service.setNodes(zookeeper.getConnectString());
+        service.setBasePath("/standby-test");
+        service.setSessionTimeout(4000);
+        service.setConnectTimeout(2000);
+        return service;
+    }
+
+    static void put(String table, String pk) {
+        ddb.client().putItem(b -> b.tableName(table).item(Map.of("pk", AttributeValue.fromS(pk))));
+    }
+
+    static Set<String> keys(List<Exchange> exchanges) {
+        Set<String> keys = new HashSet<>();
+        exchanges.forEach(e -> keys.add(e.getMessage().getHeader(DynamoDbCdcConstants.PRIMARY_KEY, String.class)));
+        return keys;
+    }
+
+    CdcHarness instance(String table, String member, String db) throws Exception {
+        return new CdcHarness().bind("checkpoints", sharedCheckpoints(db)).bind("cluster", cluster(member))
+                .start(CdcHarness.uri(ddb, table, "startPosition=TRIM_HORIZON&checkpointRepository=#checkpoints"
+                                                  + "&clusterService=#cluster"));
+    }
+
+    @Test
+    void oneInstanceReadsTheOtherStandsByAndTakesOverFromTheStoredPositions() throws Exception {
+        String table = "standby";
+        String db = "standby-" + UUID.randomUUID();
+        Tables.createWithStream(ddb.client(), table, StreamViewType.NEW_IMAGE);
+        try (CdcHarness first = instance(table, "first", db)) {
+            first.awaitPhase(Phase.STREAMING, Duration.ofSeconds(20));
+            try (CdcHarness second = instance(table, "second", db)) {
+                second.awaitPhase(Phase.STANDBY, Duration.ofSeconds(10));
+                assertTrue(first.consumer().isLeader());
+                assertFalse(second.consumer().isLeader());
+                assertEquals(1, first.consumer().getEpoch());
+                HealthCheck.Result standby = HealthChecks.readiness(second);
+                assertEquals(HealthCheck.State.UP, standby.getState(), "a standby is ready: " + standby.getDetails());
+                assertEquals("STANDBY", standby.getDetails().get("phase"));
+                assertEquals(false, standby.getDetails().get("cluster.leader"));
+
+                for (int i = 0; i < 20; i++) {
+                    put(table, "a" + i);
+                }
+                first.await(20, Duration.ofSeconds(20));
+                second.assertNoMoreThan(0, Duration.ofMillis(500));
+
+                first.context.stop(); // leaves the namespace: the standby takes over at once
+                second.awaitPhase(Phase.STREAMING, Duration.ofSeconds(20));
+                assertEquals(2, second.consumer().getEpoch());
+                for (int i = 0; i < 20; i++) {
+                    put(table, "b" + i);
+                }
+                second.await(20, Duration.ofSeconds(20));
+                Thread.sleep(300);
+                Set<String> delivered = keys(first.received);
+                delivered.addAll(keys(second.received));
+                assertEquals(40, delivered.size(), "every change delivered by one of the two");
+                assertTrue(keys(second.received).stream().allMatch(k -> k.startsWith("b")),
+                        "the new leader resumed after what the first one acknowledged: " + keys(second.received));
+            }
+        }
+    }
+
+    @Test
+    void aDeposedLeadersCheckpointWritesAreRefusedAndItStopsReading() throws Exception {
+        String table = "deposed";
+        String db = "deposed-" + UUID.randomUUID();
+        Tables.createWithStream(ddb.client(), table, StreamViewType.NEW_IMAGE);
+        JdbcStateRepository store = sharedCheckpoints(db);
+        try (CdcHarness leader = instance(table, "leader", db)) {
+            leader.awaitPhase(Phase.STREAMING, Duration.ofSeconds(20));
+            put(table, "before");
+            leader.await(1, Duration.ofSeconds(20));
+            // another instance takes a newer epoch, as one does whose cluster service saw this one's session expire
+            store.start();
+            String streamArn = ddb.client().describeTable(b -> b.tableName(table)).table().latestStreamArn();
+            String leaderKey = new CheckpointKeys("default", streamArn).leader();
+            LeaderEpoch taken = LeaderEpoch.take(store, leaderKey, "usurper", System.currentTimeMillis());
+            assertEquals(2, taken.epoch());
+            Map<String, String> positions = shardPositions(store, streamArn);
+
+            put(table, "after");
+            leader.await(2, Duration.ofSeconds(20)); // read before the refused write told it
+            leader.awaitPhase(Phase.STANDBY, Duration.ofSeconds(20));
+            assertTrue(leader.consumer().getRefusedCheckpointWrites() >= 1);
+            assertEquals(positions, shardPositions(store, streamArn), "no position written after the epoch changed");
+            put(table, "ignored");
+            leader.assertNoMoreThan(2, Duration.ofMillis(800));
+            assertEquals(taken.stored(), store.getState(leaderKey));
+        }
+    }
+
+    private static Map<String, String> shardPositions(JdbcStateRepository store, String streamArn) {
+        CheckpointKeys keys = new CheckpointKeys("default", streamArn);
+        Map<String, String> positions = new java.util.TreeMap<>();
+        ddb.streamsClient().describeStream(b -> b.streamArn(streamArn)).streamDescription().shards()
+                .forEach(s -> positions.put(s.shardId(), String.valueOf(store.getState(keys.shard(s.shardId())))));
+        return positions;
+    }
+}
