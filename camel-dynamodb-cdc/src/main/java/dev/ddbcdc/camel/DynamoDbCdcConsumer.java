@@ -1,6 +1,7 @@
 package dev.ddbcdc.camel;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
@@ -26,6 +27,7 @@ import dev.ddbcdc.camel.metrics.MeterSource;
 import dev.ddbcdc.camel.metrics.MetricsRegistration;
 import dev.ddbcdc.camel.stream.ShardLineageTracker;
 import dev.ddbcdc.camel.stream.ShardOwnership;
+import dev.ddbcdc.camel.stream.ShardStatus;
 import dev.ddbcdc.camel.stream.StreamMetrics;
 import dev.ddbcdc.camel.stream.TableFacts;
 import org.apache.camel.CamelContext;
@@ -100,7 +102,8 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements HealthCheckA
             executor = executors().newScheduledThreadPool(this, "DynamoDbCdc[" + tableName + "]", threads);
             meters = MetricsRegistration.register(getEndpoint().getCamelContext(),
                     new MeterSource(tableName, configuration.getConsumerId(), getRouteId(), metrics,
-                            snapshot ? snapshotMetrics : null, awsAttempts, this::getPhase));
+                            snapshot ? snapshotMetrics : null, awsAttempts, this::getPhase,
+                            configuration.isStandbyEnabled() ? clusterMeters() : null));
             if (configuration.isStandbyEnabled()) {
                 standBy(tableName, checkpoints);
             } else {
@@ -119,6 +122,25 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements HealthCheckA
             connections.close();
             throw e;
         }
+    }
+
+    private MeterSource.Cluster clusterMeters() {
+        return new MeterSource.Cluster() {
+            @Override
+            public boolean leader() {
+                return isLeader();
+            }
+
+            @Override
+            public long epoch() {
+                return getEpoch();
+            }
+
+            @Override
+            public long refusedCheckpointWrites() {
+                return getRefusedCheckpointWrites();
+            }
+        };
     }
 
     private TableFacts describe(String tableName) {
@@ -300,6 +322,12 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements HealthCheckA
         return waiting == null ? 0 : waiting.refusedWrites();
     }
 
+    /** This instance's member id in the cluster service, or {@code null} without standby. */
+    public String getClusterMember() {
+        Standby waiting = standby;
+        return waiting == null ? null : waiting.memberId();
+    }
+
     /** The cluster namespace this consumer stands by in, or {@code null} without standby. */
     public String getClusterNamespace() {
         Standby waiting = standby;
@@ -310,6 +338,12 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements HealthCheckA
     public long shardCount(ShardLineageTracker.State state) {
         CdcEngine current = engine;
         return current == null ? 0 : current.shardCount(state);
+    }
+
+    /** The stream's shards as this instance reads them (none while standing by or before the stream started). */
+    public List<ShardStatus> getShards() {
+        CdcEngine current = engine;
+        return current == null || !isLeader() ? List.of() : current.shards();
     }
 
     /** The stream engine's counters. */

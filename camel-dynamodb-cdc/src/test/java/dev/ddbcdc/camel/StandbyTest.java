@@ -16,6 +16,8 @@ import dev.ddbcdc.localaws.LocalDynamoDbExtension;
 import dev.ddbcdc.localaws.Tables;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.zookeeper.cluster.ZooKeeperClusterService;
+import org.apache.camel.console.DevConsole;
+import org.apache.camel.console.DevConsoleRegistry;
 import org.apache.camel.health.HealthCheck;
 import org.apache.curator.test.TestingServer;
 import org.h2.jdbcx.JdbcDataSource;
@@ -107,6 +109,7 @@ class StandbyTest {
                 }
                 first.await(20, Duration.ofSeconds(20));
                 second.assertNoMoreThan(0, Duration.ofMillis(500));
+                assertConsoles(first, second);
 
                 first.context.stop(); // leaves the namespace: the standby takes over at once
                 second.awaitPhase(Phase.STREAMING, Duration.ofSeconds(20));
@@ -152,6 +155,74 @@ class StandbyTest {
             leader.assertNoMoreThan(2, Duration.ofMillis(800));
             assertEquals(taken.stored(), store.getState(leaderKey));
         }
+    }
+
+    /**
+     * Camel's {@code master:} endpoint in front of the component works too: it starts the consumer only on the leader.
+     * It takes no leader epoch, so nothing fences a deposed leader's late writes (docs/standby.md).
+     */
+    @Test
+    void theMasterEndpointInFrontOfTheComponentWorksToo() throws Exception {
+        String table = "master";
+        String db = "master-" + UUID.randomUUID();
+        Tables.createWithStream(ddb.client(), table, StreamViewType.NEW_IMAGE);
+        String uri = "master:" + table + "-ns:" + CdcHarness.uri(ddb, table,
+                "startPosition=TRIM_HORIZON&checkpointRepository=#checkpoints");
+        CdcHarness first = new CdcHarness().bind("checkpoints", sharedCheckpoints(db));
+        ZooKeeperClusterService firstCluster = cluster("master-first");
+        first.context.addService(firstCluster);
+        try (CdcHarness second = new CdcHarness().bind("checkpoints", sharedCheckpoints(db))) {
+            second.context.addService(cluster("master-second"));
+            first.start(uri);
+            CdcHarness.awaitCondition(() -> firstCluster.isLeader(table + "-ns"), Duration.ofSeconds(10),
+                    () -> "the first instance leads");
+            second.start(uri);
+            for (int i = 0; i < 10; i++) {
+                put(table, "a" + i);
+            }
+            first.await(10, Duration.ofSeconds(20));
+            second.assertNoMoreThan(0, Duration.ofMillis(500));
+            first.close();
+            for (int i = 0; i < 10; i++) {
+                put(table, "b" + i);
+            }
+            second.await(10, Duration.ofSeconds(30));
+            Set<String> delivered = keys(first.received);
+            delivered.addAll(keys(second.received));
+            assertEquals(20, delivered.size(), "every change delivered by one of the two");
+        } finally {
+            first.close();
+        }
+    }
+
+    /** The dev console, as Camel JBang and the management port call it, on the leader and on the standby. */
+    @SuppressWarnings("unchecked")
+    private static void assertConsoles(CdcHarness leader, CdcHarness standby) {
+        Map<String, Object> json = (Map<String, Object>) console(leader).call(DevConsole.MediaType.JSON);
+        Map<String, Object> status = ((List<Map<String, Object>>) json.get("consumers")).get(0);
+        assertEquals("STREAMING", status.get("phase"));
+        Map<String, Object> cluster = (Map<String, Object>) status.get("cluster");
+        assertEquals(true, cluster.get("leader"));
+        assertEquals(1L, cluster.get("epoch"));
+        assertEquals("first", cluster.get("member"));
+        List<Map<String, Object>> shards = (List<Map<String, Object>>) status.get("shards");
+        assertFalse(shards.isEmpty(), "the leader lists the shards it reads: " + status);
+        assertTrue(shards.stream().anyMatch(s -> String.valueOf(s.get("position")).startsWith("seq:")),
+                "positions of acknowledged records: " + shards);
+        String text = (String) console(leader).call(DevConsole.MediaType.TEXT);
+        assertTrue(text.contains("phase STREAMING") && text.contains("leader true, epoch 1") && text.contains("Shard "),
+                text);
+        String standing = (String) console(standby).call(DevConsole.MediaType.TEXT);
+        assertTrue(standing.contains("phase STANDBY") && standing.contains("leader false") && !standing.contains("Shard "),
+                standing);
+    }
+
+    private static DevConsole console(CdcHarness harness) {
+        DevConsoleRegistry registry = harness.context.getCamelContextExtension()
+                .getContextPlugin(DevConsoleRegistry.class);
+        DevConsole console = registry.resolveById("dynamodb-cdc");
+        assertTrue(console != null, "the dynamodb-cdc dev console is found on the classpath");
+        return console;
     }
 
     private static Map<String, String> shardPositions(JdbcStateRepository store, String streamArn) {

@@ -8,6 +8,9 @@ import dev.ddbcdc.localaws.Tables;
 import org.apache.camel.Endpoint;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.BeforeAll;
+import dev.ddbcdc.camel.checkpoint.JdbcStateRepository;
+import org.apache.camel.component.file.cluster.FileLockClusterService;
+import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
@@ -33,7 +36,11 @@ class StartupValidationTest {
     }
 
     static String startFailure(String uri) {
-        CdcHarness cdc = new CdcHarness();
+        return startFailure(new CdcHarness(), uri);
+    }
+
+    /** Every message of the chain of the exception that starting {@code cdc} with {@code uri} throws. */
+    static String startFailure(CdcHarness cdc, String uri) {
         Exception e = assertThrows(Exception.class, () -> cdc.start(uri));
         cdc.close();
         StringBuilder messages = new StringBuilder();
@@ -76,6 +83,23 @@ class StartupValidationTest {
         assertTrue(message.contains("maxRecordsPerRequest must be between 1 and 1000"), message);
         message = startFailure(CdcHarness.uri(ddb, "new_image", "consumerId=a/b"));
         assertTrue(message.contains("consumerId"), message);
+    }
+
+    @Test
+    void standbyOptionsAreChecked() {
+        JdbcDataSource dataSource = new JdbcDataSource();
+        dataSource.setURL("jdbc:h2:mem:standby-options;DB_CLOSE_DELAY=-1");
+        String message = startFailure(new CdcHarness().bind("checkpoints", new JdbcStateRepository(dataSource)),
+                CdcHarness.uri(ddb, "new_image", "clustered=true&checkpointRepository=#checkpoints"));
+        assertTrue(message.contains("clustered=true but the CamelContext has no single cluster service"), message);
+        message = startFailure(CdcHarness.uri(ddb, "new_image", "clusterNamespace=orders"));
+        assertTrue(message.contains("clusterNamespace is set but no cluster service is"), message);
+        message = startFailure(CdcHarness.uri(ddb, "new_image", "clustered=true&clusterNamespace=Orders_1"));
+        assertTrue(message.contains("clusterNamespace must be 1 to 63 lower-case letters"), message);
+        String why = startFailure(new CdcHarness().bind("cluster", new FileLockClusterService()),
+                CdcHarness.uri(ddb, "new_image", "clusterService=#cluster"));
+        assertTrue(why.contains("needs a checkpointRepository that several instances can share safely")
+                   && why.contains("none is set"), why);
     }
 
     @Test

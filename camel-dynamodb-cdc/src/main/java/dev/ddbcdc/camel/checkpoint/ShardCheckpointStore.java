@@ -1,5 +1,8 @@
 package dev.ddbcdc.camel.checkpoint;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 import org.apache.camel.spi.StateRepository;
 
 /** Shard positions and the stream marker of one stream, over a Camel {@link StateRepository}. */
@@ -7,6 +10,8 @@ public final class ShardCheckpointStore {
 
     private final StateRepository<String, String> repository;
     private final CheckpointKeys keys;
+    /** The last position this instance saved per shard it reads, for consoles (removed at the shard's end). */
+    private final Map<String, ShardPosition> written = new ConcurrentHashMap<>();
 
     public ShardCheckpointStore(StateRepository<String, String> repository, CheckpointKeys keys) {
         this.repository = repository;
@@ -27,6 +32,16 @@ public final class ShardCheckpointStore {
 
     public void save(String shardId, ShardPosition position) {
         repository.setState(keys.shard(shardId), CheckpointValues.write(position.serialize()));
+        if (position.isEnd()) {
+            written.remove(shardId);
+        } else {
+            written.put(shardId, position);
+        }
+    }
+
+    /** The position this instance last wrote for a shard it reads, or {@code null} (none yet, or the shard ended). */
+    public ShardPosition lastWritten(String shardId) {
+        return written.get(shardId);
     }
 
     public String key(String shardId) {

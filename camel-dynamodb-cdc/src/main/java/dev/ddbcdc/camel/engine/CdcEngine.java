@@ -1,6 +1,7 @@
 package dev.ddbcdc.camel.engine;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 
 import dev.ddbcdc.camel.checkpoint.Phase;
@@ -25,6 +26,7 @@ import dev.ddbcdc.camel.stream.FirstStart;
 import dev.ddbcdc.camel.stream.RecordDispatcher;
 import dev.ddbcdc.camel.stream.ShardLineageTracker;
 import dev.ddbcdc.camel.stream.ShardOwnership;
+import dev.ddbcdc.camel.stream.ShardStatus;
 import dev.ddbcdc.camel.stream.StreamCoordinator;
 import dev.ddbcdc.camel.stream.StreamMetrics;
 import dev.ddbcdc.camel.stream.TableFacts;
@@ -313,6 +315,11 @@ public final class CdcEngine {
     /** Why the engine is in phase FAILED, or {@code null}. */
     public String failure() {
         return failure;
+    }
+
+    /** The shards of the stream with their state, position and lag (none before the stream started). */
+    public synchronized List<ShardStatus> shards() {
+        return coordinator == null ? List.of() : coordinator.shards();
     }
 
     /** How many shards are in this lineage state (0 before the stream started). */

@@ -13,7 +13,18 @@ import dev.ddbcdc.camel.stream.StreamMetrics;
  *
  * @param snapshot    the snapshot's counters, or null when the consumer takes no snapshot
  * @param awsAttempts the failed attempts of the consumer's own AWS clients, SDK retries included
+ * @param cluster     the leadership of a standby consumer, or null without standby
  */
 public record MeterSource(String table, String consumerId, String routeId, StreamMetrics stream,
-                          SnapshotMetrics snapshot, AwsAttemptMetrics awsAttempts, Supplier<Phase> phase) {
+                          SnapshotMetrics snapshot, AwsAttemptMetrics awsAttempts, Supplier<Phase> phase,
+                          Cluster cluster) {
+
+    /** What a standby consumer's leadership meters read. */
+    public interface Cluster {
+        boolean leader();
+
+        long epoch();
+
+        long refusedCheckpointWrites();
+    }
 }

@@ -50,6 +50,9 @@ final class MicrometerMeters implements AutoCloseable {
         if (source.snapshot() != null) {
             meters.registerSnapshot();
         }
+        if (source.cluster() != null) {
+            meters.registerCluster();
+        }
         return meters;
     }
 
@@ -110,6 +113,18 @@ final class MicrometerMeters implements AutoCloseable {
                 s -> s.snapshot().itemsAlreadyDelivered.get());
         counter("snapshot.export.polls", "DescribeExport calls while waiting for the export",
                 s -> s.snapshot().exportPolls.get());
+    }
+
+    private void registerCluster() {
+        meters.add(Gauge.builder(PREFIX + "cluster.leader", source, s -> s.cluster().leader() ? 1 : 0)
+                .description("1 while this instance leads its cluster namespace and reads, 0 while it stands by")
+                .tags(tags).register(registry));
+        meters.add(Gauge.builder(PREFIX + "cluster.epoch", source, s -> s.cluster().epoch())
+                .description("The leader epoch of this instance's current or last leadership (0: never led)")
+                .tags(tags).register(registry));
+        counter("checkpoints.refused", "Checkpoint writes refused because another instance had taken a newer leader"
+                                       + " epoch (a deposed or stalled leader's late writes)",
+                s -> s.cluster().refusedCheckpointWrites());
     }
 
     private void attempts(String type, ToDoubleFunction<MeterSource> value) {

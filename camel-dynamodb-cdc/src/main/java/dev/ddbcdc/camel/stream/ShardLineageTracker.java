@@ -113,6 +113,13 @@ public final class ShardLineageTracker {
         shards.entrySet().removeIf(e -> e.getValue().state == State.FINISHED && !listed.contains(e.getKey()));
     }
 
+    /** Every known shard's state, in the order the shards were found. */
+    public Map<String, State> states() {
+        Map<String, State> states = new LinkedHashMap<>();
+        shards.forEach((shardId, node) -> states.put(shardId, node.state));
+        return states;
+    }
+
     public long count(State state) {
         return shards.values().stream().filter(n -> n.state == state).count();
     }

@@ -1,5 +1,6 @@
 package dev.ddbcdc.camel.stream;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -286,6 +287,15 @@ public final class StreamCoordinator implements ShardReader.Host {
             lineage.halted(shardId);
         }
         halts.lineageHalted(shardId, start, readAny);
+    }
+
+    /** Every known shard with its state, last saved position and lag, for consoles. */
+    public synchronized List<ShardStatus> shards() {
+        long now = run.clock().millis();
+        List<ShardStatus> shards = new ArrayList<>();
+        lineage.states().forEach((shardId, state) -> shards.add(new ShardStatus(shardId, state,
+                store.lastWritten(shardId), metrics.lag.millisBehind(shardId, now))));
+        return shards;
     }
 
     /** For tests and health: how many shards are in each lineage state. */

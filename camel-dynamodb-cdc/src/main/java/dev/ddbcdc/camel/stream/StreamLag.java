@@ -45,6 +45,15 @@ public final class StreamLag {
         return oldest == CAUGHT_UP ? 0 : Math.max(0, nowMillis - oldest);
     }
 
+    /** One shard's lag at {@code nowMillis}: 0 when caught up, -1 when it is not being read. */
+    public long millisBehind(String shardId, long nowMillis) {
+        Long newest = newestReadMillis.get(shardId);
+        if (newest == null) {
+            return -1;
+        }
+        return newest == CAUGHT_UP ? 0 : Math.max(0, nowMillis - newest);
+    }
+
     public long millisBehind() {
         return millisBehind(System.currentTimeMillis());
     }

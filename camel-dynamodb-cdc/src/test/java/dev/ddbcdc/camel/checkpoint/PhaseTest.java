@@ -7,6 +7,7 @@ import static dev.ddbcdc.camel.checkpoint.Phase.EXPORTING;
 import static dev.ddbcdc.camel.checkpoint.Phase.FAILED;
 import static dev.ddbcdc.camel.checkpoint.Phase.INIT;
 import static dev.ddbcdc.camel.checkpoint.Phase.LOADING;
+import static dev.ddbcdc.camel.checkpoint.Phase.STANDBY;
 import static dev.ddbcdc.camel.checkpoint.Phase.STOPPED;
 import static dev.ddbcdc.camel.checkpoint.Phase.STREAMING;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -48,6 +49,15 @@ class PhaseTest {
         for (Phase p : new Phase[] { INIT, EXPORTING, LOADING, STREAMING, FAILED }) {
             assertEquals(STOPPED, p.moveTo(STOPPED));
         }
+    }
+
+    @Test
+    void aStandbyLeadsFromInitAndEveryPhaseGoesBackToStandbyWhenTheLeadIsLost() {
+        assertEquals(INIT, STANDBY.moveTo(INIT));
+        for (Phase p : new Phase[] { INIT, EXPORTING, LOADING, STREAMING, FAILED }) {
+            assertEquals(STANDBY, p.moveTo(STANDBY));
+        }
+        assertThrows(IllegalStateException.class, () -> STANDBY.moveTo(STREAMING));
     }
 
     @Test
