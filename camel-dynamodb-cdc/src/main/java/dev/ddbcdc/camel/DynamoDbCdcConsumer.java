@@ -246,7 +246,10 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements HealthCheckA
 
     @Override
     protected void doStop() throws Exception {
-        stopStandby();
+        Standby waiting = standby;
+        if (waiting != null) {
+            waiting.stopReading(); // the lead is kept until what is in flight has stored its positions
+        }
         CdcEngine current = engine;
         if (current != null) {
             current.stop(STOP_AWAIT_MILLIS);
@@ -258,6 +261,7 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements HealthCheckA
         if (current != null) {
             current.flush(); // what the tasks acknowledged while the pool shut down
         }
+        stopStandby(); // hands the lead over
         if (connections != null) {
             connections.close();
             connections = null;

@@ -19,8 +19,6 @@ import org.apache.camel.component.zookeeper.cluster.ZooKeeperClusterService;
 import org.apache.camel.console.DevConsole;
 import org.apache.camel.console.DevConsoleRegistry;
 import org.apache.camel.health.HealthCheck;
-import org.apache.curator.test.TestingServer;
-import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,12 +40,12 @@ class StandbyTest {
     @RegisterExtension
     static LocalDynamoDbExtension local = new LocalDynamoDbExtension();
     static LocalDynamoDb ddb;
-    static TestingServer zookeeper;
+    static ZooKeeperTestCluster zookeeper;
 
     @BeforeAll
     static void start() throws Exception {
         ddb = local.get();
-        zookeeper = new TestingServer(true);
+        zookeeper = new ZooKeeperTestCluster();
     }
 
     @AfterAll
@@ -56,19 +54,11 @@ class StandbyTest {
     }
 
     static JdbcStateRepository sharedCheckpoints(String db) {
-        JdbcDataSource dataSource = new JdbcDataSource();
-        dataSource.setURL("jdbc:h2:mem:" + db + ";DB_CLOSE_DELAY=-1");
-        return new JdbcStateRepository(dataSource);
+        return ZooKeeperTestCluster.sharedCheckpoints(db);
     }
 
     static ZooKeeperClusterService cluster(String member) {
-        ZooKeeperClusterService service = new ZooKeeperClusterService();
-        service.setId(member);
-        service.setNodes(zookeeper.getConnectString());
-        service.setBasePath("/standby-test");
-        service.setSessionTimeout(4000);
-        service.setConnectTimeout(2000);
-        return service;
+        return zookeeper.service(member);
     }
 
     static void put(String table, String pk) {

@@ -49,6 +49,7 @@ public final class Standby implements NamespaceLeadership.Listener {
     private volatile boolean leading;
     private volatile long epoch;
     private volatile String failure;
+    private volatile boolean closing;
 
     public Standby(FencedStateRepository checkpoints, String consumerId, Supplier<TableFacts> describe,
                    Engines engines, Failures failures, Clock clock) {
@@ -68,6 +69,9 @@ public final class Standby implements NamespaceLeadership.Listener {
 
     @Override
     public void elected() {
+        if (closing) {
+            return;
+        }
         leading = true;
         failure = null;
         try {
@@ -80,6 +84,9 @@ public final class Standby implements NamespaceLeadership.Listener {
             CdcEngine next = engines.apply(table,
                     new FencedCheckpoints(checkpoints, leaderKey, claim, refusedWrites, leadership::fenced));
             engine = next;
+            if (closing) {
+                return;
+            }
             next.start();
         } catch (RuntimeException e) {
             failure = "Could not take over as leader: " + e.getMessage();
@@ -91,6 +98,18 @@ public final class Standby implements NamespaceLeadership.Listener {
     @Override
     public void deposed() {
         leading = false;
+        CdcEngine current = engine;
+        if (current != null) {
+            current.stop(0);
+        }
+    }
+
+    /**
+     * Stops reading, but keeps the lead for now, so that the exchanges in flight can complete and store their
+     * positions under this leader's epoch before another instance takes over ({@link #stop(long)}).
+     */
+    public void stopReading() {
+        closing = true;
         CdcEngine current = engine;
         if (current != null) {
             current.stop(0);
