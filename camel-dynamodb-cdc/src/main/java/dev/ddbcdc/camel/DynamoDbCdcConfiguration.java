@@ -251,28 +251,7 @@ public class DynamoDbCdcConfiguration implements Cloneable {
                                                + " service can name a lease, znode or file after it), was '"
                                                + clusterNamespace + "'");
         }
-        if ((accessKey == null) != (secretKey == null)) {
-            throw new IllegalArgumentException("accessKey and secretKey must be set together");
-        }
-        if (sessionToken != null && accessKey == null) {
-            throw new IllegalArgumentException("sessionToken needs accessKey and secretKey");
-        }
-        if (useDefaultCredentialsProvider && (accessKey != null || profileCredentialsName != null)) {
-            throw new IllegalArgumentException("useDefaultCredentialsProvider=true cannot be combined with accessKey or"
-                                               + " profileCredentialsName: choose one source of credentials");
-        }
-        if (accessKey != null && profileCredentialsName != null) {
-            throw new IllegalArgumentException("accessKey and profileCredentialsName cannot be combined: choose one");
-        }
-        if (stsExternalId != null && stsRoleArn == null) {
-            throw new IllegalArgumentException("stsExternalId needs stsRoleArn");
-        }
-        if (!stsHeaderOverrides.isEmpty() && stsRoleArn == null) {
-            throw new IllegalArgumentException("stsHeaderOverrides needs stsRoleArn");
-        }
-        if (stsUriEndpointOverride != null && stsRoleArn == null) {
-            throw new IllegalArgumentException("stsUriEndpointOverride needs stsRoleArn");
-        }
+        awsOptions().checkCredentials();
         TableReference.parse(table);
         validateSnapshot();
     }
@@ -345,9 +324,7 @@ public class DynamoDbCdcConfiguration implements Cloneable {
     }
 
     String credentialsKind() {
-        String base = accessKey != null ? "static" : profileCredentialsName != null ? "profile " + profileCredentialsName
-                : "default chain";
-        return stsRoleArn != null ? base + " + assume role " + stsRoleArn : base;
+        return awsOptions().credentialsKind();
     }
 
     // ---- getters and setters

@@ -64,7 +64,8 @@ public final class AwsConnections implements AutoCloseable {
         return new SdkStreamProxy(streams());
     }
 
-    private synchronized DynamoDbClient dynamoDb() {
+    /** The DynamoDB client: the given one, else one built from the options on first use (closed by {@link #close()}). */
+    public synchronized DynamoDbClient dynamoDb() {
         if (givenDynamoDb != null) {
             return givenDynamoDb;
         }

@@ -27,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * <li>{@code event} (changes to exchanges), {@code checkpoint} (positions and stores), {@code aws} (clients,
  * credentials, AWS error counting);</li>
  * <li>{@code export} (the snapshot's export and loading) and {@code stream} (reading the stream);</li>
- * <li>{@code engine} (the phases, the hand-over, the rules across snapshot and stream);</li>
+ * <li>{@code engine} (the phases, the hand-over, the rules across snapshot and stream) and {@code store} (checkpoint
+ * and idempotent repositories on a DynamoDB table, over the {@code aws} clients);</li>
  * <li>{@code metrics} (meters over the engine's counters) and {@code cluster} (standby: the engine run while this
  * instance leads a cluster namespace);</li>
  * <li>the root package: the Camel component, endpoint, configuration and consumer.</li>
@@ -44,7 +45,7 @@ class PackageGraphTest {
             Map.entry("event", 1), Map.entry("checkpoint", 1),
             Map.entry("port", 2),
             Map.entry("aws", 3), Map.entry("export", 3), Map.entry("stream", 3),
-            Map.entry("engine", 4),
+            Map.entry("engine", 4), Map.entry("store", 4),
             Map.entry("metrics", 5), Map.entry("cluster", 5),
             Map.entry("", 6));
     private static final Pattern USE = Pattern.compile("\\bdev\\.ddbcdc\\.camel\\.(?:([a-z]\\w*)\\.)?([A-Z]\\w*)");
