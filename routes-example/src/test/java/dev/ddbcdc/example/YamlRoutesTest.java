@@ -73,6 +73,9 @@ class YamlRoutesTest {
         main.addOverrideProperty("camel.component.dynamodb-cdc.shard-discovery-interval", "2000");
         int managementPort = freePort();
         main.addOverrideProperty("camel.management.port", Integer.toString(managementPort));
+        // the dev consoles (not for production: they authenticate nobody), to read the component's own
+        main.addOverrideProperty("camel.main.devConsoleEnabled", "true");
+        main.addOverrideProperty("camel.management.devConsoleEnabled", "true");
         main.start();
         ReplicaDatabase replica = ReplicaDatabase.of(main.getCamelContext().getRegistry()
                 .lookupByNameAndType("replica", DataSource.class));
@@ -119,7 +122,8 @@ class YamlRoutesTest {
 
     /**
      * The properties' observability settings at work: the component's meters in the Prometheus text of
-     * /observe/metrics, and the consumer's readiness check with its details in /observe/health.
+     * /observe/metrics, the consumer's readiness check with its details in /observe/health, and the component's dev
+     * console in /q/dev/dynamodb-cdc.
      */
     private static void assertObservable(int port) throws Exception {
         String tags = "{consumerId=\"orders-replica\",routeId=\"orders-changes\",table=\"orders\"}";
@@ -129,6 +133,9 @@ class YamlRoutesTest {
         String health = get(port, "/observe/health?data=true");
         assertTrue(health.contains("\"consumer:orders-changes\""), health);
         assertTrue(health.contains("\"phase\": \"STREAMING\"") || health.contains("\"phase\":\"STREAMING\""), health);
+        String console = get(port, "/q/dev/dynamodb-cdc");
+        assertTrue(console.contains("Route orders-changes: table orders, consumerId orders-replica, phase STREAMING")
+                   && console.contains("Snapshot: data files") && console.contains("Shard shardId-"), console);
     }
 
     private static String get(int port, String path) throws Exception {

@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FencedCheckpointsTest {
 
     /** The smallest faithful store: one monitor makes each conditional write atomic. */
-    static final class MapStore extends ServiceSupport implements FencedStateRepository {
+    static class MapStore extends ServiceSupport implements FencedStateRepository {
         final Map<String, String> values = new HashMap<>();
 
         @Override
@@ -78,6 +78,28 @@ class FencedCheckpointsTest {
         assertEquals(2, refused.get());
         assertEquals(1, deposed.get());
         assertEquals("v1 seq:20", old.getState("shard-1"), "reads pass through");
+    }
+
+    /** A conditional write the SDK retried after its first attempt landed answers "refused"; the guard says otherwise. */
+    @Test
+    void aRefusalWhileTheGuardStillHoldsThisLeadersEpochIsTriedAgainNotTakenForADeposition() {
+        AtomicInteger spurious = new AtomicInteger(1);
+        MapStore store = new MapStore() {
+            @Override
+            public synchronized boolean setStateIf(String guardKey, String guardValue, String key, String value) {
+                boolean written = super.setStateIf(guardKey, guardValue, key, value);
+                return written && spurious.getAndDecrement() <= 0;
+            }
+        };
+        AtomicLong refused = new AtomicLong();
+        AtomicInteger deposed = new AtomicInteger();
+        FencedCheckpoints leader = new FencedCheckpoints(store, LEADER, LeaderEpoch.take(store, LEADER, "a", 1),
+                refused, deposed::incrementAndGet);
+        spurious.set(1);
+        leader.setState("shard-1", "v1 seq:10");
+        assertEquals("v1 seq:10", store.getState("shard-1"));
+        assertEquals(0, refused.get());
+        assertEquals(0, deposed.get());
     }
 
     @Test
