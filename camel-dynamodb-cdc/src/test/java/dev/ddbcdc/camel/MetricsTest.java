@@ -140,15 +140,25 @@ class MetricsTest {
         }
     }
 
+    /** The meters only a consumer with a cluster service registers (StandbyTest checks them). */
+    static final Set<String> STANDBY_METERS = Set.of("camel.dynamodb.cdc.cluster.leader",
+            "camel.dynamodb.cdc.cluster.epoch", "camel.dynamodb.cdc.checkpoints.refused");
+
     /** Every meter's name is in the user guide's Metrics section, and the section names no other. */
     private static void assertEveryMeterIsDocumented(MeterRegistry registry) throws Exception {
+        Set<String> documented = documentedMeters();
+        documented.removeAll(STANDBY_METERS);
+        assertEquals(names(registry), documented, "docs/user-guide.md Metrics section");
+    }
+
+    static Set<String> documentedMeters() throws Exception {
         String guide = Files.readString(GUIDE);
         Set<String> documented = new TreeSet<>();
         Matcher matcher = Pattern.compile("`(camel\\.dynamodb\\.cdc\\.[a-z.]+)`").matcher(guide);
         while (matcher.find()) {
             documented.add(matcher.group(1));
         }
-        assertEquals(names(registry), documented, "docs/user-guide.md Metrics section");
+        return documented;
     }
 
     private static Set<String> names(MeterRegistry registry) {

@@ -19,11 +19,15 @@ import org.slf4j.LoggerFactory;
  * Every event, whatever it says, only schedules a reconciliation that reads the view's current state, so events that
  * arrive late, twice or out of order cannot start a second reading. A fenced write refused by the checkpoint store
  * ({@link #fenced()}) deposes this instance even while its view still says it leads (a stalled JVM whose session
- * expired while it was stopped); it leads again only after the view has seen another leader or none.
+ * expired while it was stopped): it gives the lead up in the cluster service, and leads again only once its view has
+ * said it is not the leader and then elects it again.
  */
 public final class NamespaceLeadership implements CamelClusterEventListener.Leadership {
 
     private static final Logger LOG = LoggerFactory.getLogger(NamespaceLeadership.class);
+    /** How long a view stopped while leading may take to let the lead go before this member joins again. */
+    private static final long LET_GO_MILLIS = 10_000;
+    private static final long LET_GO_POLL_MILLIS = 20;
 
     /** What the consumer does when it takes and loses the lead. Both run on the leadership thread. */
     public interface Listener {
@@ -40,6 +44,7 @@ public final class NamespaceLeadership implements CamelClusterEventListener.Lead
     private volatile boolean running;
     /** Written and read on the leadership thread only. */
     private boolean leading;
+    /** Set by a fenced write; cleared once the view has said this member does not lead. */
     private volatile boolean fencedOut;
 
     /** @param serial a single-thread executor; every transition runs there */
@@ -61,9 +66,6 @@ public final class NamespaceLeadership implements CamelClusterEventListener.Lead
 
     @Override
     public void leadershipChanged(CamelClusterView changed, CamelClusterMember leader) {
-        if (leader == null || !leader.isLocal()) {
-            fencedOut = false;
-        }
         if (running) {
             serial.submit(this::reconcile);
         }
@@ -79,7 +81,11 @@ public final class NamespaceLeadership implements CamelClusterEventListener.Lead
 
     private void reconcile() {
         CamelClusterView current = view;
-        boolean lead = running && current != null && !fencedOut && current.getLocalMember().isLeader();
+        boolean viewSaysLeader = current != null && current.getLocalMember().isLeader();
+        if (!viewSaysLeader) {
+            fencedOut = false; // the lead was given up: the next election counts again
+        }
+        boolean lead = running && viewSaysLeader && !fencedOut;
         if (lead == leading) {
             return;
         }
@@ -91,6 +97,34 @@ public final class NamespaceLeadership implements CamelClusterEventListener.Lead
             LOG.info("Cluster namespace {}: this instance ({}) no longer leads{}", namespace, memberId(),
                     fencedOut ? " (its checkpoint write was refused: another instance took a newer epoch)" : "");
             listener.deposed();
+            if (running) {
+                rejoin();
+            }
+        }
+    }
+
+    /**
+     * Leaves the namespace and joins it again, so that this instance stands for election once more. Needed because
+     * some cluster services do not queue a member again by themselves once it lost the lead (camel-zookeeper's view
+     * after its session expired), and because a member whose write was fenced while its view still says it leads must
+     * give the lead up for another member to take it. It joins again only once its view no longer says it leads (a
+     * view stopped while leading lets go of the lead asynchronously, and a join before that would be lost).
+     */
+    private void rejoin() {
+        try {
+            service.stopView(namespace);
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LET_GO_MILLIS);
+            while (viewSaysLeader() && System.nanoTime() < deadline && running) {
+                Thread.sleep(LET_GO_POLL_MILLIS);
+            }
+            if (running) {
+                service.startView(namespace);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.warn("Cluster namespace {}: could not join again after losing the lead ({}); this instance stands by"
+                     + " until its route restarts", namespace, e.getMessage(), e);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.ddbcdc.camel.cluster;
 
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
@@ -81,8 +82,17 @@ public final class Standby implements NamespaceLeadership.Listener {
             epoch = claim.epoch();
             LOG.info("Table {}: leading with epoch {} (member {}); resuming from the stored checkpoints",
                     table.tableName(), claim.epoch(), claim.member());
+            AtomicReference<CdcEngine> fencedEngine = new AtomicReference<>();
             CdcEngine next = engines.apply(table,
-                    new FencedCheckpoints(checkpoints, leaderKey, claim, refusedWrites, leadership::fenced));
+                    new FencedCheckpoints(checkpoints, leaderKey, claim, refusedWrites, () -> {
+                        // on the thread whose write was refused: its reader must not dispatch the next record
+                        CdcEngine refusedOne = fencedEngine.get();
+                        if (refusedOne != null) {
+                            refusedOne.halt();
+                        }
+                        leadership.fenced();
+                    }));
+            fencedEngine.set(next);
             engine = next;
             if (closing) {
                 return;

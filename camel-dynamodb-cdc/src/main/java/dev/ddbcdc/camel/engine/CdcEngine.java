@@ -279,6 +279,20 @@ public final class CdcEngine {
     }
 
     /**
+     * Ends the run at once, from any thread (a shard reader's, whose checkpoint write was just refused), without
+     * waiting or writing anything: no reader dispatches another record after this returns. {@link #stop} follows.
+     */
+    public void halt() {
+        RunContext current;
+        synchronized (this) {
+            current = run;
+        }
+        if (current != null) {
+            current.stop();
+        }
+    }
+
+    /**
      * Ends the run: its tasks stop at their next check (waiting up to {@code awaitMillis} for those running), and the
      * snapshot's acknowledged lines are written. Exchanges still in flight write their positions when they complete.
      */

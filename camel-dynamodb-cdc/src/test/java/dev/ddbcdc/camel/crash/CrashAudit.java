@@ -23,7 +23,7 @@ import java.util.TreeMap;
  * <li>the sink, replayed as upserts and deletes keeping the highest document version per key, equals the table.</li>
  * </ul>
  */
-final class CrashAudit {
+public final class CrashAudit {
 
     /** The checkpoint file as a kill left it, and how many sink lines were durable then. */
     record Kill(int run, int sinkLines, CheckpointFile checkpoint, boolean inSnapshot) {
@@ -35,19 +35,19 @@ final class CrashAudit {
     private int snapshotDuplicates;
     private int maxStreamDuplicatesAfterOneKill;
 
-    CrashAudit(List<SinkLine> sink) {
+    public CrashAudit(List<SinkLine> sink) {
         this.sink = sink;
     }
 
-    List<String> violations() {
+    public List<String> violations() {
         return violations;
     }
 
-    int duplicates() {
+    public int duplicates() {
         return duplicates;
     }
 
-    int snapshotDuplicates() {
+    public int snapshotDuplicates() {
         return snapshotDuplicates;
     }
 
@@ -56,14 +56,15 @@ final class CrashAudit {
         return maxStreamDuplicatesAfterOneKill;
     }
 
-    private void violation(String what) {
+    /** Adds a problem found (by this audit or one that builds on it). */
+    public void violation(String what) {
         if (violations.size() < 50) {
             violations.add(what);
         }
     }
 
     /** Every write reached the sink as a stream record, and no stream record reports a write that was not made. */
-    void everyWriteDelivered(List<TableWriter.Write> writes) {
+    public void everyWriteDelivered(List<TableWriter.Write> writes) {
         Set<String> delivered = new HashSet<>();
         sink.stream().filter(l -> !l.isSnapshot()).forEach(l -> delivered.add(l.write()));
         Set<String> made = new HashSet<>();
@@ -81,7 +82,7 @@ final class CrashAudit {
     }
 
     /** Every line of every export data file reached the sink as a READ of the item on that line. */
-    void everyExportItemDelivered(Map<String, String> exportWriteByPosition) {
+    public void everyExportItemDelivered(Map<String, String> exportWriteByPosition) {
         Map<String, String> delivered = new HashMap<>();
         sink.stream().filter(SinkLine::isSnapshot).forEach(l -> delivered.put(l.position(), l.write()));
         exportWriteByPosition.forEach((position, write) -> {
@@ -94,7 +95,7 @@ final class CrashAudit {
     }
 
     /** Per key, the first delivery of each stream record comes in the order of the writes. */
-    void perKeyOrderHeld() {
+    public void perKeyOrderHeld() {
         Set<String> seen = new HashSet<>();
         Map<String, Long> highest = new HashMap<>();
         for (SinkLine line : sink) {
@@ -171,7 +172,7 @@ final class CrashAudit {
     }
 
     /** Replays the sink as a converging sink would (highest document version per key wins) and compares. */
-    void sinkEqualsTable(Map<String, String> table) {
+    public void sinkEqualsTable(Map<String, String> table) {
         Map<String, SinkLine> latest = new HashMap<>();
         for (SinkLine line : sink) {
             latest.merge(line.key(), line, (a, b) -> b.documentVersion() > a.documentVersion() ? b : a);

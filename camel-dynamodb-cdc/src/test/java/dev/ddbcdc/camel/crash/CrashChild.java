@@ -3,6 +3,7 @@ package dev.ddbcdc.camel.crash;
 import java.io.File;
 import java.math.BigDecimal;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -52,8 +53,11 @@ public final class CrashChild {
         Thread.currentThread().join();
     }
 
+    /** The sink line of an exchange delivered by child {@code run}, stamped with the wall time of now. */
     @SuppressWarnings("unchecked")
-    static SinkLine lineOf(int run, Exchange exchange) {
+    public static SinkLine lineOf(int run, Exchange exchange) {
+        Instant now = Instant.now();
+        long micros = now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
         Message in = exchange.getMessage();
         String op = in.getHeader(DynamoDbCdcConstants.OPERATION, String.class);
         String key = in.getHeader(DynamoDbCdcConstants.PRIMARY_KEY, String.class);
@@ -72,15 +76,15 @@ public final class CrashChild {
         if ("READ".equals(op)) {
             return new SinkLine(run, op, key, version, documentVersion, null, null,
                     in.getHeader(DynamoDbCdcConstants.EXPORT_DATA_FILE, String.class),
-                    in.getHeader(DynamoDbCdcConstants.EXPORT_LINE, Long.class), image);
+                    in.getHeader(DynamoDbCdcConstants.EXPORT_LINE, Long.class), image, micros);
         }
         return new SinkLine(run, op, key, version, documentVersion,
                 in.getHeader(DynamoDbCdcConstants.SHARD_ID, String.class),
-                in.getHeader(DynamoDbCdcConstants.SEQUENCE_NUMBER, String.class), null, 0, image);
+                in.getHeader(DynamoDbCdcConstants.SEQUENCE_NUMBER, String.class), null, 0, image, micros);
     }
 
     /** An item as a string both the sink and the test's table scan produce the same way. */
-    static String canonical(Map<String, Object> item) {
+    public static String canonical(Map<String, Object> item) {
         return new TreeMap<>(item).toString();
     }
 }

@@ -47,7 +47,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code reliability.crash.kills} (default 150) with a larger table and a longer stream;
  * {@code -Dreliability.crash.seed=<n>} repeats a given scenario (the seed is printed).
  */
-class CrashTest {
+public class CrashTest {
 
     static final int KILLS = 20;
     /** The consumer's default: at most this many shards are read, each with one exchange in flight at a time. */
@@ -252,7 +252,7 @@ class CrashTest {
     }
 
     /** The export's items by data file and line ({@code <key>#<line>} to {@code <pk>#<v>}), read from S3. */
-    static Map<String, String> exportContent(LocalAws aws, String exportArn) throws IOException {
+    public static Map<String, String> exportContent(LocalAws aws, String exportArn) throws IOException {
         ExportDescription export = aws.dynamoDb().describeExport(b -> b.exportArn(exportArn)).exportDescription();
         ExportManifest manifest = ExportManifest.read(new SdkObjectStore(aws.s3()), export.s3Bucket(), export.exportManifest(), exportArn);
         ObjectMapper json = new ObjectMapper();
@@ -271,10 +271,14 @@ class CrashTest {
         return items;
     }
 
-    /** The table by a consistent Scan, each item as {@link CrashChild#canonical(Map)} makes it. */
     static Map<String, String> scan(LocalAws aws) {
+        return scan(aws, TABLE);
+    }
+
+    /** A table by a consistent Scan, each item as {@link CrashChild#canonical(Map)} makes it. */
+    public static Map<String, String> scan(LocalAws aws, String table) {
         Map<String, String> items = new HashMap<>();
-        aws.dynamoDb().scanPaginator(b -> b.tableName(TABLE).consistentRead(true)).items()
+        aws.dynamoDb().scanPaginator(b -> b.tableName(table).consistentRead(true)).items()
                 .forEach(item -> items.put(item.get("pk").s(), CrashChild.canonical(AttributeValues.toJava(item))));
         return items;
     }

@@ -17,12 +17,12 @@ import java.util.List;
  * process killed during a write may leave a torn last line; opening the sink cuts it off (as a log's recovery does),
  * since that exchange was never acknowledged.
  */
-final class DurableSink implements AutoCloseable {
+public final class DurableSink implements AutoCloseable {
 
     private final FileChannel channel;
     private final long tornBytes;
 
-    DurableSink(Path file) throws IOException {
+    public DurableSink(Path file) throws IOException {
         channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
         long size = channel.size();
         long end = size;
@@ -44,11 +44,11 @@ final class DurableSink implements AutoCloseable {
     }
 
     /** Bytes of a torn last line cut off when the sink was opened. */
-    long tornBytes() {
+    public long tornBytes() {
         return tornBytes;
     }
 
-    synchronized void append(SinkLine line) {
+    public synchronized void append(SinkLine line) {
         ByteBuffer bytes = ByteBuffer.wrap(line.format().getBytes(StandardCharsets.UTF_8));
         try {
             while (bytes.hasRemaining()) {
@@ -66,7 +66,7 @@ final class DurableSink implements AutoCloseable {
     }
 
     /** The complete lines of a sink file (a torn last line, not yet cut off by a new run, is left out). */
-    static List<SinkLine> read(Path file) throws IOException {
+    public static List<SinkLine> read(Path file) throws IOException {
         List<SinkLine> lines = new ArrayList<>();
         if (!Files.exists(file)) {
             return lines;

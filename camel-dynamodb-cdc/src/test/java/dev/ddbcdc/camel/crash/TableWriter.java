@@ -19,11 +19,11 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * change giving its key the next version {@code v} (a delete counts as a version too), so every write makes exactly
  * one stream record and the versions of a key tell the order its changes were made in. Records every write made.
  */
-final class TableWriter implements Runnable {
+public final class TableWriter implements Runnable {
 
     /** One change the writer made (after DynamoDB acknowledged it). */
-    record Write(String key, long version, String op) {
-        String id() {
+    public record Write(String key, long version, String op) {
+        public String id() {
             return key + "#" + version;
         }
     }
@@ -40,7 +40,7 @@ final class TableWriter implements Runnable {
     private volatile boolean running = true;
     private Thread thread;
 
-    TableWriter(DynamoDbClient client, String table, long seed, int keys, double writesPerSecond) {
+    public TableWriter(DynamoDbClient client, String table, long seed, int keys, double writesPerSecond) {
         this.client = client;
         this.table = table;
         this.random = new Random(seed);
@@ -49,7 +49,7 @@ final class TableWriter implements Runnable {
     }
 
     /** Puts items {@code k0..k<count-1>} at version 1, in batches, before the writer thread starts. */
-    void fill(int count) {
+    public void fill(int count) {
         List<WriteRequest> batch = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             String key = "k" + i;
@@ -70,7 +70,7 @@ final class TableWriter implements Runnable {
         }
     }
 
-    void start() {
+    public void start() {
         thread = new Thread(this, "table-writer");
         thread.setDaemon(true);
         thread.start();
@@ -146,7 +146,7 @@ final class TableWriter implements Runnable {
     }
 
     /** Stops the writer and waits for its last write; rethrows what made it fail, if anything did. */
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         running = false;
         if (thread != null) {
             thread.join(10_000);
@@ -156,11 +156,11 @@ final class TableWriter implements Runnable {
         }
     }
 
-    synchronized List<Write> written() {
+    public synchronized List<Write> written() {
         return new ArrayList<>(written);
     }
 
-    synchronized int count() {
+    public synchronized int count() {
         return written.size();
     }
 }

@@ -1,0 +1,155 @@
+package dev.ddbcdc.camel.cluster;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.ddbcdc.camel.crash.CrashAudit;
+import dev.ddbcdc.camel.crash.SinkLine;
+
+/**
+ * What only several instances can break, on top of the {@link CrashAudit} checks (nothing lost, per-key order, the
+ * sink equals the table), which run on the members' sinks merged in the order of delivery:
+ * <ul>
+ * <li><b>One reader per shard at a time.</b> For every shard (and export data file), once a member delivered its
+ * first record of it, no other member that delivered records of it before may deliver any more of it, except the
+ * exchanges it had in flight then ({@code allowedLate}: 0 when the old reader was killed, for a killed JVM delivers
+ * nothing after its death and the new leader only starts after its session expired).</li>
+ * <li><b>One leader at a time.</b> The members' reported leaderships (from the state that says leader=true to the
+ * next that says otherwise, the member's death or its suspension) do not overlap, and each new leadership has a
+ * higher epoch.</li>
+ * </ul>
+ */
+final class ClusterAudit {
+
+    private final CrashAudit audit;
+    private int maxLate;
+    private int overlaps;
+    private int duplicates;
+    private int snapshotDuplicates;
+
+    ClusterAudit(CrashAudit audit) {
+        this.audit = audit;
+    }
+
+    /** The most records one member delivered of a shard after another member had started delivering it. */
+    int maxLate() {
+        return maxLate;
+    }
+
+    /** How many (unit, old member, new member) hand-overs had any late record. */
+    int overlaps() {
+        return overlaps;
+    }
+
+    /** Counts the records delivered more than once (by any members). */
+    void countDuplicates(List<SinkLine> merged) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (SinkLine line : merged) {
+            if (!seen.add(line.position())) {
+                duplicates++;
+                if (line.isSnapshot()) {
+                    snapshotDuplicates++;
+                }
+            }
+        }
+    }
+
+    int duplicates() {
+        return duplicates;
+    }
+
+    int snapshotDuplicates() {
+        return snapshotDuplicates;
+    }
+
+    /** Checks the one-reader-per-unit rule over the merged sink (sorted by delivery time). */
+    void oneReaderPerShardAtATime(List<SinkLine> merged, int allowedLate) {
+        Map<String, List<SinkLine>> byUnit = new LinkedHashMap<>();
+        for (SinkLine line : merged) {
+            byUnit.computeIfAbsent(line.unit(), u -> new ArrayList<>()).add(line);
+        }
+        byUnit.forEach((unit, lines) -> {
+            Map<Integer, Long> first = new HashMap<>();
+            for (SinkLine line : lines) {
+                first.putIfAbsent(line.run(), line.deliveredMicros());
+            }
+            for (Map.Entry<Integer, Long> newer : first.entrySet()) {
+                for (Map.Entry<Integer, Long> older : first.entrySet()) {
+                    if (older.getValue() >= newer.getValue()) {
+                        continue;
+                    }
+                    long late = lines.stream().filter(l -> l.run() == older.getKey()
+                                                           && l.deliveredMicros() > newer.getValue()).count();
+                    if (late > 0) {
+                        overlaps++;
+                        maxLate = Math.max(maxLate, (int) late);
+                    }
+                    if (late > allowedLate) {
+                        audit.violation(unit + ": member " + older.getKey() + " delivered " + late + " records of it"
+                                        + " after member " + newer.getKey() + " had started delivering it (at most "
+                                        + allowedLate + " allowed)");
+                    }
+                }
+            }
+        });
+    }
+
+    /** A leadership of a member: from the state saying it leads to the next saying it does not, or its death. */
+    record Leadership(Member member, long fromMicros, long toMicros, long epoch) {
+    }
+
+    /** The leaderships the members reported, in order of their start. */
+    static List<Leadership> leaderships(List<Member> members) throws IOException {
+        List<Leadership> all = new ArrayList<>();
+        for (Member member : members) {
+            Long from = null;
+            long epoch = 0;
+            for (MemberStatus state : member.states()) {
+                if (state.leader() && from == null) {
+                    from = state.micros();
+                }
+                if (state.leader()) {
+                    epoch = Math.max(epoch, state.epoch());
+                }
+                if (!state.leader() && from != null) {
+                    all.add(new Leadership(member, from, endOf(member, from, state.micros()), epoch));
+                    from = null;
+                    epoch = 0;
+                }
+            }
+            if (from != null) {
+                all.add(new Leadership(member, from, endOf(member, from, member.diedMicros()), epoch));
+            }
+        }
+        all.sort((a, b) -> Long.compare(a.fromMicros(), b.fromMicros()));
+        return all;
+    }
+
+    /**
+     * A leadership ends when the member says it no longer leads or dies, or when it was suspended (SIGSTOP): what a
+     * stalled leader does after it wakes up until it notices is what the fence and the late-delivery check are for.
+     */
+    private static long endOf(Member member, long from, long to) {
+        return member.suspensions().stream().filter(s -> s >= from && s < to).findFirst().orElse(to);
+    }
+
+    /** Leaderships do not overlap, and epochs rise with each. */
+    void oneLeaderAtATime(List<Leadership> leaderships) {
+        for (int i = 1; i < leaderships.size(); i++) {
+            Leadership before = leaderships.get(i - 1);
+            Leadership after = leaderships.get(i);
+            if (after.fromMicros() < before.toMicros()) {
+                audit.violation("member " + after.member().id() + " led from " + after.fromMicros() + " while member "
+                                + before.member().id() + " still led (until " + before.toMicros() + ")");
+            }
+            if (after.epoch() <= before.epoch()) {
+                audit.violation("member " + after.member().id() + " led with epoch " + after.epoch()
+                                + ", not above the epoch before, " + before.epoch());
+            }
+        }
+    }
+}
