@@ -3,7 +3,6 @@ package dev.ddbcdc.camel;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 
 import dev.ddbcdc.camel.aws.AwsAttemptMetrics;
@@ -69,7 +68,7 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements HealthCheckA
     private AwsConnections connections;
     private ScheduledExecutorService executor;
     private volatile Standby standby;
-    private ExecutorService leadershipThread;
+    private ScheduledExecutorService leadershipThread;
     private HealthCheck healthCheck;
     private AutoCloseable meters;
 
@@ -185,7 +184,7 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements HealthCheckA
                     return next;
                 }, (message, error) -> getExceptionHandler().handleException(message, error), Clock.systemUTC());
         standby = waiting;
-        leadershipThread = executors().newSingleThreadExecutor(this, "DynamoDbCdcLeadership[" + tableName + "]");
+        leadershipThread = executors().newScheduledThreadPool(this, "DynamoDbCdcLeadership[" + tableName + "]", 1);
         LOG.info("Table {}: standing by in cluster namespace {} of {}; reading begins when this instance leads",
                 tableName, namespace, service.getId());
         waiting.start(new NamespaceLeadership(service, namespace, leadershipThread, waiting));

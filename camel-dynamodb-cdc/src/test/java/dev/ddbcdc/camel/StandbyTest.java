@@ -164,6 +164,39 @@ class StandbyTest {
     }
 
     /**
+     * Taking over fails (here: the leader epoch in the store is unreadable): the cause is handled and shown (phase
+     * FAILED, readiness DOWN), the lead is given up, and the instance stands for election again after a backoff; once
+     * the cause is gone, it leads.
+     */
+    @Test
+    void aFailedTakeoverIsReportedTheLeadGivenUpAndTriedAgain() throws Exception {
+        String table = "takeover";
+        String db = "takeover-" + UUID.randomUUID();
+        Tables.createWithStream(ddb.client(), table, StreamViewType.NEW_IMAGE);
+        String streamArn = ddb.client().describeTable(b -> b.tableName(table)).table().latestStreamArn();
+        String leaderKey = new CheckpointKeys("default", streamArn).leader();
+        JdbcStateRepository store = sharedCheckpoints(db);
+        store.start();
+        store.setState(leaderKey, "v1 not-a-number");
+        try (CdcHarness instance = instance(table, "only", db)) {
+            instance.awaitPhase(Phase.FAILED, Duration.ofSeconds(20));
+            HealthCheck.Result readiness = HealthChecks.readiness(instance);
+            assertEquals(HealthCheck.State.DOWN, readiness.getState());
+            assertTrue(instance.consumer().getFailure().contains("Could not take over as leader")
+                       && instance.consumer().getFailure().contains(leaderKey), instance.consumer().getFailure());
+            assertTrue(instance.handledMessages.stream().anyMatch(m -> m.contains("Could not take over")),
+                    "passed to the exception handler: " + instance.handledMessages);
+            assertFalse(instance.consumer().isLeader());
+
+            store.setState(leaderKey, null); // the user removes the unreadable key, as the message says
+            instance.awaitPhase(Phase.STREAMING, Duration.ofSeconds(20));
+            assertEquals(1, instance.consumer().getEpoch());
+            put(table, "after");
+            instance.await(1, Duration.ofSeconds(20));
+        }
+    }
+
+    /**
      * Camel's {@code master:} endpoint in front of the component works too: it starts the consumer only on the leader.
      * It takes no leader epoch, so nothing fences a deposed leader's late writes (docs/standby.md).
      */

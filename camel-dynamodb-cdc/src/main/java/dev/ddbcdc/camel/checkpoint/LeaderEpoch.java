@@ -46,7 +46,8 @@ public record LeaderEpoch(long epoch, String member, String stored) {
             return Long.parseLong(space < 0 ? payload : payload.substring(0, space));
         } catch (NumberFormatException e) {
             throw new IllegalStateException("Checkpoint key " + key + " holds an unreadable leader epoch '" + stored
-                                            + "'; remove it (no instance may be running) to start again at epoch 1",
+                                            + "'; remove it to start again at epoch 1 (instances that failed to take over"
+                                            + " try again by themselves)",
                     e);
         }
     }

@@ -1,6 +1,6 @@
 package dev.ddbcdc.camel.cluster;
 
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
@@ -38,7 +38,7 @@ public final class NamespaceLeadership implements CamelClusterEventListener.Lead
 
     private final CamelClusterService service;
     private final String namespace;
-    private final ExecutorService serial;
+    private final ScheduledExecutorService serial;
     private final Listener listener;
     private volatile CamelClusterView view;
     private volatile boolean running;
@@ -46,9 +46,13 @@ public final class NamespaceLeadership implements CamelClusterEventListener.Lead
     private boolean leading;
     /** Set by a fenced write; cleared once the view has said this member does not lead. */
     private volatile boolean fencedOut;
+    /** Set when taking over failed: the lead is given up, and this member joins again after {@link #rejoinDelay}. */
+    private volatile boolean givenUp;
+    private volatile long rejoinDelay;
 
-    /** @param serial a single-thread executor; every transition runs there */
-    public NamespaceLeadership(CamelClusterService service, String namespace, ExecutorService serial, Listener listener) {
+    /** @param serial a single-thread scheduled executor; every transition runs there */
+    public NamespaceLeadership(CamelClusterService service, String namespace, ScheduledExecutorService serial,
+                               Listener listener) {
         this.service = service;
         this.namespace = namespace;
         this.serial = serial;
@@ -79,13 +83,23 @@ public final class NamespaceLeadership implements CamelClusterEventListener.Lead
         }
     }
 
+    /**
+     * Taking over failed ({@code elected()} could not start reading): gives the lead up, so another member can try,
+     * and stands for election again after {@code retryAfterMillis}. Called on the leadership thread.
+     */
+    public void giveUp(long retryAfterMillis) {
+        givenUp = true;
+        rejoinDelay = retryAfterMillis;
+        serial.submit(this::reconcile);
+    }
+
     private void reconcile() {
         CamelClusterView current = view;
         boolean viewSaysLeader = current != null && current.getLocalMember().isLeader();
         if (!viewSaysLeader) {
             fencedOut = false; // the lead was given up: the next election counts again
         }
-        boolean lead = running && viewSaysLeader && !fencedOut;
+        boolean lead = running && viewSaysLeader && !fencedOut && !givenUp;
         if (lead == leading) {
             return;
         }
@@ -95,7 +109,9 @@ public final class NamespaceLeadership implements CamelClusterEventListener.Lead
             listener.elected();
         } else {
             LOG.info("Cluster namespace {}: this instance ({}) no longer leads{}", namespace, memberId(),
-                    fencedOut ? " (its checkpoint write was refused: another instance took a newer epoch)" : "");
+                    fencedOut ? " (its checkpoint write was refused: another instance took a newer epoch)"
+                            : givenUp ? " (it could not take over; it stands for election again in " + rejoinDelay
+                                        + " ms)" : "");
             listener.deposed();
             if (running) {
                 rejoin();
@@ -117,7 +133,9 @@ public final class NamespaceLeadership implements CamelClusterEventListener.Lead
             while (viewSaysLeader() && System.nanoTime() < deadline && running) {
                 Thread.sleep(LET_GO_POLL_MILLIS);
             }
-            if (running) {
+            if (givenUp) {
+                serial.schedule(this::joinAgain, rejoinDelay, TimeUnit.MILLISECONDS);
+            } else if (running) {
                 service.startView(namespace);
             }
         } catch (InterruptedException e) {
@@ -125,6 +143,19 @@ public final class NamespaceLeadership implements CamelClusterEventListener.Lead
         } catch (Exception e) {
             LOG.warn("Cluster namespace {}: could not join again after losing the lead ({}); this instance stands by"
                      + " until its route restarts", namespace, e.getMessage(), e);
+        }
+    }
+
+    private void joinAgain() {
+        givenUp = false;
+        if (!running) {
+            return;
+        }
+        try {
+            service.startView(namespace);
+        } catch (Exception e) {
+            LOG.warn("Cluster namespace {}: could not join again ({}); this instance stands by until its route"
+                     + " restarts", namespace, e.getMessage(), e);
         }
     }
 

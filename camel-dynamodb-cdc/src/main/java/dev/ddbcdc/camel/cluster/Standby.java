@@ -12,6 +12,7 @@ import dev.ddbcdc.camel.checkpoint.FencedStateRepository;
 import dev.ddbcdc.camel.checkpoint.LeaderEpoch;
 import dev.ddbcdc.camel.checkpoint.Phase;
 import dev.ddbcdc.camel.engine.CdcEngine;
+import dev.ddbcdc.camel.flow.Backoff;
 import dev.ddbcdc.camel.stream.TableFacts;
 import org.apache.camel.spi.StateRepository;
 import org.slf4j.Logger;
@@ -28,6 +29,8 @@ import org.slf4j.LoggerFactory;
 public final class Standby implements NamespaceLeadership.Listener {
 
     private static final Logger LOG = LoggerFactory.getLogger(Standby.class);
+    private static final long RETRY_BASE_MILLIS = 5_000;
+    private static final long RETRY_MAX_MILLIS = 300_000;
 
     /** The engine of one leadership, built by the consumer over the fenced checkpoints. */
     public interface Engines extends BiFunction<TableFacts, StateRepository<String, String>, CdcEngine> {
@@ -51,6 +54,8 @@ public final class Standby implements NamespaceLeadership.Listener {
     private volatile long epoch;
     private volatile String failure;
     private volatile boolean closing;
+    /** Written on the leadership thread only: how long to wait before standing for election after a failed takeover. */
+    private final Backoff retries = new Backoff(RETRY_BASE_MILLIS, RETRY_MAX_MILLIS);
 
     public Standby(FencedStateRepository checkpoints, String consumerId, Supplier<TableFacts> describe,
                    Engines engines, Failures failures, Clock clock) {
@@ -74,7 +79,6 @@ public final class Standby implements NamespaceLeadership.Listener {
             return;
         }
         leading = true;
-        failure = null;
         try {
             TableFacts table = describe.get();
             String leaderKey = new CheckpointKeys(consumerId, table.streamArn()).leader();
@@ -98,10 +102,15 @@ public final class Standby implements NamespaceLeadership.Listener {
                 return;
             }
             next.start();
+            failure = null;
+            retries.reset();
         } catch (RuntimeException e) {
+            long retryAfter = retries.nextDelayMillis();
             failure = "Could not take over as leader: " + e.getMessage();
-            LOG.error("{}", failure, e);
+            LOG.error("{} (the lead is given up; this instance stands for election again in {} ms)", failure,
+                    retryAfter, e);
             failures.handle(failure, e);
+            leadership.giveUp(retryAfter);
         }
     }
 
@@ -134,15 +143,18 @@ public final class Standby implements NamespaceLeadership.Listener {
         }
     }
 
-    /** STANDBY while another instance leads; the engine's phase while this one does; FAILED if taking over failed. */
+    /**
+     * FAILED from a failed takeover until the next one succeeds; else STANDBY while another instance leads, and the
+     * engine's phase while this one does.
+     */
     public Phase phase() {
+        if (failure != null) {
+            return Phase.FAILED;
+        }
         if (!leading) {
             return Phase.STANDBY;
         }
         CdcEngine current = engine;
-        if (failure != null) {
-            return Phase.FAILED;
-        }
         return current == null ? Phase.INIT : current.phase();
     }
 
