@@ -209,8 +209,8 @@ public class DynamoDbCdcConfiguration implements Cloneable {
               description = "Standby through this cluster service (org.apache.camel.cluster.CamelClusterService:"
                             + " ZooKeeper, Kubernetes Leases, a file lock): only the instance that leads the"
                             + " clusterNamespace reads; the others wait in phase STANDBY and take over from the shared"
-                            + " checkpoints. Needs a checkpointRepository that fences (JdbcStateRepository,"
-                            + " DynamoDbStateRepository).")
+                            + " checkpoints. Needs a checkpointRepository that fences: JdbcStateRepository or"
+                            + " DynamoDbStateRepository (any hosts), FileCheckpointRepository (processes of one host).")
     private CamelClusterService clusterService;
     @UriParam(label = "consumer,cluster", defaultValue = "false",
               description = "Standby through the single cluster service of the CamelContext (as Camel's clustered"

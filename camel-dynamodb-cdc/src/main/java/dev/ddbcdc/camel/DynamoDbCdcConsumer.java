@@ -169,8 +169,9 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements HealthCheckA
     private void standBy(String tableName, StateRepository<String, String> checkpoints) throws Exception {
         if (!(checkpoints instanceof FencedStateRepository fencing)) {
             throw new IllegalArgumentException("Standby (clusterService/clustered) needs a checkpointRepository that"
-                                               + " several instances can share safely, a FencedStateRepository such as"
-                                               + " JdbcStateRepository or DynamoDbStateRepository; "
+                                               + " several instances can share safely, a FencedStateRepository:"
+                                               + " JdbcStateRepository or DynamoDbStateRepository (any hosts),"
+                                               + " FileCheckpointRepository (processes of one host); "
                                                + (configuration.getCheckpointRepository() == null ? "none is set"
                                                        : checkpoints.getClass().getName() + " is not one"));
         }

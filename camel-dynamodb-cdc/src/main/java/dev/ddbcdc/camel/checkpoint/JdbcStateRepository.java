@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.HexFormat;
 import java.util.regex.Pattern;
@@ -221,6 +222,8 @@ public class JdbcStateRepository extends ServiceSupport implements FencedStateRe
         if (update(connection, hash, value) > 0) {
             return;
         }
+        // undoes the failed insert only: rolling the whole transaction back would also release the guard row's lock
+        Savepoint beforeInsert = connection.setSavepoint();
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + table
                                                                     + " (key_hash, state_key, state_value) VALUES (?, ?, ?)")) {
             insert.setString(1, hash);
@@ -232,7 +235,7 @@ public class JdbcStateRepository extends ServiceSupport implements FencedStateRe
             if (e.getSQLState() == null || !e.getSQLState().startsWith("23")) {
                 throw e;
             }
-            rollbackQuietly(connection);
+            connection.rollback(beforeInsert);
             if (update(connection, hash, value) == 0) {
                 throw e;
             }
