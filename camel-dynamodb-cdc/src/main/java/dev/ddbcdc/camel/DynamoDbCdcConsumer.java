@@ -187,7 +187,7 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements HealthCheckA
         standby = waiting;
         leadershipThread = executors().newScheduledThreadPool(this, "DynamoDbCdcLeadership[" + tableName + "]", 1);
         LOG.info("Table {}: standing by in cluster namespace {} of {}; reading begins when this instance leads",
-                tableName, namespace, service.getId());
+                tableName, namespace, service.getId() != null ? service.getId() : service.getClass().getSimpleName());
         waiting.start(new NamespaceLeadership(service, namespace, leadershipThread, waiting));
     }
 

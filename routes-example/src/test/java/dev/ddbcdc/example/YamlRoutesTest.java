@@ -133,6 +133,8 @@ class YamlRoutesTest {
         String health = get(port, "/observe/health?data=true");
         assertTrue(health.contains("\"consumer:orders-changes\""), health);
         assertTrue(health.contains("\"phase\": \"STREAMING\"") || health.contains("\"phase\":\"STREAMING\""), health);
+        String ready = get(port, "/observe/health/ready"); // what a Kubernetes readiness probe calls
+        assertTrue(ready.contains("UP"), ready);
         String console = get(port, "/q/dev/dynamodb-cdc");
         assertTrue(console.contains("Route orders-changes: table orders, consumerId orders-replica, phase STREAMING")
                    && console.contains("Snapshot: data files") && console.contains("Shard shardId-"), console);

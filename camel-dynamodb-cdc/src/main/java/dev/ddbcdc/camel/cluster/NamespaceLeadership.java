@@ -133,6 +133,11 @@ public final class NamespaceLeadership implements CamelClusterEventListener.Lead
             while (viewSaysLeader() && System.nanoTime() < deadline && running) {
                 Thread.sleep(LET_GO_POLL_MILLIS);
             }
+            if (viewSaysLeader()) {
+                LOG.warn("Cluster namespace {}: the view of {} still says this instance leads {} ms after it was"
+                         + " stopped; no other instance can take the lead until it lets go", namespace,
+                        service.getId(), LET_GO_MILLIS);
+            }
             if (givenUp) {
                 serial.schedule(this::joinAgain, rejoinDelay, TimeUnit.MILLISECONDS);
             } else if (running) {
