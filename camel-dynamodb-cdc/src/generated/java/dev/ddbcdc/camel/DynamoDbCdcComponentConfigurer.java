@@ -35,6 +35,12 @@ public class DynamoDbCdcComponentConfigurer extends PropertyConfigurerSupport im
         case "acknowledgments": getOrCreateConfiguration(target).setAcknowledgments(property(camelContext, boolean.class, value)); return true;
         case "autowiredenabled":
         case "autowiredEnabled": target.setAutowiredEnabled(property(camelContext, boolean.class, value)); return true;
+        case "batchsize":
+        case "batchSize": getOrCreateConfiguration(target).setBatchSize(property(camelContext, int.class, value)); return true;
+        case "batchwindow":
+        case "batchWindow": getOrCreateConfiguration(target).setBatchWindow(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "bisectbatchonerror":
+        case "bisectBatchOnError": getOrCreateConfiguration(target).setBisectBatchOnError(property(camelContext, boolean.class, value)); return true;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
         case "checkpointrepository":
@@ -141,6 +147,12 @@ public class DynamoDbCdcComponentConfigurer extends PropertyConfigurerSupport im
         case "acknowledgments": return boolean.class;
         case "autowiredenabled":
         case "autowiredEnabled": return boolean.class;
+        case "batchsize":
+        case "batchSize": return int.class;
+        case "batchwindow":
+        case "batchWindow": return long.class;
+        case "bisectbatchonerror":
+        case "bisectBatchOnError": return boolean.class;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
         case "checkpointrepository":
@@ -243,6 +255,12 @@ public class DynamoDbCdcComponentConfigurer extends PropertyConfigurerSupport im
         case "acknowledgments": return getOrCreateConfiguration(target).isAcknowledgments();
         case "autowiredenabled":
         case "autowiredEnabled": return target.isAutowiredEnabled();
+        case "batchsize":
+        case "batchSize": return getOrCreateConfiguration(target).getBatchSize();
+        case "batchwindow":
+        case "batchWindow": return getOrCreateConfiguration(target).getBatchWindow();
+        case "bisectbatchonerror":
+        case "bisectBatchOnError": return getOrCreateConfiguration(target).isBisectBatchOnError();
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
         case "checkpointrepository":

@@ -26,6 +26,12 @@ public class DynamoDbCdcEndpointConfigurer extends PropertyConfigurerSupport imp
         case "accesskey":
         case "accessKey": target.getConfiguration().setAccessKey(property(camelContext, java.lang.String.class, value)); return true;
         case "acknowledgments": target.getConfiguration().setAcknowledgments(property(camelContext, boolean.class, value)); return true;
+        case "batchsize":
+        case "batchSize": target.getConfiguration().setBatchSize(property(camelContext, int.class, value)); return true;
+        case "batchwindow":
+        case "batchWindow": target.getConfiguration().setBatchWindow(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "bisectbatchonerror":
+        case "bisectBatchOnError": target.getConfiguration().setBisectBatchOnError(property(camelContext, boolean.class, value)); return true;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
         case "checkpointrepository":
@@ -129,6 +135,12 @@ public class DynamoDbCdcEndpointConfigurer extends PropertyConfigurerSupport imp
         case "accesskey":
         case "accessKey": return java.lang.String.class;
         case "acknowledgments": return boolean.class;
+        case "batchsize":
+        case "batchSize": return int.class;
+        case "batchwindow":
+        case "batchWindow": return long.class;
+        case "bisectbatchonerror":
+        case "bisectBatchOnError": return boolean.class;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
         case "checkpointrepository":
@@ -228,6 +240,12 @@ public class DynamoDbCdcEndpointConfigurer extends PropertyConfigurerSupport imp
         case "accesskey":
         case "accessKey": return target.getConfiguration().getAccessKey();
         case "acknowledgments": return target.getConfiguration().isAcknowledgments();
+        case "batchsize":
+        case "batchSize": return target.getConfiguration().getBatchSize();
+        case "batchwindow":
+        case "batchWindow": return target.getConfiguration().getBatchWindow();
+        case "bisectbatchonerror":
+        case "bisectBatchOnError": return target.getConfiguration().isBisectBatchOnError();
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
         case "checkpointrepository":

@@ -23,9 +23,12 @@ public class DynamoDbCdcEndpointUriFactory extends org.apache.camel.support.comp
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(48);
+        Set<String> props = new HashSet<>(51);
         props.add("accessKey");
         props.add("acknowledgments");
+        props.add("batchSize");
+        props.add("batchWindow");
+        props.add("bisectBatchOnError");
         props.add("bridgeErrorHandler");
         props.add("checkpointRepository");
         props.add("clusterNamespace");

@@ -28,6 +28,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 @UriParams
 public class DynamoDbCdcConfiguration implements Cloneable {
 
+    /** The most changes in one exchange; a shard's reader holds at most this many in flight anyway. */
+    static final int MAX_BATCH_SIZE = 10_000;
+
     private static final long MINIMUM_STREAM_OVERLAP = 60_000;
 
     @UriPath(description = "The table to capture changes of: its name, or its ARN"
@@ -204,6 +207,23 @@ public class DynamoDbCdcConfiguration implements Cloneable {
                             + " again.")
     private long shardAcknowledgmentTimeout = 600_000;
 
+    // ---- batches
+    @UriParam(label = "consumer,batch", defaultValue = "1",
+              description = "The most changes per exchange (like Lambda's BatchSize). Above 1, the body is a List of"
+                            + " exchanges, one per change with its own body and headers, all of one shard or one data"
+                            + " file, in order; the batch is acknowledged when its exchange completes, and the route"
+                            + " can report failed items (header or property CamelDynamoDbCdcBatchItemFailures).")
+    private int batchSize = 1;
+    @UriParam(label = "consumer,batch", defaultValue = "500", javaType = "java.time.Duration",
+              description = "With batchSize above 1: how long a batch may wait for more changes before it is sent"
+                            + " (like Lambda's MaximumBatchingWindowInSeconds); a full batch is sent at once.")
+    private long batchWindow = 500;
+    @UriParam(label = "consumer,batch", defaultValue = "false",
+              description = "With batchSize above 1: a batch whose exchange failed is split in halves and sent again,"
+                            + " the second half once the first completed, so that one poison change is isolated and"
+                            + " the changes before it are acknowledged (like Lambda's BisectBatchOnFunctionError).")
+    private boolean bisectBatchOnError;
+
     // ---- several instances
     @UriParam(label = "consumer,cluster",
               description = "Standby through this cluster service (org.apache.camel.cluster.CamelClusterService:"
@@ -238,6 +258,11 @@ public class DynamoDbCdcConfiguration implements Cloneable {
         requireNotNegative("idlePollDelay", idlePollDelay);
         requirePositive("shardDiscoveryInterval", shardDiscoveryInterval);
         requirePositive("shardAcknowledgmentTimeout", shardAcknowledgmentTimeout);
+        if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
+            throw new IllegalArgumentException("batchSize must be between 1 and " + MAX_BATCH_SIZE + ", was "
+                                               + batchSize);
+        }
+        requirePositive("batchWindow", batchWindow);
         if (consumerId == null || consumerId.isBlank() || consumerId.contains("/")) {
             throw new IllegalArgumentException("consumerId must be non-blank and contain no '/', was '" + consumerId + "'");
         }
@@ -564,6 +589,30 @@ public class DynamoDbCdcConfiguration implements Cloneable {
     /** Whether the consumer runs as one of several instances, reading only while it leads. */
     public boolean isStandbyEnabled() {
         return clustered || clusterService != null;
+    }
+
+    public int getBatchSize() {
+        return batchSize;
+    }
+
+    public void setBatchSize(int batchSize) {
+        this.batchSize = batchSize;
+    }
+
+    public long getBatchWindow() {
+        return batchWindow;
+    }
+
+    public void setBatchWindow(long batchWindow) {
+        this.batchWindow = batchWindow;
+    }
+
+    public boolean isBisectBatchOnError() {
+        return bisectBatchOnError;
+    }
+
+    public void setBisectBatchOnError(boolean bisectBatchOnError) {
+        this.bisectBatchOnError = bisectBatchOnError;
     }
 
     public boolean isAcknowledgments() {

@@ -59,6 +59,17 @@ public final class DynamoDbCdcConstants {
     public static final String EXPORT_DATA_FILE = ChangeHeaders.EXPORT_DATA_FILE;
     @Metadata(description = "READ events: the item's line in its export data file (from 1).", javaType = "Long")
     public static final String EXPORT_LINE = ChangeHeaders.EXPORT_LINE;
+    @Metadata(description = "Batches (batchSize > 1): on the batch exchange, whose body is a List of exchanges (one"
+                            + " per change, each with the headers above), how many changes it holds.",
+              javaType = "Integer")
+    public static final String BATCH_SIZE = ChangeHeaders.BATCH_SIZE;
+    @Metadata(description = "Batches: set by the route on the batch exchange (header or exchange property) to report"
+                            + " the changes that failed, as a Collection of their indexes in the body's List (Integer)"
+                            + " or of the failed item exchanges themselves; an item exchange with an exception counts"
+                            + " as failed too. Every change before the first failed one is acknowledged, that one and"
+                            + " the rest are delivered again (like Lambda's ReportBatchItemFailures).",
+              javaType = "java.util.Collection<Object>")
+    public static final String BATCH_ITEM_FAILURES = ChangeHeaders.BATCH_ITEM_FAILURES;
 
     private DynamoDbCdcConstants() {
     }

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.ddbcdc.camel.aws.AwsAttemptMetrics;
 import dev.ddbcdc.camel.aws.AwsConnections;
@@ -151,18 +152,25 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements HealthCheckA
         String tableName = table.tableName();
         CheckpointKeys keys = new CheckpointKeys(configuration.getConsumerId(), table.streamArn());
         boolean snapshot = configuration.isSnapshotEnabled();
+        AtomicReference<CdcEngine> built = new AtomicReference<>();
+        ExchangeDelivery.Batching batching = configuration.getBatchSize() < 2 ? null
+                : new ExchangeDelivery.Batching(configuration.getBatchSize(), configuration.getBatchWindow(),
+                        configuration.isBisectBatchOnError(), executor,
+                        () -> built.get() != null && built.get().isRunning());
         ExchangeDelivery delivery = new ExchangeDelivery(this, configuration.isAcknowledgments(),
                 configuration.getIdempotentRepository(), metrics, snapshotMetrics, new StreamRecordMapper(tableName,
                         table.streamArn(), table.partitionKey(), table.sortKey(), configuration.getViewOnRemove()),
-                new OutputFormatter(configuration.getOutputFormat(), table.tableArn()));
+                new OutputFormatter(configuration.getOutputFormat(), table.tableArn()), batching);
         CdcEngine.Setup setup = new CdcEngine.Setup(configuration.getConsumerId(), table,
                 new KeySchema(table.partitionKey(), table.sortKey()), configuration.streamOptions(),
                 snapshot ? configuration.snapshotOptions() : null, ShardOwnership.ALL, Clock.systemUTC());
         CdcEngine.Ports ports = new CdcEngine.Ports(connections.table(), connections.exports(), connections.objects(),
                 connections.stream());
-        return new CdcEngine(setup, ports, new ShardCheckpointStore(checkpoints, keys),
+        CdcEngine next = new CdcEngine(setup, ports, new ShardCheckpointStore(checkpoints, keys),
                 snapshot ? new SnapshotCheckpointStore(checkpoints, keys) : null, delivery, delivery, metrics,
                 snapshotMetrics, executor, (message, error) -> getExceptionHandler().handleException(message, error));
+        built.set(next); // a batch collected by this engine's run is sent only while that run goes on
+        return next;
     }
 
     /** Joins the cluster: the engine runs only while this instance leads the namespace ({@link Standby}). */

@@ -193,7 +193,9 @@ class KameletDefinitionTest {
     void outputDataTypesDescribeTheComponentsHeadersAndFormats() {
         Map<String, Object> out = map(map(map(kamelet, "spec"), "dataTypes"), "out");
         Map<String, Object> headers = map(out, "headers");
-        Map<String, Object> componentHeaders = json.getMap("headers");
+        Map<String, Object> componentHeaders = new java.util.LinkedHashMap<>(json.getMap("headers"));
+        // the batch headers are on batch exchanges only (batchSize > 1), which a Kamelet source of events never emits
+        componentHeaders.keySet().removeIf(name -> name.startsWith("CamelDynamoDbCdcBatch"));
         assertEquals(componentHeaders.keySet(), headers.keySet(), "the event headers, as the component declares them");
         headers.forEach((name, value) -> {
             String javaType = (String) map(componentHeaders, name).get("javaType");

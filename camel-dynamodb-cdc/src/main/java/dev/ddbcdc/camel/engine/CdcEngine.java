@@ -326,6 +326,11 @@ public final class CdcEngine {
         return phase;
     }
 
+    /** Whether a run is going on (started and neither stopped nor ended in FAILED). */
+    public synchronized boolean isRunning() {
+        return run != null && run.isRunning();
+    }
+
     /** Why the engine is in phase FAILED, or {@code null}. */
     public String failure() {
         return failure;

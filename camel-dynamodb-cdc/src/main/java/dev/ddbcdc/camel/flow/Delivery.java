@@ -17,4 +17,13 @@ public interface Delivery {
      */
     void deliver(Consumer<Exchange> filler, Supplier<String> deliveredKey, Supplier<String> description,
                  Acknowledgement ack);
+
+    /**
+     * As above, for a change of {@code source} (a data file): changes of one source may be batched into one
+     * exchange, in order. Without batching, the same as the method above.
+     */
+    default void deliver(String source, Consumer<Exchange> filler, Supplier<String> deliveredKey,
+                         Supplier<String> description, Acknowledgement ack) {
+        deliver(filler, deliveredKey, description, ack);
+    }
 }
