@@ -81,6 +81,8 @@ public class DynamoDbCdcComponentConfigurer extends PropertyConfigurerSupport im
         case "idempotentRepository": getOrCreateConfiguration(target).setIdempotentRepository(property(camelContext, org.apache.camel.spi.IdempotentRepository.class, value)); return true;
         case "idlepolldelay":
         case "idlePollDelay": getOrCreateConfiguration(target).setIdlePollDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "lanespershard":
+        case "lanesPerShard": getOrCreateConfiguration(target).setLanesPerShard(property(camelContext, int.class, value)); return true;
         case "maxconcurrentdatafiles":
         case "maxConcurrentDataFiles": getOrCreateConfiguration(target).setMaxConcurrentDataFiles(property(camelContext, int.class, value)); return true;
         case "maxconcurrentshards":
@@ -193,6 +195,8 @@ public class DynamoDbCdcComponentConfigurer extends PropertyConfigurerSupport im
         case "idempotentRepository": return org.apache.camel.spi.IdempotentRepository.class;
         case "idlepolldelay":
         case "idlePollDelay": return long.class;
+        case "lanespershard":
+        case "lanesPerShard": return int.class;
         case "maxconcurrentdatafiles":
         case "maxConcurrentDataFiles": return int.class;
         case "maxconcurrentshards":
@@ -301,6 +305,8 @@ public class DynamoDbCdcComponentConfigurer extends PropertyConfigurerSupport im
         case "idempotentRepository": return getOrCreateConfiguration(target).getIdempotentRepository();
         case "idlepolldelay":
         case "idlePollDelay": return getOrCreateConfiguration(target).getIdlePollDelay();
+        case "lanespershard":
+        case "lanesPerShard": return getOrCreateConfiguration(target).getLanesPerShard();
         case "maxconcurrentdatafiles":
         case "maxConcurrentDataFiles": return getOrCreateConfiguration(target).getMaxConcurrentDataFiles();
         case "maxconcurrentshards":

@@ -71,6 +71,8 @@ public class DynamoDbCdcEndpointConfigurer extends PropertyConfigurerSupport imp
         case "idempotentRepository": target.getConfiguration().setIdempotentRepository(property(camelContext, org.apache.camel.spi.IdempotentRepository.class, value)); return true;
         case "idlepolldelay":
         case "idlePollDelay": target.getConfiguration().setIdlePollDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "lanespershard":
+        case "lanesPerShard": target.getConfiguration().setLanesPerShard(property(camelContext, int.class, value)); return true;
         case "maxconcurrentdatafiles":
         case "maxConcurrentDataFiles": target.getConfiguration().setMaxConcurrentDataFiles(property(camelContext, int.class, value)); return true;
         case "maxconcurrentshards":
@@ -180,6 +182,8 @@ public class DynamoDbCdcEndpointConfigurer extends PropertyConfigurerSupport imp
         case "idempotentRepository": return org.apache.camel.spi.IdempotentRepository.class;
         case "idlepolldelay":
         case "idlePollDelay": return long.class;
+        case "lanespershard":
+        case "lanesPerShard": return int.class;
         case "maxconcurrentdatafiles":
         case "maxConcurrentDataFiles": return int.class;
         case "maxconcurrentshards":
@@ -285,6 +289,8 @@ public class DynamoDbCdcEndpointConfigurer extends PropertyConfigurerSupport imp
         case "idempotentRepository": return target.getConfiguration().getIdempotentRepository();
         case "idlepolldelay":
         case "idlePollDelay": return target.getConfiguration().getIdlePollDelay();
+        case "lanespershard":
+        case "lanesPerShard": return target.getConfiguration().getLanesPerShard();
         case "maxconcurrentdatafiles":
         case "maxConcurrentDataFiles": return target.getConfiguration().getMaxConcurrentDataFiles();
         case "maxconcurrentshards":

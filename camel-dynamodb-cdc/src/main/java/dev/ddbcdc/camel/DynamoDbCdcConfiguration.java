@@ -30,6 +30,8 @@ public class DynamoDbCdcConfiguration implements Cloneable {
 
     /** The most changes in one exchange; a shard's reader holds at most this many in flight anyway. */
     static final int MAX_BATCH_SIZE = 10_000;
+    /** The most lanes per shard: beyond that, threads cost more than they bring. */
+    static final int MAX_LANES = 100;
 
     private static final long MINIMUM_STREAM_OVERLAP = 60_000;
 
@@ -223,6 +225,13 @@ public class DynamoDbCdcConfiguration implements Cloneable {
                             + " the second half once the first completed, so that one poison change is isolated and"
                             + " the changes before it are acknowledged (like Lambda's BisectBatchOnFunctionError).")
     private boolean bisectBatchOnError;
+    @UriParam(label = "consumer", defaultValue = "1",
+              description = "Lanes per shard (like Lambda's ParallelizationFactor): a shard's records go to a lane by"
+                            + " the hash of their key, so changes of one item stay in order while different items are"
+                            + " delivered concurrently, each lane on a thread of its own (lanesPerShard times"
+                            + " maxConcurrentShards threads). The checkpoint is still the highest position below which"
+                            + " every record completed. With batches, a batch holds records of one lane.")
+    private int lanesPerShard = 1;
 
     // ---- several instances
     @UriParam(label = "consumer,cluster",
@@ -263,6 +272,10 @@ public class DynamoDbCdcConfiguration implements Cloneable {
                                                + batchSize);
         }
         requirePositive("batchWindow", batchWindow);
+        if (lanesPerShard < 1 || lanesPerShard > MAX_LANES) {
+            throw new IllegalArgumentException("lanesPerShard must be between 1 and " + MAX_LANES + ", was "
+                                               + lanesPerShard);
+        }
         if (consumerId == null || consumerId.isBlank() || consumerId.contains("/")) {
             throw new IllegalArgumentException("consumerId must be non-blank and contain no '/', was '" + consumerId + "'");
         }
@@ -605,6 +618,14 @@ public class DynamoDbCdcConfiguration implements Cloneable {
 
     public void setBatchWindow(long batchWindow) {
         this.batchWindow = batchWindow;
+    }
+
+    public int getLanesPerShard() {
+        return lanesPerShard;
+    }
+
+    public void setLanesPerShard(int lanesPerShard) {
+        this.lanesPerShard = lanesPerShard;
     }
 
     public boolean isBisectBatchOnError() {

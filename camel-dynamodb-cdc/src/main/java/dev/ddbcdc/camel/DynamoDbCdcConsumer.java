@@ -3,8 +3,10 @@ package dev.ddbcdc.camel;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 
 import dev.ddbcdc.camel.aws.AwsAttemptMetrics;
 import dev.ddbcdc.camel.aws.AwsConnections;
@@ -23,8 +25,11 @@ import dev.ddbcdc.camel.event.OutputFormatter;
 import dev.ddbcdc.camel.event.StreamRecordMapper;
 import dev.ddbcdc.camel.export.SnapshotMetrics;
 import dev.ddbcdc.camel.flow.Closeables;
+import dev.ddbcdc.camel.flow.SerialLanes;
 import dev.ddbcdc.camel.metrics.MeterSource;
 import dev.ddbcdc.camel.metrics.MetricsRegistration;
+import dev.ddbcdc.camel.stream.LaneDispatcher;
+import dev.ddbcdc.camel.stream.RecordDispatcher;
 import dev.ddbcdc.camel.stream.ShardLineageTracker;
 import dev.ddbcdc.camel.stream.ShardOwnership;
 import dev.ddbcdc.camel.stream.ShardStatus;
@@ -69,6 +74,8 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements HealthCheckA
     private AwsConnections connections;
     private ScheduledExecutorService executor;
     private volatile Standby standby;
+    private ExecutorService lanePool;
+    private SerialLanes lanes;
     private ScheduledExecutorService leadershipThread;
     private HealthCheck healthCheck;
     private AutoCloseable meters;
@@ -100,6 +107,12 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements HealthCheckA
                     ? Math.max(configuration.getMaxConcurrentShards(), configuration.getMaxConcurrentDataFiles() + 1)
                     : configuration.getMaxConcurrentShards();
             executor = executors().newScheduledThreadPool(this, "DynamoDbCdc[" + tableName + "]", threads);
+            if (configuration.getLanesPerShard() > 1) {
+                lanePool = executors().newFixedThreadPool(this, "DynamoDbCdcLanes[" + tableName + "]",
+                        configuration.getLanesPerShard() * configuration.getMaxConcurrentShards());
+                lanes = new SerialLanes(lanePool, e -> LOG.warn("Table {}: a lane's task failed: {}", tableName,
+                        e.getMessage(), e));
+            }
             meters = MetricsRegistration.register(getEndpoint().getCamelContext(),
                     new MeterSource(tableName, configuration.getConsumerId(), getRouteId(), metrics,
                             snapshot ? snapshotMetrics : null, awsAttempts, this::getPhase,
@@ -116,6 +129,11 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements HealthCheckA
             if (executor != null) {
                 executors().shutdownNow(executor);
                 executor = null;
+            }
+            if (lanePool != null) {
+                executors().shutdownNow(lanePool);
+                lanePool = null;
+                lanes = null;
             }
             Closeables.closeQuietly(meters);
             meters = null;
@@ -152,11 +170,12 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements HealthCheckA
         String tableName = table.tableName();
         CheckpointKeys keys = new CheckpointKeys(configuration.getConsumerId(), table.streamArn());
         boolean snapshot = configuration.isSnapshotEnabled();
+        // a batch or a lane's record of this engine's run is sent only while that run goes on
         AtomicReference<CdcEngine> built = new AtomicReference<>();
+        BooleanSupplier running = () -> built.get() != null && built.get().isRunning();
         ExchangeDelivery.Batching batching = configuration.getBatchSize() < 2 ? null
                 : new ExchangeDelivery.Batching(configuration.getBatchSize(), configuration.getBatchWindow(),
-                        configuration.isBisectBatchOnError(), executor,
-                        () -> built.get() != null && built.get().isRunning());
+                        configuration.isBisectBatchOnError(), executor, running);
         ExchangeDelivery delivery = new ExchangeDelivery(this, configuration.isAcknowledgments(),
                 configuration.getIdempotentRepository(), metrics, snapshotMetrics, new StreamRecordMapper(tableName,
                         table.streamArn(), table.partitionKey(), table.sortKey(), configuration.getViewOnRemove()),
@@ -166,10 +185,12 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements HealthCheckA
                 snapshot ? configuration.snapshotOptions() : null, ShardOwnership.ALL, Clock.systemUTC());
         CdcEngine.Ports ports = new CdcEngine.Ports(connections.table(), connections.exports(), connections.objects(),
                 connections.stream());
+        RecordDispatcher dispatcher = lanes == null ? delivery
+                : new LaneDispatcher(delivery, configuration.getLanesPerShard(), lanes, running);
         CdcEngine next = new CdcEngine(setup, ports, new ShardCheckpointStore(checkpoints, keys),
-                snapshot ? new SnapshotCheckpointStore(checkpoints, keys) : null, delivery, delivery, metrics,
+                snapshot ? new SnapshotCheckpointStore(checkpoints, keys) : null, delivery, dispatcher, metrics,
                 snapshotMetrics, executor, (message, error) -> getExceptionHandler().handleException(message, error));
-        built.set(next); // a batch collected by this engine's run is sent only while that run goes on
+        built.set(next);
         return next;
     }
 
@@ -266,8 +287,13 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements HealthCheckA
             executors().shutdownGraceful(executor);
             executor = null;
         }
+        if (lanePool != null) { // a lane's records of the stopped run are dropped: they are read again
+            executors().shutdownGraceful(lanePool);
+            lanePool = null;
+            lanes = null;
+        }
         if (current != null) {
-            current.flush(); // what the tasks acknowledged while the pool shut down
+            current.flush(); // what the tasks acknowledged while the pools shut down
         }
         stopStandby(); // hands the lead over
         if (connections != null) {

@@ -68,7 +68,13 @@ final class ExchangeDelivery implements Delivery, RecordDispatcher {
 
     @Override
     public void dispatch(String shardId, Record record, Acknowledgement acknowledgement) {
-        send(shardId, exchange -> mapper.fill(exchange, shardId, record),
+        dispatch(shardId, shardId, record, acknowledgement);
+    }
+
+    /** A stream record, batched with the other records of its shard, or of its lane of the shard. */
+    @Override
+    public void dispatch(String shardId, String lane, Record record, Acknowledgement acknowledgement) {
+        send(lane, exchange -> mapper.fill(exchange, shardId, record),
                 () -> CheckpointKeys.deliveredRecord(record.eventID()),
                 () -> "change " + record.eventID() + " of shard " + shardId, acknowledgement, metrics.recordsDelivered,
                 metrics.recordsAlreadyDelivered);

@@ -7,4 +7,12 @@ import software.amazon.awssdk.services.dynamodb.model.Record;
 public interface RecordDispatcher {
 
     void dispatch(String shardId, Record record, Acknowledgement acknowledgement);
+
+    /**
+     * As above, from one of the shard's lanes ({@link LaneDispatcher}): changes of one {@code lane} may be batched
+     * together, in order. Without lanes or batches, the same as the method above.
+     */
+    default void dispatch(String shardId, String lane, Record record, Acknowledgement acknowledgement) {
+        dispatch(shardId, record, acknowledgement);
+    }
 }
