@@ -22,8 +22,8 @@ public final class HeaderBlock {
 
     private final String[] names;
     private final CaseInsensitiveMap template = new CaseInsensitiveMap();
-    /** For each name, in the order given, its position in the tree's order. */
-    private final int[] treePosition;
+    /** For each position in the tree's order, the position of its name in the order given. */
+    private final int[] givenPosition;
 
     public HeaderBlock(String... names) {
         this.names = names.clone();
@@ -34,9 +34,9 @@ public final class HeaderBlock {
             throw new IllegalArgumentException("Header names must differ (ignoring case): " + Arrays.toString(names));
         }
         List<String> ordered = new ArrayList<>(template.keySet());
-        treePosition = new int[names.length];
+        givenPosition = new int[names.length];
         for (int i = 0; i < names.length; i++) {
-            treePosition[i] = ordered.indexOf(names[i]);
+            givenPosition[ordered.indexOf(names[i])] = i;
         }
     }
 
@@ -51,15 +51,11 @@ public final class HeaderBlock {
             }
             return;
         }
-        Object[] inTreeOrder = new Object[values.length];
-        for (int i = 0; i < values.length; i++) {
-            inTreeOrder[treePosition[i]] = values[i];
-        }
         @SuppressWarnings("unchecked")
         Map<String, Object> headers = (Map<String, Object>) template.clone();
         int position = 0;
         for (Map.Entry<String, Object> header : headers.entrySet()) {
-            header.setValue(inTreeOrder[position++]);
+            header.setValue(values[givenPosition[position++]]);
         }
         message.setHeaders(headers);
     }

@@ -48,8 +48,7 @@ public final class KeySchema {
     }
 
     public String primaryKey(Map<String, AttributeValue> keys) {
-        String pk = partitionKeyString(keys);
-        return sortKey == null ? pk : pk + "|" + sortKeyString(keys);
+        return primaryKey(partitionKeyString(keys), sortKeyString(keys));
     }
 
     /** The partition key value as a string (the same rule as in the primary key string). */
@@ -64,8 +63,12 @@ public final class KeySchema {
 
     /** The primary key string of an item in plain Java form. */
     public String primaryKeyOf(Map<String, Object> item) {
-        String pk = partitionKeyString(item);
-        return sortKey == null ? pk : pk + "|" + sortKeyString(item);
+        return primaryKey(partitionKeyString(item), sortKeyString(item));
+    }
+
+    /** The primary key string made of the partition key string and the sort key string (null: no sort key). */
+    public static String primaryKey(String partitionKeyString, String sortKeyString) {
+        return sortKeyString == null ? partitionKeyString : partitionKeyString + "|" + sortKeyString;
     }
 
     /** The key attributes of an item in plain Java form; fails naming the attribute when one is missing. */

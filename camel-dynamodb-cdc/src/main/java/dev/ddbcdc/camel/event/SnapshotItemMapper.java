@@ -39,8 +39,11 @@ public final class SnapshotItemMapper {
     public void fill(Exchange exchange, Map<String, Object> item, String dataFileS3Key, long line) {
         Message message = exchange.getMessage();
         message.setBody(item);
-        HEADERS.apply(message, READ, tableName, keySchema.keysOf(item), keySchema.primaryKeyOf(item),
-                keySchema.partitionKeyString(item), keySchema.sortKeyString(item), item, exportTimeMillis,
-                documentVersion, false, exportArn, dataFileS3Key, line);
+        // each key string once: the primary key is made of the partition and sort key strings
+        Map<String, Object> keys = keySchema.keysOf(item);
+        String partitionKey = keySchema.partitionKeyString(keys);
+        String sortKey = keySchema.sortKeyString(keys);
+        HEADERS.apply(message, READ, tableName, keys, KeySchema.primaryKey(partitionKey, sortKey), partitionKey,
+                sortKey, item, exportTimeMillis, documentVersion, false, exportArn, dataFileS3Key, line);
     }
 }

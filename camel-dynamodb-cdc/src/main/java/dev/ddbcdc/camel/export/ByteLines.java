@@ -46,6 +46,48 @@ final class ByteLines {
         }
     }
 
+    /**
+     * Moves past the first {@code lines} lines without looking into them; returns how many there were (fewer when
+     * the stream ends first).
+     */
+    long skip(long lines) throws IOException {
+        long skipped = 0;
+        while (skipped < lines && next()) {
+            skipped++;
+        }
+        return skipped;
+    }
+
+    /**
+     * The rest of the stream after the lines moved past: the bytes buffered, then the stream's own. Closing it, or
+     * reaching its end, does not close the stream (its owner still reads what follows the gzip data).
+     */
+    InputStream rest() {
+        return new InputStream() {
+            @Override
+            public int read() throws IOException {
+                if (start < end) {
+                    return buffer[start++] & 0xff;
+                }
+                return eof ? -1 : in.read();
+            }
+
+            @Override
+            public int read(byte[] into, int offset, int length) throws IOException {
+                if (length == 0) {
+                    return 0;
+                }
+                if (start < end) {
+                    int n = Math.min(length, end - start);
+                    System.arraycopy(buffer, start, into, offset, n);
+                    start += n;
+                    return n;
+                }
+                return eof ? -1 : in.read(into, offset, length);
+            }
+        };
+    }
+
     /** The buffer holding the current line; valid until the next call of {@link #next()}. */
     byte[] buffer() {
         return buffer;

@@ -6,6 +6,7 @@ import java.io.PushbackInputStream;
 import java.time.Clock;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
@@ -17,13 +18,15 @@ import dev.ddbcdc.camel.flow.Acknowledgement;
 import dev.ddbcdc.camel.flow.Backoff;
 import dev.ddbcdc.camel.flow.Delivery;
 import dev.ddbcdc.camel.port.ObjectStore;
+import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
- * Loads one export data file: streams it (gzip, one item per line as UTF-8 bytes, never the whole file in memory)
- * and hands each item to the route. The object is read once: S3 refuses it up front if its ETag is not the one the
+ * Loads one export data file: streams it (gzip, one item per line, never the whole file in memory) through one
+ * parser for the whole file ({@link ItemReader}, which gives each item its exact line) and hands each item to the
+ * route. When resuming, the lines already acknowledged are skipped by their line ends, unparsed. The object is read once: S3 refuses it up front if its ETag is not the one the
  * manifest gives (a replaced file), and its MD5 is computed in the same pass and checked against the manifest at the
  * end of the object, before the file can be marked done (with the gzip CRC and the line count, this catches
  * corruption in transit; items of such a file may already have been delivered, but the snapshot stops).
@@ -160,62 +163,91 @@ final class DataFileLoader {
         return true;
     }
 
-    /** Dispatches the lines after {@code resumeAfter}; returns the number of lines, or -1 when it stopped early. */
+    /**
+     * Dispatches the items of the lines after {@code resumeAfter} (the lines before are skipped unread, by their line
+     * ends); returns the number of lines, or -1 when it stopped early.
+     */
     private long readLines(InputStream object, long resumeAfter, FileChecksum checksum) throws IOException {
-        long line = 0;
         try (GZIPInputStream gunzip = new GZIPInputStream(object, BUFFER)) {
-            ByteLines lines = new ByteLines(gunzip, BUFFER);
-            while (nextLine(lines, line)) {
-                line++;
-                if (line <= resumeAfter) {
-                    continue;
-                }
-                if (!running.getAsBoolean() || acks.failed() != null) {
-                    return -1;
-                }
-                awaitRoomInFlight();
-                dispatch(parse(lines, line), line);
+            long skipped = 0;
+            InputStream rest = gunzip;
+            if (resumeAfter > 0) {
+                ByteLines lines = new ByteLines(gunzip, BUFFER);
+                skipped = skip(lines, resumeAfter);
+                rest = lines.rest();
             }
-            checksum.verifyAtEnd(object);
+            try (ItemReader items = parser.reader(rest, skipped)) {
+                long line = skipped;
+                while (nextItem(items)) {
+                    line = items.line();
+                    if (!running.getAsBoolean() || acks.failed() != null) {
+                        return -1;
+                    }
+                    awaitRoomInFlight();
+                    dispatch(items.item(), line);
+                }
+                checksum.verifyAtEnd(object);
+                return line;
+            }
         }
-        return line;
     }
 
-    private boolean nextLine(ByteLines lines, long linesRead) throws IOException {
+    private long skip(ByteLines lines, long count) throws IOException {
         try {
-            return lines.next();
+            return lines.skip(count);
         } catch (ZipException e) {
-            throw new SnapshotException(where + " is not a readable gzip file after line " + linesRead + ": "
-                                        + e.getMessage(), e);
+            throw new SnapshotException(where + " is not a readable gzip file: " + e.getMessage(), e);
         }
     }
 
-    private Map<String, Object> parse(ByteLines lines, long line) {
+    private boolean nextItem(ItemReader items) throws IOException {
         try {
-            return parser.parse(lines.buffer(), lines.offset(), lines.length());
-        } catch (IllegalArgumentException e) {
-            throw new SnapshotException(where + " line " + line + " is not a valid item: " + e.getMessage(), e);
+            return items.next();
+        } catch (ZipException e) {
+            throw new SnapshotException(where + " is not a readable gzip file after line " + items.linesRead() + ": "
+                                        + e.getMessage(), e);
+        } catch (ItemReader.BadLineException e) {
+            throw new SnapshotException(where + " line " + e.line() + " is not a valid item: " + e.getMessage(), e);
         }
     }
 
     private void dispatch(Map<String, Object> item, long line) {
         AckWindow<Long>.Ticket ticket = acks.register(line);
         metrics.itemsDispatched.incrementAndGet();
-        delivery.deliver(exchange -> mapper.fill(exchange, item, file.key(), line),
-                () -> CheckpointKeys.deliveredItem(file.key(), line),
-                () -> "item at line " + line + " of " + where, new Acknowledgement() {
-                    @Override
-                    public void completed() {
-                        metrics.itemsAcknowledged.incrementAndGet();
-                        ticket.complete();
-                    }
+        ItemExchange exchange = new ItemExchange(item, line, ticket);
+        delivery.deliver(file.key(), exchange, () -> CheckpointKeys.deliveredItem(file.key(), line),
+                () -> "item at line " + line + " of " + where, exchange);
+    }
 
-                    @Override
-                    public void failed(Throwable cause) {
-                        metrics.failedExchanges.incrementAndGet();
-                        ticket.fail();
-                    }
-                });
+    /** One item on its way: fills its exchange and hears how it ended (one object for both). */
+    private final class ItemExchange implements Consumer<Exchange>, Acknowledgement {
+
+        private final Map<String, Object> item;
+        private final long line;
+        private final AckWindow<Long>.Ticket ticket;
+
+        ItemExchange(Map<String, Object> item, long line, AckWindow<Long>.Ticket ticket) {
+            this.item = item;
+            this.line = line;
+            this.ticket = ticket;
+        }
+
+        @Override
+        public void accept(Exchange exchange) {
+            mapper.fill(exchange, item, file.key(), line);
+        }
+
+        @Override
+        public void completed() {
+            metrics.itemsAcknowledged.incrementAndGet();
+            ticket.complete();
+        }
+
+        @Override
+        public void failed(Throwable cause) {
+            metrics.failedExchanges.incrementAndGet();
+            ticket.fail();
+        }
     }
 
     /** Writes the highest contiguous acknowledged line if it was not written yet. */

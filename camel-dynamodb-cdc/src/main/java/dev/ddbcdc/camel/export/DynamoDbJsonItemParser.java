@@ -1,6 +1,7 @@
 package dev.ddbcdc.camel.export;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -14,6 +15,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 
 /**
  * Reads a DYNAMODB_JSON export line, {@code {"Item":{"name":{"S":"x"},...}}}, with a streaming parser. Numbers are
@@ -22,25 +24,13 @@ import com.fasterxml.jackson.core.JsonToken;
 final class DynamoDbJsonItemParser implements ItemParser {
 
     private static final JsonFactory JSON = new JsonFactory();
+    /** For whole files: the parser must not close the stream at its end, the file's checksum still reads it. */
+    private static final JsonFactory FILES = JsonFactory.builder().disable(StreamReadFeature.AUTO_CLOSE_SOURCE).build();
 
     @Override
     public Map<String, Object> parse(byte[] utf8, int offset, int length) {
         try (JsonParser parser = JSON.createParser(utf8, offset, length)) {
-            expect(parser.nextToken(), JsonToken.START_OBJECT, "a JSON object");
-            Map<String, Object> item = null;
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String field = parser.currentName();
-                parser.nextToken();
-                ItemParser.rejectIncrementalField(field);
-                if ("Item".equals(field)) {
-                    item = attributes(parser);
-                } else {
-                    parser.skipChildren();
-                }
-            }
-            if (item == null) {
-                throw new IllegalArgumentException("no \"Item\" in the line");
-            }
+            Map<String, Object> item = line(parser, parser.nextToken());
             if (parser.nextToken() != null) {
                 throw new IllegalArgumentException("text after the item");
             }
@@ -50,6 +40,34 @@ final class DynamoDbJsonItemParser implements ItemParser {
         } catch (IOException e) {
             throw new IllegalArgumentException("not readable: " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public ItemReader reader(InputStream gunzipped, long linesBefore) throws IOException {
+        return new JsonItemReader(FILES, gunzipped, linesBefore);
+    }
+
+    /**
+     * Reads one line's value, {@code {"Item":{...}}}, whose first token the parser has just read; the parser ends on
+     * the value's last token. Throws {@link IllegalArgumentException} when the value is not an item.
+     */
+    static Map<String, Object> line(JsonParser parser, JsonToken first) throws IOException {
+        expect(first, JsonToken.START_OBJECT, "a JSON object");
+        Map<String, Object> item = null;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            parser.nextToken();
+            ItemParser.rejectIncrementalField(field);
+            if ("Item".equals(field)) {
+                item = attributes(parser);
+            } else {
+                parser.skipChildren();
+            }
+        }
+        if (item == null) {
+            throw new IllegalArgumentException("no \"Item\" in the line");
+        }
+        return item;
     }
 
     private static Map<String, Object> attributes(JsonParser parser) throws IOException {
@@ -77,7 +95,7 @@ final class DynamoDbJsonItemParser implements ItemParser {
                 value = text(parser, content, type);
                 break;
             case "N":
-                value = number(text(parser, content, type));
+                value = number(parser, content, type);
                 break;
             case "B":
                 value = binary(text(parser, content, type));
@@ -111,8 +129,9 @@ final class DynamoDbJsonItemParser implements ItemParser {
                 expect(content, JsonToken.START_ARRAY, "a set");
                 Set<Object> set = new LinkedHashSet<>();
                 while (parser.nextToken() != JsonToken.END_ARRAY) {
-                    String element = text(parser, parser.currentToken(), type);
-                    set.add("SS".equals(type) ? element : "NS".equals(type) ? number(element) : binary(element));
+                    JsonToken token = parser.currentToken();
+                    set.add("NS".equals(type) ? number(parser, token, type) : "SS".equals(type)
+                            ? text(parser, token, type) : binary(text(parser, token, type)));
                 }
                 value = set;
                 break;
@@ -132,11 +151,15 @@ final class DynamoDbJsonItemParser implements ItemParser {
         return parser.getText();
     }
 
-    private static BigDecimal number(String text) {
+    /** The number of a VALUE_STRING, taken from the parser's characters without a String in between. */
+    private static BigDecimal number(JsonParser parser, JsonToken token, String type) throws IOException {
+        if (token != JsonToken.VALUE_STRING) {
+            throw new IllegalArgumentException(type + " must be given as a string, found " + token);
+        }
         try {
-            return new BigDecimal(text);
+            return new BigDecimal(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + text + "' is not a number");
+            throw new IllegalArgumentException("'" + parser.getText() + "' is not a number");
         }
     }
 

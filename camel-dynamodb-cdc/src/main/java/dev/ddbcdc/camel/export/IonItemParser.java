@@ -1,6 +1,7 @@
 package dev.ddbcdc.camel.export;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,26 +30,7 @@ final class IonItemParser implements ItemParser {
     @Override
     public Map<String, Object> parse(byte[] utf8, int offset, int length) {
         try (IonReader reader = READERS.build(utf8, offset, length)) {
-            if (reader.next() != IonType.STRUCT || reader.isNullValue()) {
-                throw new IllegalArgumentException("expected an Ion struct");
-            }
-            Map<String, Object> item = null;
-            reader.stepIn();
-            IonType type;
-            while ((type = reader.next()) != null) {
-                String field = reader.getFieldName();
-                ItemParser.rejectIncrementalField(field);
-                if ("Item".equals(field)) {
-                    if (type != IonType.STRUCT || reader.isNullValue()) {
-                        throw new IllegalArgumentException("Item must be a struct");
-                    }
-                    item = struct(reader);
-                }
-            }
-            reader.stepOut();
-            if (item == null) {
-                throw new IllegalArgumentException("no Item in the line");
-            }
+            Map<String, Object> item = line(reader, reader.next());
             if (reader.next() != null) {
                 throw new IllegalArgumentException("more than one value in the line");
             }
@@ -58,6 +40,39 @@ final class IonItemParser implements ItemParser {
         } catch (IOException e) {
             throw new IllegalArgumentException("not readable: " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public ItemReader reader(InputStream gunzipped, long linesBefore) {
+        return new IonItemReader(READERS.build(gunzipped), linesBefore);
+    }
+
+    /**
+     * Reads one line's value, {@code {Item:{...}}}, the reader being on it ({@code type} is what {@code next()}
+     * returned); the reader stays on it. Throws {@link IllegalArgumentException} when the value is not an item.
+     */
+    static Map<String, Object> line(IonReader reader, IonType top) {
+        if (top != IonType.STRUCT || reader.isNullValue()) {
+            throw new IllegalArgumentException("expected an Ion struct");
+        }
+        Map<String, Object> item = null;
+        reader.stepIn();
+        IonType type;
+        while ((type = reader.next()) != null) {
+            String field = reader.getFieldName();
+            ItemParser.rejectIncrementalField(field);
+            if ("Item".equals(field)) {
+                if (type != IonType.STRUCT || reader.isNullValue()) {
+                    throw new IllegalArgumentException("Item must be a struct");
+                }
+                item = struct(reader);
+            }
+        }
+        reader.stepOut();
+        if (item == null) {
+            throw new IllegalArgumentException("no Item in the line");
+        }
+        return item;
     }
 
     private static Map<String, Object> struct(IonReader reader) {

@@ -1,5 +1,7 @@
 package dev.ddbcdc.camel.export;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
@@ -14,6 +16,13 @@ public interface ItemParser {
 
     /** Parses one line given as UTF-8 bytes ({@code length} bytes from {@code offset}, no line end). */
     Map<String, Object> parse(byte[] utf8, int offset, int length);
+
+    /**
+     * A reader of the items of one whole gunzipped data file, one parser for all its lines.
+     *
+     * @param linesBefore the lines of the file already skipped before {@code gunzipped} begins (when resuming)
+     */
+    ItemReader reader(InputStream gunzipped, long linesBefore) throws IOException;
 
     default Map<String, Object> parse(String line) {
         byte[] utf8 = line.getBytes(StandardCharsets.UTF_8);
