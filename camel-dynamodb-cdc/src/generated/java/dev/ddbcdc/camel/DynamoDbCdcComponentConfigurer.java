@@ -87,6 +87,8 @@ public class DynamoDbCdcComponentConfigurer extends PropertyConfigurerSupport im
         case "maxConcurrentDataFiles": getOrCreateConfiguration(target).setMaxConcurrentDataFiles(property(camelContext, int.class, value)); return true;
         case "maxconcurrentshards":
         case "maxConcurrentShards": getOrCreateConfiguration(target).setMaxConcurrentShards(property(camelContext, int.class, value)); return true;
+        case "maxrecordage":
+        case "maxRecordAge": getOrCreateConfiguration(target).setMaxRecordAge(property(camelContext, java.lang.Long.class, value)); return true;
         case "maxrecordsperrequest":
         case "maxRecordsPerRequest": getOrCreateConfiguration(target).setMaxRecordsPerRequest(property(camelContext, int.class, value)); return true;
         case "outputformat":
@@ -201,6 +203,8 @@ public class DynamoDbCdcComponentConfigurer extends PropertyConfigurerSupport im
         case "maxConcurrentDataFiles": return int.class;
         case "maxconcurrentshards":
         case "maxConcurrentShards": return int.class;
+        case "maxrecordage":
+        case "maxRecordAge": return java.lang.Long.class;
         case "maxrecordsperrequest":
         case "maxRecordsPerRequest": return int.class;
         case "outputformat":
@@ -311,6 +315,8 @@ public class DynamoDbCdcComponentConfigurer extends PropertyConfigurerSupport im
         case "maxConcurrentDataFiles": return getOrCreateConfiguration(target).getMaxConcurrentDataFiles();
         case "maxconcurrentshards":
         case "maxConcurrentShards": return getOrCreateConfiguration(target).getMaxConcurrentShards();
+        case "maxrecordage":
+        case "maxRecordAge": return getOrCreateConfiguration(target).getMaxRecordAge();
         case "maxrecordsperrequest":
         case "maxRecordsPerRequest": return getOrCreateConfiguration(target).getMaxRecordsPerRequest();
         case "outputformat":

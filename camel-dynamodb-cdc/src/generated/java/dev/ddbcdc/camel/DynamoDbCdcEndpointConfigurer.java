@@ -77,6 +77,8 @@ public class DynamoDbCdcEndpointConfigurer extends PropertyConfigurerSupport imp
         case "maxConcurrentDataFiles": target.getConfiguration().setMaxConcurrentDataFiles(property(camelContext, int.class, value)); return true;
         case "maxconcurrentshards":
         case "maxConcurrentShards": target.getConfiguration().setMaxConcurrentShards(property(camelContext, int.class, value)); return true;
+        case "maxrecordage":
+        case "maxRecordAge": target.getConfiguration().setMaxRecordAge(property(camelContext, java.lang.Long.class, value)); return true;
         case "maxrecordsperrequest":
         case "maxRecordsPerRequest": target.getConfiguration().setMaxRecordsPerRequest(property(camelContext, int.class, value)); return true;
         case "outputformat":
@@ -188,6 +190,8 @@ public class DynamoDbCdcEndpointConfigurer extends PropertyConfigurerSupport imp
         case "maxConcurrentDataFiles": return int.class;
         case "maxconcurrentshards":
         case "maxConcurrentShards": return int.class;
+        case "maxrecordage":
+        case "maxRecordAge": return java.lang.Long.class;
         case "maxrecordsperrequest":
         case "maxRecordsPerRequest": return int.class;
         case "outputformat":
@@ -295,6 +299,8 @@ public class DynamoDbCdcEndpointConfigurer extends PropertyConfigurerSupport imp
         case "maxConcurrentDataFiles": return target.getConfiguration().getMaxConcurrentDataFiles();
         case "maxconcurrentshards":
         case "maxConcurrentShards": return target.getConfiguration().getMaxConcurrentShards();
+        case "maxrecordage":
+        case "maxRecordAge": return target.getConfiguration().getMaxRecordAge();
         case "maxrecordsperrequest":
         case "maxRecordsPerRequest": return target.getConfiguration().getMaxRecordsPerRequest();
         case "outputformat":

@@ -23,7 +23,7 @@ public class DynamoDbCdcEndpointUriFactory extends org.apache.camel.support.comp
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(52);
+        Set<String> props = new HashSet<>(53);
         props.add("accessKey");
         props.add("acknowledgments");
         props.add("batchSize");
@@ -52,6 +52,7 @@ public class DynamoDbCdcEndpointUriFactory extends org.apache.camel.support.comp
         props.add("lanesPerShard");
         props.add("maxConcurrentDataFiles");
         props.add("maxConcurrentShards");
+        props.add("maxRecordAge");
         props.add("maxRecordsPerRequest");
         props.add("outputFormat");
         props.add("pollDelay");

@@ -126,6 +126,14 @@ public class DynamoDbCdcConfiguration implements Cloneable {
                             + " enabled again) while the consumer was stopped: FAIL reads nothing (phase FAILED),"
                             + " CONTINUE reads the new stream from its oldest record.")
     private TrimmedDataPolicy trimmedDataPolicy = TrimmedDataPolicy.FAIL;
+    @UriParam(label = "consumer", javaType = "java.time.Duration",
+              description = "Skip stream records older than this when they are read (their approximate creation time"
+                            + " is more than this before now), like AWS Lambda's MaximumRecordAgeInSeconds: a consumer"
+                            + " that fell behind catches up with the newest changes and drops the older ones. Unset"
+                            + " (default): every record is delivered, however old. Each skip is a loss you chose: it is"
+                            + " counted, logged at WARN (one line per GetRecords call) and passed to the exception"
+                            + " handler; the skipped records are checkpointed. Snapshot items are never skipped.")
+    private Long maxRecordAge;
 
     @UriParam(label = "consumer", defaultValue = "MAP",
               description = "The body of each exchange: MAP (the item as a Map of plain Java values), ENVELOPE (a Map with"
@@ -267,6 +275,9 @@ public class DynamoDbCdcConfiguration implements Cloneable {
         requireNotNegative("idlePollDelay", idlePollDelay);
         requirePositive("shardDiscoveryInterval", shardDiscoveryInterval);
         requirePositive("shardAcknowledgmentTimeout", shardAcknowledgmentTimeout);
+        if (maxRecordAge != null) {
+            requirePositive("maxRecordAge", maxRecordAge);
+        }
         if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
             throw new IllegalArgumentException("batchSize must be between 1 and " + MAX_BATCH_SIZE + ", was "
                                                + batchSize);
@@ -756,6 +767,14 @@ public class DynamoDbCdcConfiguration implements Cloneable {
         this.s3Client = s3Client;
     }
 
+    public Long getMaxRecordAge() {
+        return maxRecordAge;
+    }
+
+    public void setMaxRecordAge(Long maxRecordAge) {
+        this.maxRecordAge = maxRecordAge;
+    }
+
     public OutputFormat getOutputFormat() {
         return outputFormat;
     }
@@ -767,7 +786,8 @@ public class DynamoDbCdcConfiguration implements Cloneable {
     /** The stream engine's options as they are now, as an immutable value. */
     public StreamOptions streamOptions() {
         return new StreamOptions(startPosition, maxRecordsPerRequest, pollDelay, idlePollDelay, shardDiscoveryInterval,
-                maxConcurrentShards, trimmedDataPolicy, shardAcknowledgmentTimeout);
+                maxConcurrentShards, trimmedDataPolicy, shardAcknowledgmentTimeout,
+                maxRecordAge != null ? maxRecordAge : StreamOptions.NO_MAX_RECORD_AGE);
     }
 
     /** The snapshot's options as they are now, as an immutable value. */

@@ -86,6 +86,14 @@ class StartupValidationTest {
     }
 
     @Test
+    void aMaxRecordAgeThatIsNotPositiveIsRejectedNamingTheOption() {
+        for (String value : new String[] { "0", "-1000", "0s" }) {
+            String message = startFailure(CdcHarness.uri(ddb, "new_image", "maxRecordAge=" + value));
+            assertTrue(message.contains("maxRecordAge must be positive"), value + ": " + message);
+        }
+    }
+
+    @Test
     void standbyOptionsAreChecked() {
         JdbcDataSource dataSource = new JdbcDataSource();
         dataSource.setURL("jdbc:h2:mem:standby-options;DB_CLOSE_DELAY=-1");

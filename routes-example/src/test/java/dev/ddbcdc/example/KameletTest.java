@@ -68,9 +68,9 @@ class KameletTest {
     /** Kamelet properties this test leaves unset: none of them may reach the endpoint. */
     static final List<String> UNSET = List.of("sessionToken", "profileCredentialsName",
             "useDefaultCredentialsProvider", "stsRoleArn", "stsExternalId", "stsRoleSessionName", "startPosition",
-            "viewOnRemove", "trimmedDataPolicy", "consumerId", "checkpointRepository", "exportS3Prefix",
-            "exportS3Region", "exportS3BucketOwner", "exportS3SseKmsKeyId", "exportArn", "exportFormat",
-            "streamOverlap");
+            "viewOnRemove", "trimmedDataPolicy", "maxRecordAge", "consumerId", "checkpointRepository",
+            "exportS3Prefix", "exportS3Region", "exportS3BucketOwner", "exportS3SseKmsKeyId", "exportArn",
+            "exportFormat", "streamOverlap");
 
     /** One exchange as the route saw it. */
     record Event(String operation, String primaryKey, Object body, Map<String, Object> headers) {

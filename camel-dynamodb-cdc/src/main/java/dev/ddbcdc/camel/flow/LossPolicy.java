@@ -8,7 +8,8 @@ import org.slf4j.LoggerFactory;
  * Every detected loss of changes goes through here, whatever found it (a shard reader hitting trimmed records, a
  * parent shard gone, a snapshot that outlived the stream's retention, a stream replaced while the consumer was
  * stopped): one ERROR log that says what was lost and what happens now, one count, the consumer's exception handler,
- * and the decision the configured {@code trimmedDataPolicy} makes. Nothing is lost silently.
+ * and the decision the configured {@code trimmedDataPolicy} makes. Nothing is lost silently: the records a user chose
+ * to skip ({@code maxRecordAge}) are reported here too, at WARN, without a decision ({@link #skipped}).
  */
 public final class LossPolicy {
 
@@ -73,6 +74,15 @@ public final class LossPolicy {
                 : new TrimmedDataException(message, cause);
         sink.handle(message, loss);
         return new Outcome(decision, message);
+    }
+
+    /**
+     * Reports a loss the user chose (records skipped as older than {@code maxRecordAge}): one WARN log and the
+     * consumer's exception handler. Nothing halts; the caller counts what it skipped.
+     */
+    public void skipped(String message, RuntimeException skip) {
+        LOG.warn("{}", message);
+        sink.handle(message, skip);
     }
 
     public TrimmedDataPolicy policy() {

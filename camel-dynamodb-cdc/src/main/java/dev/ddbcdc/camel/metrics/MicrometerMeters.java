@@ -25,7 +25,8 @@ final class MicrometerMeters implements AutoCloseable {
 
     static final String PREFIX = "camel.dynamodb.cdc.";
     // one description per name: Prometheus shows one HELP line for all the tags of a name
-    private static final String SKIPPED = "Records read but not delivered, by reason (before_start, already_delivered)";
+    private static final String SKIPPED = "Records read but not delivered, by reason (before_start, already_delivered,"
+                                          + " too_old)";
     private static final String ERRORS = "Errors by type (exchange_failed, aws_api, throttled, iterator_expired,"
                                          + " trimmed_data, export_read, stream_changed); see the user guide's Metrics section";
 
@@ -69,6 +70,7 @@ final class MicrometerMeters implements AutoCloseable {
         counter("change.events.skipped", SKIPPED, "reason", "before_start", s -> s.stream().recordsBeforeStart.get());
         counter("change.events.skipped", SKIPPED, "reason", "already_delivered",
                 s -> s.stream().recordsAlreadyDelivered.get());
+        counter("change.events.skipped", SKIPPED, "reason", "too_old", s -> s.stream().recordsTooOld.get());
         counter("errors", ERRORS, "type", "exchange_failed",
                 s -> s.stream().failedExchanges.get() + snapshotValue(s, m -> m.failedExchanges.get()));
         counter("errors", ERRORS, "type", "aws_api", s -> s.stream().apiErrors.get());

@@ -12,10 +12,29 @@ package dev.ddbcdc.camel.options;
  * @param maxConcurrentShards        threads reading shards
  * @param trimmedDataPolicy          what a loss of unread records does
  * @param shardAcknowledgmentTimeout ms a record may stay in flight before its shard is read again
+ * @param maxRecordAge               ms: stream records older than this when read are skipped; {@value #NO_MAX_RECORD_AGE}
+ *                                   (the default) skips none
  */
 public record StreamOptions(StartPosition startPosition, int maxRecordsPerRequest, long pollDelay, long idlePollDelay,
                             long shardDiscoveryInterval, int maxConcurrentShards, TrimmedDataPolicy trimmedDataPolicy,
-                            long shardAcknowledgmentTimeout) {
+                            long shardAcknowledgmentTimeout, long maxRecordAge) {
+
+    /** {@link #maxRecordAge()} when no maximum is set: every record is delivered, however old. */
+    public static final long NO_MAX_RECORD_AGE = 0;
+
+    /** Options without a maximum record age. */
+    public StreamOptions(StartPosition startPosition, int maxRecordsPerRequest, long pollDelay, long idlePollDelay,
+                         long shardDiscoveryInterval, int maxConcurrentShards, TrimmedDataPolicy trimmedDataPolicy,
+                         long shardAcknowledgmentTimeout) {
+        this(startPosition, maxRecordsPerRequest, pollDelay, idlePollDelay, shardDiscoveryInterval,
+                maxConcurrentShards, trimmedDataPolicy, shardAcknowledgmentTimeout, NO_MAX_RECORD_AGE);
+    }
+
+    public StreamOptions {
+        if (maxRecordAge < 0) {
+            throw new IllegalArgumentException("maxRecordAge must not be negative, was " + maxRecordAge + " ms");
+        }
+    }
 
     /** The defaults of the endpoint options, for tests of the engine. */
     public static StreamOptions defaults() {
@@ -24,16 +43,27 @@ public record StreamOptions(StartPosition startPosition, int maxRecordsPerReques
 
     public StreamOptions withTrimmedDataPolicy(TrimmedDataPolicy policy) {
         return new StreamOptions(startPosition, maxRecordsPerRequest, pollDelay, idlePollDelay, shardDiscoveryInterval,
-                maxConcurrentShards, policy, shardAcknowledgmentTimeout);
+                maxConcurrentShards, policy, shardAcknowledgmentTimeout, maxRecordAge);
     }
 
     public StreamOptions withShardAcknowledgmentTimeout(long millis) {
         return new StreamOptions(startPosition, maxRecordsPerRequest, pollDelay, idlePollDelay, shardDiscoveryInterval,
-                maxConcurrentShards, trimmedDataPolicy, millis);
+                maxConcurrentShards, trimmedDataPolicy, millis, maxRecordAge);
     }
 
     public StreamOptions withStartPosition(StartPosition position) {
         return new StreamOptions(position, maxRecordsPerRequest, pollDelay, idlePollDelay, shardDiscoveryInterval,
-                maxConcurrentShards, trimmedDataPolicy, shardAcknowledgmentTimeout);
+                maxConcurrentShards, trimmedDataPolicy, shardAcknowledgmentTimeout, maxRecordAge);
+    }
+
+    /** These options with stream records older than {@code millis} skipped ({@value #NO_MAX_RECORD_AGE}: none). */
+    public StreamOptions withMaxRecordAge(long millis) {
+        return new StreamOptions(startPosition, maxRecordsPerRequest, pollDelay, idlePollDelay, shardDiscoveryInterval,
+                maxConcurrentShards, trimmedDataPolicy, shardAcknowledgmentTimeout, millis);
+    }
+
+    /** Whether stream records older than {@link #maxRecordAge()} are skipped. */
+    public boolean hasMaxRecordAge() {
+        return maxRecordAge != NO_MAX_RECORD_AGE;
     }
 }

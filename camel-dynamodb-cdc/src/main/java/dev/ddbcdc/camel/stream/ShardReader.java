@@ -23,6 +23,7 @@ import software.amazon.awssdk.services.dynamodb.model.Record;
  * dispatching, and once the records in flight have completed the shard is rewound to its last checkpoint and read
  * again from there. After trimmed data with {@code trimmedDataPolicy=CONTINUE}, and at the shard's end, the reader
  * likewise waits for the records in flight before it goes on from the oldest record or writes the end sentinel.
+ * Records older than {@code maxRecordAge} are skipped and reported by its {@link RecordAge}.
  */
 final class ShardReader implements Runnable {
 
@@ -61,6 +62,7 @@ final class ShardReader implements Runnable {
     private final String shardId;
     private final Backoff backoff = new Backoff(100, 10_000);
     private final AckWindow<String> window;
+    private final RecordAge age;
 
     private final boolean closed;
     private ShardPosition start;
@@ -104,6 +106,7 @@ final class ShardReader implements Runnable {
                     }
                 }, host::isRunning);
         this.lastRead = start.sequenceNumber();
+        this.age = new RecordAge(options.maxRecordAge(), clock, losses, metrics, tableName, shardId);
     }
 
     String shardId() {
@@ -175,12 +178,16 @@ final class ShardReader implements Runnable {
         }
         backoff.reset();
         List<Record> records = response.records();
-        for (Record record : records) {
-            if (window.failed() != null || !host.isRunning()) {
-                // stop here: the rest is read again from the last checkpoint
-                return 0;
+        try {
+            for (Record record : records) {
+                if (window.failed() != null || !host.isRunning()) {
+                    // stop here: the rest is read again from the last checkpoint
+                    return 0;
+                }
+                dispatch(record);
             }
-            dispatch(record);
+        } finally {
+            age.endOfBatch(); // the batch's records older than maxRecordAge: reported, then acknowledged
         }
         iterator = response.nextShardIterator();
         if (!records.isEmpty()) {
@@ -206,6 +213,9 @@ final class ShardReader implements Runnable {
         if (!start.accepts(record.dynamodb().approximateCreationDateTime().toEpochMilli())) {
             metrics.recordsBeforeStart.incrementAndGet();
             ticket.complete();
+            return;
+        }
+        if (age.skip(record, ticket)) {
             return;
         }
         metrics.recordsDispatched.incrementAndGet();

@@ -12,6 +12,8 @@ public final class StreamMetrics {
     public final AtomicLong recordsDelivered = new AtomicLong();
     public final AtomicLong recordsAcknowledged = new AtomicLong();
     public final AtomicLong recordsBeforeStart = new AtomicLong();
+    /** Records older than maxRecordAge when read: skipped, reported and checkpointed ({@link RecordAge}). */
+    public final AtomicLong recordsTooOld = new AtomicLong();
     /** Records the idempotent repository held: acknowledged without an exchange. */
     public final AtomicLong recordsAlreadyDelivered = new AtomicLong();
     public final AtomicLong failedExchanges = new AtomicLong();
