@@ -106,6 +106,11 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements HealthCheckA
             int threads = snapshot
                     ? Math.max(configuration.getMaxConcurrentShards(), configuration.getMaxConcurrentDataFiles() + 1)
                     : configuration.getMaxConcurrentShards();
+            if (configuration.getBatchSize() > 1) {
+                // the batch window's timers run here too: a thread that the data file loaders, which wait for their
+                // items' acknowledgements, cannot all take
+                threads++;
+            }
             executor = executors().newScheduledThreadPool(this, "DynamoDbCdc[" + tableName + "]", threads);
             if (configuration.getLanesPerShard() > 1) {
                 lanePool = executors().newFixedThreadPool(this, "DynamoDbCdcLanes[" + tableName + "]",

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 
 import dev.ddbcdc.camel.DynamoDbCdcConstants;
 import dev.ddbcdc.camel.checkpoint.FileCheckpointRepository;
@@ -16,6 +18,7 @@ import dev.ddbcdc.localaws.Tables;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
+import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
@@ -37,14 +40,18 @@ public final class DemoMain {
     static final String BUCKET = "orders-exports";
     static final int EXISTING_ORDERS = 20;
 
-    /** What the demo saw: changes per operation, whether every change made arrived, and the replica's state. */
-    record Summary(Map<String, Integer> perOperation, int expected, int received, ReplicaComparison replica) {
+    /**
+     * What the demo saw: changes per operation, whether every change made arrived, and the replica's state; and the
+     * same for the bulk replica (changes written by {@link BulkReplicaSinkRoute}, its state).
+     */
+    record Summary(Map<String, Integer> perOperation, int expected, int received, ReplicaComparison replica,
+                   int bulkReceived, ReplicaComparison bulkReplica) {
         boolean complete() {
-            return received == expected;
+            return received == expected && bulkReceived == expected;
         }
 
         boolean succeeded() {
-            return complete() && replica.equal();
+            return complete() && replica.equal() && bulkReplica.equal();
         }
     }
 
@@ -59,6 +66,8 @@ public final class DemoMain {
         System.out.println("==== dynamodb-cdc demo summary ====");
         summary.perOperation().forEach((op, n) -> System.out.printf("  %-7s %d%n", op, n));
         System.out.println("  replica in H2: " + summary.replica().describe());
+        System.out.println("  bulk replica in H2 (batches): " + summary.bulkReplica().describe() + "; "
+                           + summary.bulkReceived() + " changes written");
         System.out.printf("  expected %d (%d orders as READ, the same %d again from the stream's overlap, %d changes"
                           + " made after the snapshot), received %d: %s%n", summary.expected(), EXISTING_ORDERS,
                 EXISTING_ORDERS, summary.expected() - 2 * EXISTING_ORDERS, summary.received(),
@@ -70,7 +79,9 @@ public final class DemoMain {
         File checkpoints = Files.createTempFile("dynamodb-cdc-demo", ".checkpoints").toFile();
         checkpoints.deleteOnExit();
         List<String> operations = new CopyOnWriteArrayList<>();
+        AtomicInteger bulkWritten = new AtomicInteger();
         try (LocalAws aws = LocalAws.start(); ReplicaDatabase replica = ReplicaDatabase.inMemory("replica");
+             ReplicaDatabase bulkReplica = ReplicaDatabase.inMemory("bulk-replica");
              CamelContext camel = new DefaultCamelContext()) {
             DynamoDbClient client = aws.dynamoDb();
             Tables.createWithStream(client, TABLE, StreamViewType.NEW_AND_OLD_IMAGES);
@@ -95,6 +106,11 @@ public final class DemoMain {
                     + "&exportPollInterval=200&idlePollDelay=200&shardDiscoveryInterval=2000");
             camel.getRegistry().bind("checkpoints", new FileCheckpointRepository(checkpoints));
             camel.getRegistry().bind("replica", replica.dataSource());
+            // the same changes again, in batches, through the bulk route into a database of its own
+            camel.getPropertiesComponent().addInitialProperty("cdc.bulkConsumerId", "demo-bulk");
+            camel.getRegistry().bind(BulkReplicaSinkRoute.DATA_SOURCE, bulkReplica.dataSource());
+            camel.addRoutes(new BatchCaptureRoute());
+            camel.addRoutes(new BulkReplicaSinkRoute("direct:bulk-replica"));
             camel.addRoutes(new ChangeLogRoute());
             camel.addRoutes(new ReplicaSinkRoute("direct:replica"));
             camel.addRoutes(new RouteBuilder() {
@@ -105,6 +121,10 @@ public final class DemoMain {
                             .to("direct:replica")
                             .process(e -> operations.add(
                                     e.getMessage().getHeader(DynamoDbCdcConstants.OPERATION, String.class)));
+                    from(BulkReplicaSinkRoute.BATCHES)
+                            .to("direct:bulk-replica")
+                            .process(e -> bulkWritten.addAndGet(
+                                    e.getMessage().getHeader(BulkReplicaSink.WRITTEN, Integer.class)));
                 }
             });
             camel.start();
@@ -112,8 +132,10 @@ public final class DemoMain {
             // the snapshot, then the stream's overlap: the existing orders again, as INSERTs
             int expected = 2 * EXISTING_ORDERS;
             awaitCount(operations, expected);
+            awaitCount(bulkWritten::get, expected);
             expected += makeChanges(aws);
             awaitCount(operations, expected);
+            awaitCount(bulkWritten::get, expected);
             if (forever) {
                 System.out.println("Running until Ctrl-C: change table '" + TABLE + "' at " + aws.dynamoDbEndpoint());
                 Thread.currentThread().join();
@@ -121,13 +143,18 @@ public final class DemoMain {
             Map<String, Integer> perOperation = new TreeMap<>();
             operations.forEach(op -> perOperation.merge(op, 1, Integer::sum));
             return new Summary(perOperation, expected, operations.size(),
-                    ReplicaComparison.of(aws.dynamoDb(), TABLE, replica));
+                    ReplicaComparison.of(aws.dynamoDb(), TABLE, replica), bulkWritten.get(),
+                    ReplicaComparison.of(aws.dynamoDb(), TABLE, bulkReplica));
         }
     }
 
     private static void awaitCount(List<String> operations, int count) throws InterruptedException {
+        awaitCount(() -> operations.size(), count);
+    }
+
+    private static void awaitCount(IntSupplier received, int count) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (operations.size() < count && System.nanoTime() < deadline) {
+        while (received.getAsInt() < count && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
     }
@@ -139,8 +166,11 @@ public final class DemoMain {
         for (int i = 1; i <= 5; i++) {
             String id = "order-" + i;
             int qty = i;
+            // a binary attribute (B), shown in base64 by ChangeLogRoute and kept as such in the replica
+            SdkBytes receipt = SdkBytes.fromByteArray(new byte[] { (byte) 0xca, (byte) 0xfe, 0, (byte) i });
             client.putItem(b -> b.tableName(TABLE).item(Map.of("pk", AttributeValue.fromS(id),
-                    "status", AttributeValue.fromS("NEW"), "qty", AttributeValue.fromN(Integer.toString(qty)))));
+                    "status", AttributeValue.fromS("NEW"), "qty", AttributeValue.fromN(Integer.toString(qty)),
+                    "receipt", AttributeValue.fromB(receipt))));
             changes++;
         }
         aws.dynamoDbLocal().triggerShardRollovers();

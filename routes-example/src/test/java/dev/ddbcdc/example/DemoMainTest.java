@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DemoMainTest {
 
     @Test
-    void everyChangeOfTheDemoArrivesAndTheReplicaEqualsTheTable() throws Exception {
+    void everyChangeOfTheDemoArrivesAndBothReplicasEqualTheTable() throws Exception {
         DemoMain.Summary summary = DemoMain.run(false);
         assertTrue(summary.complete(), summary.toString());
         assertEquals(Map.of("READ", 20, "INSERT", 20 + 5, "MODIFY", 3, "REMOVE", 1), summary.perOperation());
@@ -22,6 +22,13 @@ class DemoMainTest {
         assertEquals(24, replica.tableItems());
         assertEquals(24, replica.liveRows());
         assertEquals(1, replica.tombstones());
+
+        // the bulk route's replica, fed by batches of the same changes, ends the same
+        assertEquals(summary.expected(), summary.bulkReceived());
+        ReplicaComparison bulkReplica = summary.bulkReplica();
+        assertTrue(bulkReplica.equal(), bulkReplica.describe());
+        assertEquals(24, bulkReplica.liveRows());
+        assertEquals(1, bulkReplica.tombstones());
         assertTrue(summary.succeeded());
     }
 }
