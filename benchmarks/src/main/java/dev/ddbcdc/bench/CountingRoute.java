@@ -5,6 +5,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
+import dev.ddbcdc.camel.DynamoDbCdcConstants;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
@@ -13,6 +14,8 @@ import org.apache.camel.impl.DefaultCamelContext;
 /**
  * A Camel context with one route from a consumer endpoint into a processor that does minimal work: it counts, and
  * notes when the first exchange arrived and when the expected count was reached. An optional hook sees each exchange.
+ * A batch exchange (batchSize above 1) counts as the changes it holds ({@code CamelDynamoDbCdcBatchSize}); the
+ * exchanges themselves are counted apart.
  */
 final class CountingRoute implements AutoCloseable {
 
@@ -20,6 +23,7 @@ final class CountingRoute implements AutoCloseable {
 
     final CamelContext context = new DefaultCamelContext();
     private final AtomicLong count = new AtomicLong();
+    private final AtomicLong exchanges = new AtomicLong();
     private final long expected;
     private final CountDownLatch reached = new CountDownLatch(1);
     private volatile long firstNanos;
@@ -36,12 +40,15 @@ final class CountingRoute implements AutoCloseable {
                     if (hook != null) {
                         hook.accept(exchange);
                     }
-                    long n = count.incrementAndGet();
+                    Integer batch = exchange.getMessage().getHeader(DynamoDbCdcConstants.BATCH_SIZE, Integer.class);
+                    int changes = batch == null ? 1 : batch;
+                    exchanges.incrementAndGet();
+                    long n = count.addAndGet(changes);
                     lastNanos = System.nanoTime();
-                    if (n == 1) {
+                    if (n - changes == 0) {
                         firstNanos = System.nanoTime();
                     }
-                    if (n == CountingRoute.this.expected) {
+                    if (n - changes < CountingRoute.this.expected && n >= CountingRoute.this.expected) {
                         reachedNanos = System.nanoTime();
                         reached.countDown();
                     }
@@ -92,6 +99,11 @@ final class CountingRoute implements AutoCloseable {
 
     long count() {
         return count.get();
+    }
+
+    /** Exchanges that arrived: as many as {@link #count()} without batches. */
+    long exchanges() {
+        return exchanges.get();
     }
 
     long startNanos() {

@@ -28,7 +28,9 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
  * A simulated DynamoDB stream in this JVM, behind the real SDK interface: {@code lineages} chains of
  * {@code generations} shards each (the last generation open, the others closed), each shard holding
  * {@code recordsPerShard} records that are made when read, not stored. DescribeStream pages 100 shards at a time as
- * AWS does. Counts the calls made to it.
+ * AWS does. Counts the calls made to it. By default every record is the INSERT of an item of its own; with
+ * {@code keys} above 0 each shard's records are changes of {@code keys} items in turn (record i changes item
+ * {@code i mod keys}): each item's first change an INSERT, then MODIFYs, every fifth of them a REMOVE (which ones depends on the item).
  */
 final class FakeStream implements DynamoDbStreamsClient {
 
@@ -39,13 +41,20 @@ final class FakeStream implements DynamoDbStreamsClient {
     private final List<Shard> shards = new ArrayList<>();
     private final Map<String, Integer> ordinals = new HashMap<>();
     private final int recordsPerShard;
+    private final int keys;
     private final Instant created = Instant.now();
     final AtomicLong describeStreamCalls = new AtomicLong();
     final AtomicLong getRecordsCalls = new AtomicLong();
     final AtomicLong getShardIteratorCalls = new AtomicLong();
 
     FakeStream(int lineages, int generations, int recordsPerShard) {
+        this(lineages, generations, recordsPerShard, 0);
+    }
+
+    /** @param keys items each shard's records change in turn, or 0 for an item of its own per record */
+    FakeStream(int lineages, int generations, int recordsPerShard, int keys) {
         this.recordsPerShard = recordsPerShard;
+        this.keys = keys;
         for (int g = 0; g < generations; g++) {
             for (int l = 0; l < lineages; l++) {
                 int ordinal = shards.size();
@@ -124,7 +133,24 @@ final class FakeStream implements DynamoDbStreamsClient {
         return GetRecordsResponse.builder().records(records).nextShardIterator(next).build();
     }
 
+    /** The primary key of a shard's record {@code index} when the stream changes {@code keys} items in turn. */
+    static String keyOf(int index, int keys) {
+        return "item-" + (index % keys);
+    }
+
+    /** The operation of a shard's record {@code index} when the stream changes {@code keys} items in turn. */
+    static OperationType operationOf(int index, int keys) {
+        int change = index / keys;
+        if (change == 0) {
+            return OperationType.INSERT;
+        }
+        return (change + index % keys) % 5 == 0 ? OperationType.REMOVE : OperationType.MODIFY;
+    }
+
     private Record record(int ordinal, int index) {
+        if (keys > 0) {
+            return change(ordinal, index);
+        }
         String key = "item-" + ordinal + "-" + index;
         Map<String, AttributeValue> keys = Map.of("pk", AttributeValue.fromS(key));
         return Record.builder().eventID(ordinal + "-" + index).eventName(OperationType.INSERT).eventSource("aws:dynamodb")
@@ -134,6 +160,22 @@ final class FakeStream implements DynamoDbStreamsClient {
                         .sequenceNumber(sequence(ordinal, index)).sizeBytes(40L)
                         .approximateCreationDateTime(created).streamViewType(StreamViewType.NEW_IMAGE).build())
                 .build();
+    }
+
+    private Record change(int ordinal, int index) {
+        String key = keyOf(index, keys);
+        OperationType operation = operationOf(index, keys);
+        Map<String, AttributeValue> keyAttributes = Map.of("pk", AttributeValue.fromS(key));
+        StreamRecord.Builder change = StreamRecord.builder().keys(keyAttributes)
+                .sequenceNumber(sequence(ordinal, index)).sizeBytes(120L).approximateCreationDateTime(created).streamViewType(StreamViewType.NEW_IMAGE);
+        if (operation != OperationType.REMOVE) {
+            change.newImage(Map.of("pk", AttributeValue.fromS(key), "n", AttributeValue.fromN(Integer.toString(index)),
+                    "status", AttributeValue.fromS(index % 2 == 0 ? "OPEN" : "SHIPPED"),
+                    "total", AttributeValue.fromN((index % 1000) + "." + (index % 100)),
+                    "customer", AttributeValue.fromS("customer-" + (index % 97))));
+        }
+        return Record.builder().eventID(ordinal + "-" + index).eventName(operation).eventSource("aws:dynamodb")
+                .dynamodb(change.build()).build();
     }
 
     @Override

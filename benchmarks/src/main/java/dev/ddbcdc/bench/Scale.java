@@ -68,4 +68,22 @@ record Scale(double factor) {
     int windowSeconds() {
         return full() ? 20 : 6;
     }
+
+    /** Changes in the one shard of the lanes scenario, and the items they change in turn. */
+    int laneChanges() {
+        return Math.max(400, (int) (2_000 * factor));
+    }
+
+    int laneKeys() {
+        return 200;
+    }
+
+    /** Changes in the one shard of the JDBC sink scenario, and the items they change in turn. */
+    int jdbcChanges() {
+        return Math.max(5_000, (int) (50_000 * factor) / 500 * 500);
+    }
+
+    int jdbcKeys() {
+        return jdbcChanges() / 10;
+    }
 }

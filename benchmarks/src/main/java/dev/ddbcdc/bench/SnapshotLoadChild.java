@@ -15,9 +15,13 @@ import software.amazon.awssdk.services.s3.S3Client;
  * Scenario 1 in a JVM of its own with a capped heap: loads an export once to warm up, then once measured, either
  * through the dynamodb-cdc consumer into a route that only counts ({@code consumer}), or as the bare single-thread
  * gunzip and parse ({@code baseline}), or streaming the files through MD5 only ({@code md5}, the price of the
- * consumer's checksum). Prints items/s, heap peak and, with {@code --profile}, where the CPU time went.
+ * consumer's checksum). {@code --options} adds endpoint options to the consumer's (e.g. {@code batchSize=500}).
+ * Prints items/s, heap peak and, with {@code --profile}, where the CPU time went.
  */
 public final class SnapshotLoadChild {
+
+    /** Exchanges of the last load through the consumer (fewer than its items when they came in batches). */
+    private static long exchanges;
 
     private SnapshotLoadChild() {
     }
@@ -50,6 +54,7 @@ public final class SnapshotLoadChild {
                                                     + measured.itemCount());
                 }
                 result.put("items", items);
+                result.put("exchanges", mode.equals("consumer") ? exchanges : items);
                 result.put("seconds", seconds);
                 result.put("itemsPerSecond", items / seconds);
                 result.put("cpuMicrosPerItem", cpuSeconds * 1e6 / items);
@@ -94,6 +99,7 @@ public final class SnapshotLoadChild {
             if (acknowledged < expected - 1000) {
                 throw new IllegalStateException("Only " + acknowledged + " of " + expected + " acknowledged");
             }
+            exchanges = route.exchanges();
             return route.count();
         }
     }

@@ -20,6 +20,8 @@ final class SnapshotLoadScenario implements Scenario {
     static final String TABLE = "snapshot_bench";
     static final String BUCKET = "bench-exports";
     static final String HEAP_CAP = "-Xmx256m";
+    /** The consumer with batches (issue 16): up to this many items of one data file per exchange. */
+    static final int BATCH = 500;
 
     @Override
     public String id() {
@@ -59,6 +61,8 @@ final class SnapshotLoadScenario implements Scenario {
         Samples baselineCpu = new Samples();
         Samples oursJsonSmall = new Samples();
         Samples oursIon = new Samples();
+        Samples oursBatched = new Samples();
+        Samples batchedExchanges = new Samples();
         for (int rep = 0; rep < scale.repetitions(); rep++) {
             oursJsonSmall.add(ChildJvm.number(child(endpoints, "consumer", warmUp, jsonSmall, ""), "itemsPerSecond"));
             oursIon.add(ChildJvm.number(child(endpoints, "consumer", ionWarmUp, ionSmall, ""), "itemsPerSecond"));
@@ -73,19 +77,26 @@ final class SnapshotLoadScenario implements Scenario {
             oursHeap.add(ChildJvm.number(cdc, "heapPeakMb"));
             oursAfterGc.add(ChildJvm.number(cdc, "heapAfterGcMaxMb"));
             gcShare.add(ChildJvm.number(cdc, "gcShare"));
+            Map<String, Object> batched = child(endpoints, "consumer", warmUp, export, "", "batchSize=" + BATCH);
+            oursBatched.add(ChildJvm.number(batched, "itemsPerSecond"));
+            batchedExchanges.add(ChildJvm.number(batched, "exchanges"));
             md5Seconds.add(ChildJvm.number(child(endpoints, "md5", warmUp, export, ""), "seconds"));
-            System.err.printf(Locale.ROOT, "  snapshot run %d: baseline %.0f items/s, consumer %.0f items/s%n", rep + 1,
-                    baseline.values().get(rep), ours.values().get(rep));
+            System.err.printf(Locale.ROOT, "  snapshot run %d: baseline %.0f items/s, consumer %.0f items/s, with"
+                    + " batchSize=%d %.0f items/s%n", rep + 1, baseline.values().get(rep), ours.values().get(rep), BATCH,
+                    oursBatched.values().get(rep));
         }
         String name = "1. Snapshot load";
         ScenarioResult result = new ScenarioResult(name, String.format(Locale.ROOT,
                 "%,d items (%s) in %d gzip data files, %.1f MB compressed, written into S3Mock by the test kit in %.0f s;"
                 + " each run in a fresh JVM with %s, warmed up on a %,d-item export first. Consumer: defaults"
-                + " (maxConcurrentDataFiles=4, in-memory checkpoints, acknowledgments on), the route only counts.",
+                + " (maxConcurrentDataFiles=4, in-memory checkpoints, acknowledgments on), the route only counts;"
+                + " and the same with batchSize=%d (a List of up to %d items of one data file per exchange).",
                 scale.snapshotItems(), "every attribute type, about 300 bytes a line", scale.snapshotDataFiles(),
-                compressed / 1e6, generated, HEAP_CAP, scale.snapshotWarmUpItems()));
+                compressed / 1e6, generated, HEAP_CAP, scale.snapshotWarmUpItems(), BATCH, BATCH));
         result.figure(new Figure(name, "items/s delivered", "items/s", ours, "bare 1-thread gunzip + parse",
                 baseline, Target.ratioAtLeast(1.0), ""));
+        result.figure(new Figure(name, "items/s, batches of " + BATCH, "items/s", oursBatched,
+                "bare 1-thread gunzip + parse", baseline, Target.ratioAtLeast(1.5), "batchSize=" + BATCH));
         result.figure(new Figure(name, "heap peak (used, before GC)", "MB", oursHeap, "bare gunzip + parse",
                 baselineHeap, Target.atMost(256, "MB"), "JVM capped at 256 MB"));
         result.figure(new Figure(name, "CPU per item (reader JVM)", "us", oursCpu, "bare 1-thread gunzip + parse",
@@ -96,6 +107,9 @@ final class SnapshotLoadScenario implements Scenario {
         result.note(String.format(Locale.ROOT, "Consumer heap just after collections, at most %s MB (an upper bound of"
                 + " the live set); GC took %s of the wall time.", Format.samples(oursAfterGc),
                 Format.percent(gcShare.median())));
+        result.note(String.format(Locale.ROOT, "Exchanges per load with batchSize=%d: %s for %,d items%s.", BATCH,
+                Format.samples(batchedExchanges), scale.snapshotItems(),
+                batchedExchanges.max() >= scale.snapshotItems() ? " (one per item: the items were not batched)" : ""));
         result.note(String.format(Locale.ROOT, "Price of the MD5 check the baseline does not do (the consumer computes it"
                 + " in the same pass as the parsing, one read per file): streaming every file through MD5 alone takes"
                 + " %s s, %s of the consumer's load time (%s s).", Format.samples(md5Seconds),
@@ -126,10 +140,16 @@ final class SnapshotLoadScenario implements Scenario {
 
     private static Map<String, Object> child(Endpoints endpoints, String mode, String warmUp, String export,
                                              String profile) {
+        return child(endpoints, mode, warmUp, export, profile, "");
+    }
+
+    /** One load in a fresh JVM; {@code options} are added to the consumer's endpoint options (may be empty). */
+    private static Map<String, Object> child(Endpoints endpoints, String mode, String warmUp, String export,
+                                             String profile, String options) {
         return ChildJvm.run(SnapshotLoadChild.class, List.of(HEAP_CAP),
                 List.of(Args.of("mode", mode), Args.of("ddb", endpoints.dynamoDb()), Args.of("s3", endpoints.s3()),
                         Args.of("table", TABLE), Args.of("warmup", warmUp), Args.of("export", export),
-                        Args.of("profile", profile)),
+                        Args.of("profile", profile), Args.of("options", options)),
                 3600);
     }
 

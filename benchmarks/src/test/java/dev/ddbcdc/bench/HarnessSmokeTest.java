@@ -12,6 +12,7 @@ import software.amazon.awssdk.services.dynamodb.model.GetRecordsResponse;
 import software.amazon.awssdk.services.dynamodb.model.Shard;
 import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.OperationType;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -103,5 +104,38 @@ class HarnessSmokeTest {
         assertEquals(11, item.size());
         assertEquals(AttributeValue.Type.NUL, item.get("note").type());
         assertEquals(AttributeValue.Type.M, item.get("address").type());
+    }
+
+    @Test
+    void theSimulatedStreamCanChangeFewItemsInTurn() {
+        FakeStream stream = new FakeStream(1, 1, 30, 10);
+        Shard shard = stream.describeStream(b -> b.streamArn(FakeStream.STREAM_ARN)).streamDescription().shards()
+                .get(0);
+        String iterator = stream.getShardIterator(b -> b.streamArn(FakeStream.STREAM_ARN).shardId(shard.shardId())
+                .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
+        var records = stream.getRecords(b -> b.shardIterator(iterator)).records();
+        assertEquals(30, records.size());
+        assertEquals("item-3", records.get(13).dynamodb().keys().get("pk").s());
+        assertEquals(OperationType.INSERT, records.get(3).eventName());
+        for (int i = 10; i < 30; i++) {
+            var record = records.get(i);
+            assertEquals(FakeStream.operationOf(i, 10), record.eventName());
+            assertTrue(record.eventName() != OperationType.INSERT, "change " + i);
+            assertEquals(record.eventName() == OperationType.REMOVE, !record.dynamodb().hasNewImage(), "change " + i);
+            assertTrue(record.dynamodb().sequenceNumber().compareTo(records.get(i - 1).dynamodb().sequenceNumber()) > 0);
+        }
+        assertTrue(records.stream().anyMatch(r -> r.eventName() == OperationType.REMOVE));
+        assertEquals(30, java.util.Arrays.stream(LanesScenario.laneLoads(30, 10, 4)).sum());
+    }
+
+    @Test
+    void lanesKeepEachItemsOrderAndBatchesCountTheirChanges() throws Exception {
+        LanesScenario.Run run = LanesScenario.run(4, 60, 12, null);
+        assertTrue(run.maxInRoute() >= 1 && run.maxInRoute() <= 4, run.toString());
+        FakeStream stream = new FakeStream(1, 1, 1000, 100);
+        JdbcSinkScenario.Result batched = JdbcSinkScenario.run(dir, "batched", JdbcSinkScenario.FLUSHED, 500, stream,
+                1000);
+        assertEquals(2, batched.exchanges());
+        JdbcSinkScenario.checkFinalState(batched.rows(), 1000, 100);
     }
 }
