@@ -35,6 +35,21 @@ final class ClusterAudit {
         this.audit = audit;
     }
 
+    /**
+     * Every check of a run at its end, into {@code audit}: duplicates counted, one reader per shard at a time (up to
+     * {@code allowedLate} late records of a deposed member), one leader at a time, and the position sampler's
+     * findings.
+     */
+    static ClusterAudit ofRun(CrashAudit audit, List<SinkLine> merged, List<Leadership> leaderships, int allowedLate,
+                              PositionSampler sampler) {
+        ClusterAudit cluster = new ClusterAudit(audit);
+        cluster.countDuplicates(merged);
+        cluster.oneReaderPerShardAtATime(merged, allowedLate);
+        cluster.oneLeaderAtATime(leaderships);
+        sampler.violations().forEach(audit::violation);
+        return cluster;
+    }
+
     /** The most records one member delivered of a shard after another member had started delivering it. */
     int maxLate() {
         return maxLate;

@@ -112,12 +112,8 @@ class FileLockStandbyTest {
         }
         List<SinkLine> merged = run.mergedSink();
         CrashAudit audit = ClusterScenario.audit(aws, TABLE, store, merged, writes, false);
-        ClusterAudit cluster = new ClusterAudit(audit);
-        cluster.countDuplicates(merged);
-        cluster.oneReaderPerShardAtATime(merged, 0);
         List<ClusterAudit.Leadership> leaderships = ClusterAudit.leaderships(run.members());
-        cluster.oneLeaderAtATime(leaderships);
-        sampler.violations().forEach(audit::violation);
+        ClusterAudit cluster = ClusterAudit.ofRun(audit, merged, leaderships, 0, sampler);
         String figures = String.format(Locale.ROOT, "FILELOCK FIGURES seed=%d failovers=%d takeover ms %s"
                 + " leaderships=%d writes=%d missing=%d sinkLines=%d duplicates=%d positionSamples=%d violations=%d"
                 + " seconds=%.1f", seed, takeoverMillis.size(), takeoverMillis, leaderships.size(), writes.size(),

@@ -154,11 +154,7 @@ class StalledLeaderTest {
         }
         List<SinkLine> merged = run.mergedSink();
         CrashAudit audit = ClusterScenario.audit(aws, TABLE, store, merged, writes, false);
-        ClusterAudit cluster = new ClusterAudit(audit);
-        cluster.countDuplicates(merged);
-        cluster.oneReaderPerShardAtATime(merged, 1);
-        cluster.oneLeaderAtATime(ClusterAudit.leaderships(run.members()));
-        sampler.violations().forEach(audit::violation);
+        ClusterAudit cluster = ClusterAudit.ofRun(audit, merged, ClusterAudit.leaderships(run.members()), 1, sampler);
         for (Stall stall : rounds) {
             if (stall.refused() < 1) {
                 audit.violation("stalled member " + stall.stalled() + " woke up without a refused checkpoint write: "

@@ -182,11 +182,7 @@ class ZooKeeperFailoverTest {
         merged = run.mergedSink();
         leaderships = ClusterAudit.leaderships(run.members());
         CrashAudit audit = ClusterScenario.audit(aws, table, store, merged, writes, true);
-        ClusterAudit cluster2 = new ClusterAudit(audit);
-        cluster2.countDuplicates(merged);
-        cluster2.oneReaderPerShardAtATime(merged, 0);
-        cluster2.oneLeaderAtATime(leaderships);
-        sampler.violations().forEach(audit::violation);
+        ClusterAudit cluster2 = ClusterAudit.ofRun(audit, merged, leaderships, 0, sampler);
 
         long maxTakeover = takeoverMillis.stream().mapToLong(Long::longValue).max().orElse(0);
         String figures = String.format(Locale.ROOT, "FAILOVER FIGURES store=%s seed=%d members=%d failovers=%d"
