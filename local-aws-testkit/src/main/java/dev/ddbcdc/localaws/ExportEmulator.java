@@ -98,7 +98,7 @@ public final class ExportEmulator implements AutoCloseable {
     private final DynamoDbForwarder forwarder;
     private final DynamoDbClient dynamoDbLocal;
     private final ExportWriter writer;
-    private final Clock clock = Clock.systemUTC();
+    private final EmulatorClock clock = new EmulatorClock(Clock.systemUTC());
     private final PointInTimeRecovery pointInTimeRecovery = new PointInTimeRecovery(clock);
 
     private final Object lock = new Object();
@@ -207,12 +207,34 @@ public final class ExportEmulator implements AutoCloseable {
         return this;
     }
 
-    /** Back to the defaults: no delay, four data files, background scan, no pending failure. */
+    /**
+     * Back to the defaults: no delay, four data files, background scan, no pending failure. The clock stays where it
+     * is: emulated time only goes forward.
+     */
     public ExportEmulator resetControls() {
         exportDelay = Duration.ZERO;
         dataFilesPerExport = DEFAULT_DATA_FILES_PER_EXPORT;
         scanAtRequest = false;
         nextFailure.set(null);
+        return this;
+    }
+
+    /**
+     * The emulator's clock: the system clock plus however far {@link #advanceClock(Duration)} moved it. Point-in-time
+     * recovery windows and export times are on it; a test that computes an ExportTime takes "now" from here, not from
+     * {@code Instant.now()}.
+     */
+    public Clock clock() {
+        return clock;
+    }
+
+    /**
+     * Moves the emulator's clock forward by {@code by}, at once, so that a test reaches times minutes or hours later
+     * without waiting. Exports waiting for their delay may finish at once. DynamoDB Local's stream times do not move;
+     * to age those as well use {@link LocalAws#advanceClock(Duration)}.
+     */
+    public ExportEmulator advanceClock(Duration by) {
+        clock.advance(by);
         return this;
     }
 

@@ -1,6 +1,7 @@
 package dev.ddbcdc.localaws;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -82,6 +83,18 @@ public final class LocalAws implements AutoCloseable {
     /** DynamoDB Local itself, for {@link LocalDynamoDb#triggerShardRollovers()} and time dilation. */
     public LocalDynamoDb dynamoDbLocal() {
         return dynamoDbLocal;
+    }
+
+    /**
+     * Moves the whole local AWS forward in time by {@code by}: the export emulator's clock (PITR windows, the write
+     * times of changes for incremental exports, export times; see {@link ExportEmulator#advanceClock(Duration)}) and
+     * the age of DynamoDB Local's stream records and shards ({@link LocalDynamoDb#dilateEventTimes(Duration)}: past 24
+     * hours records are trimmed, as in AWS). DynamoDB Local must have answered a request before (it then has its
+     * database). Stream records written afterwards still carry wall-clock times.
+     */
+    public void advanceClock(Duration by) {
+        exports.advanceClock(by);
+        dynamoDbLocal.dilateEventTimes(by);
     }
 
     /** Creates an S3 bucket (an existing one of the same name is fine). */

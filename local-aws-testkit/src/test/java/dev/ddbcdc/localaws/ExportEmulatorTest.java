@@ -6,6 +6,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -135,7 +136,7 @@ class ExportEmulatorTest {
         assertTrue(unavailable.getMessage().contains(table), unavailable.getMessage());
         assertEquals(requests, aws.exports().exportRequestCount());
 
-        Instant beforeEnabling = Instant.now().minusMillis(1);
+        Instant beforeEnabling = aws.exports().clock().instant().minusMillis(1);
         Tables.enablePointInTimeRecovery(ddb, table);
         ContinuousBackupsDescription on = ddb.describeContinuousBackups(b -> b.tableName(arn(table)))
                 .continuousBackupsDescription();
@@ -200,14 +201,35 @@ class ExportEmulatorTest {
     void exportTimeMustBeWithinTheRecoveryWindow() {
         String table = newTable();
         Tables.enablePointInTimeRecovery(ddb, table);
+        Instant now = aws.exports().clock().instant();
         assertThrows(InvalidExportTimeException.class, () -> export(table,
-                ExportTableToPointInTimeRequest.builder().exportTime(Instant.now().plusSeconds(60))));
+                ExportTableToPointInTimeRequest.builder().exportTime(now.plusSeconds(60))));
         assertThrows(InvalidExportTimeException.class, () -> export(table,
-                ExportTableToPointInTimeRequest.builder().exportTime(Instant.now().minusSeconds(60))));
+                ExportTableToPointInTimeRequest.builder().exportTime(now.minusSeconds(60))));
         sleep(5);
-        Instant exportTime = Instant.now().minusMillis(2);
+        Instant exportTime = aws.exports().clock().instant().minusMillis(2);
         ExportDescription d = export(table, ExportTableToPointInTimeRequest.builder().exportTime(exportTime));
         assertEquals(exportTime.toEpochMilli(), d.exportTime().toEpochMilli());
+    }
+
+    @Test
+    void theClockMovesForwardWhenAskedAndExportTimesFollowIt() {
+        String table = newTable();
+        Tables.enablePointInTimeRecovery(ddb, table);
+        Instant enabled = aws.exports().clock().instant();
+        aws.exports().advanceClock(Duration.ofHours(2));
+        PointInTimeRecoveryDescription pitr = ddb.describeContinuousBackups(b -> b.tableName(table))
+                .continuousBackupsDescription().pointInTimeRecoveryDescription();
+        assertFalse(pitr.latestRestorableDateTime().isBefore(enabled.plus(Duration.ofHours(2))), pitr::toString);
+        assertFalse(pitr.earliestRestorableDateTime().isAfter(enabled), pitr::toString);
+
+        Instant anHourLater = enabled.plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.MILLIS);
+        ExportDescription d = awaitEnd(export(table, ExportTableToPointInTimeRequest.builder()
+                .exportTime(anHourLater)).exportArn());
+        assertEquals(ExportStatus.COMPLETED, d.exportStatus(), "an hour after enabling is in the recovery window");
+        assertEquals(anHourLater, d.exportTime());
+        assertFalse(d.startTime().isBefore(enabled.plus(Duration.ofHours(2)).truncatedTo(ChronoUnit.MILLIS)));
+        assertThrows(IllegalArgumentException.class, () -> aws.exports().advanceClock(Duration.ofSeconds(-1)));
     }
 
     @Test
