@@ -30,6 +30,11 @@ final class DynamoDbForwarder implements AutoCloseable {
     }
 
     void forward(HttpExchange exchange, byte[] body) throws IOException {
+        respond(exchange, send(exchange, body));
+    }
+
+    /** Sends the request to DynamoDB Local and returns its answer, not yet passed back. */
+    LoopbackHttpClient.Response send(HttpExchange exchange, byte[] body) throws IOException {
         URI requestUri = exchange.getRequestURI();
         String rawQuery = requestUri.getRawQuery();
         String target = requestUri.getRawPath() + (rawQuery == null ? "" : "?" + rawQuery);
@@ -41,7 +46,11 @@ final class DynamoDbForwarder implements AutoCloseable {
                 }
             }
         }
-        LoopbackHttpClient.Response response = upstream.send(exchange.getRequestMethod(), target, headers, body);
+        return upstream.send(exchange.getRequestMethod(), target, headers, body);
+    }
+
+    /** Passes DynamoDB Local's answer back unchanged. */
+    void respond(HttpExchange exchange, LoopbackHttpClient.Response response) throws IOException {
         Headers out = exchange.getResponseHeaders();
         for (Map.Entry<String, String> header : response.headers()) {
             String name = header.getKey().toLowerCase(Locale.ROOT);

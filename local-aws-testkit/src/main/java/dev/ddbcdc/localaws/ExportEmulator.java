@@ -5,35 +5,21 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HashMap;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.zip.CRC32;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
@@ -43,8 +29,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * An HTTP front on a loopback port, speaking the DynamoDB AWS JSON 1.0 protocol, that adds to DynamoDB Local what it
@@ -82,31 +66,23 @@ public final class ExportEmulator implements AutoCloseable {
 
     public static final int DEFAULT_DATA_FILES_PER_EXPORT = 4;
     /** How long a ClientToken makes ExportTableToPointInTime idempotent. */
-    public static final Duration CLIENT_TOKEN_VALIDITY = Duration.ofHours(8);
+    public static final Duration CLIENT_TOKEN_VALIDITY = ExportRegistry.CLIENT_TOKEN_VALIDITY;
     /** The failure code of an export whose bucket does not exist. */
-    public static final String S3_NO_SUCH_BUCKET = "S3NoSuchBucket";
+    public static final String S3_NO_SUCH_BUCKET = ExportRunner.S3_NO_SUCH_BUCKET;
 
     private static final String DYNAMODB_TARGET_PREFIX = "DynamoDB_20120810.";
-    private static final int LIST_EXPORTS_MAX_RESULTS = 25;
-
-    private record Failure(String code, String message) {
-    }
 
     private final HttpServer server;
     private final ExecutorService requestThreads;
-    private final ScheduledExecutorService exportThreads;
     private final DynamoDbForwarder forwarder;
     private final DynamoDbClient dynamoDbLocal;
-    private final ExportWriter writer;
     private final EmulatorClock clock = new EmulatorClock(Clock.systemUTC());
-    private final PointInTimeRecovery pointInTimeRecovery = new PointInTimeRecovery(clock);
+    private final PointInTimeRecovery pointInTimeRecovery;
+    private final ExportRegistry registry = new ExportRegistry();
+    private final ExportRunner runner;
 
-    private final Object lock = new Object();
-    private final List<Export> exports = new ArrayList<>();
-    private final Map<String, Export> exportsByArn = new HashMap<>();
-    private final Map<String, Export> exportsByClientToken = new HashMap<>();
     private final AtomicInteger exportRequestCount = new AtomicInteger();
-    private final AtomicReference<Failure> nextFailure = new AtomicReference<>();
+    private final AtomicReference<ExportRunner.Failure> nextFailure = new AtomicReference<>();
     private volatile Duration exportDelay = Duration.ZERO;
     private volatile int dataFilesPerExport = DEFAULT_DATA_FILES_PER_EXPORT;
     private volatile boolean scanAtRequest;
@@ -116,10 +92,10 @@ public final class ExportEmulator implements AutoCloseable {
 
     private ExportEmulator(LocalDynamoDb dynamoDb, S3Client s3) throws IOException {
         this.dynamoDbLocal = dynamoDb.client();
-        this.writer = new ExportWriter(dynamoDbLocal, s3);
+        this.pointInTimeRecovery = new PointInTimeRecovery(clock, dynamoDbLocal);
+        this.runner = new ExportRunner(new ExportWriter(dynamoDbLocal, s3), clock);
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 512);
-        this.requestThreads = Executors.newCachedThreadPool(daemonThreads("ddb-front-request-"));
-        this.exportThreads = Executors.newScheduledThreadPool(2, daemonThreads("ddb-front-export-"));
+        this.requestThreads = Executors.newCachedThreadPool(ExportRunner.daemonThreads("ddb-front-request-"));
         this.forwarder = new DynamoDbForwarder(dynamoDb.endpoint());
         server.createContext("/", this::handle);
         server.setExecutor(requestThreads);
@@ -202,7 +178,7 @@ public final class ExportEmulator implements AutoCloseable {
      * message once its delay has passed; only its {@code _started} marker is written.
      */
     public ExportEmulator failNextExport(String failureCode, String failureMessage) {
-        nextFailure.set(new Failure(Objects.requireNonNull(failureCode, "failureCode"),
+        nextFailure.set(new ExportRunner.Failure(Objects.requireNonNull(failureCode, "failureCode"),
                 Objects.requireNonNull(failureMessage, "failureMessage")));
         return this;
     }
@@ -245,22 +221,7 @@ public final class ExportEmulator implements AutoCloseable {
 
     /** Waits until no export is IN_PROGRESS; throws {@link IllegalStateException} naming them after the timeout. */
     public void awaitNoExportRunning(Duration timeout) {
-        List<Export> running;
-        synchronized (lock) {
-            running = exports.stream().filter(e -> !e.done().isDone()).toList();
-        }
-        try {
-            CompletableFuture.allOf(running.stream().map(Export::done).toArray(CompletableFuture[]::new))
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("Exports still running after " + timeout + ": "
-                    + running.stream().filter(x -> !x.done().isDone()).toList());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while waiting for exports", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        }
+        registry.awaitNoneRunning(timeout);
     }
 
     /**
@@ -276,28 +237,24 @@ public final class ExportEmulator implements AutoCloseable {
      */
     public String completedExportOf(String tableName, String s3Bucket, String exportFormat,
             Iterator<Map<String, AttributeValue>> items) {
-        TableInfo table = TableInfo.describe(dynamoDbLocal, tableName);
+        ObjectNode body = exportRequest(tableName, s3Bucket, exportFormat);
+        return completedExport(body, Objects.requireNonNull(items, "items"));
+    }
+
+    private ObjectNode exportRequest(String tableName, String s3Bucket, String exportFormat) {
         ObjectNode body = AwsJson.object();
-        body.put("TableArn", table.arn());
+        body.put("TableArn", TableInfo.describe(dynamoDbLocal, tableName).arn());
         body.put("S3Bucket", s3Bucket);
         body.put("ExportFormat", exportFormat);
+        return body;
+    }
+
+    private String completedExport(ObjectNode body, Iterator<Map<String, AttributeValue>> items) {
         ExportRequest request = ExportRequest.parse(body);
-        Export export;
-        synchronized (lock) {
-            export = newExport(request, table, clock.instant().truncatedTo(ChronoUnit.MILLIS));
-        }
-        try {
-            writer.writeStarted(export);
-            ExportWriter.Snapshot snapshot = writer.collect(export, items);
-            finish(export, snapshot, null, clock.instant().truncatedTo(ChronoUnit.MILLIS));
-        } catch (RuntimeException e) {
-            export.fail(clock.instant(), "UNKNOWN", "Could not write the export: " + e);
-            throw e;
-        }
-        if (!Export.COMPLETED.equals(export.status())) {
-            throw new IllegalStateException("The export of " + tableName + " did not complete: "
-                    + export.describe().toString());
-        }
+        TableInfo table = TableInfo.describe(dynamoDbLocal, TableInfo.nameFromArn(request.tableArn()));
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        Export export = registry.exportFor(request, table, now, id -> newExport(id, request, table, now)).export();
+        runner.completeNow(export, items);
         return export.arn();
     }
 
@@ -338,22 +295,21 @@ public final class ExportEmulator implements AutoCloseable {
             case "ExportTableToPointInTime" -> this::exportTableToPointInTime;
             case "DescribeExport" -> this::describeExport;
             case "ListExports" -> this::listExports;
-            case "DescribeContinuousBackups" -> this::describeContinuousBackups;
-            case "UpdateContinuousBackups" -> this::updateContinuousBackups;
+            case "DescribeContinuousBackups" -> pointInTimeRecovery::describeContinuousBackups;
+            case "UpdateContinuousBackups" -> pointInTimeRecovery::updateContinuousBackups;
             default -> null;
         };
     }
 
     private void forward(HttpExchange exchange, byte[] body) throws IOException {
+        LoopbackHttpClient.Response response;
         try {
-            forwarder.forward(exchange, body);
+            response = forwarder.send(exchange, body);
         } catch (IOException e) {
-            if (exchange.getResponseCode() == -1) {
-                respondError(exchange, AwsServiceError.internal("Could not reach DynamoDB Local: " + e));
-            } else {
-                throw e;
-            }
+            respondError(exchange, AwsServiceError.internal("Could not reach DynamoDB Local: " + e));
+            return;
         }
+        forwarder.respond(exchange, response);
     }
 
     private static void respondError(HttpExchange exchange, AwsServiceError error) throws IOException {
@@ -379,38 +335,6 @@ public final class ExportEmulator implements AutoCloseable {
         }
     }
 
-    // ---- point-in-time recovery ---------------------------------------------------------------------------------
-
-    private ObjectNode describeContinuousBackups(ObjectNode request) {
-        TableInfo table = TableInfo.describe(dynamoDbLocal,
-                TableInfo.nameFromNameOrArn(AwsJson.requiredText(request, "TableName")));
-        ObjectNode response = AwsJson.object();
-        response.set("ContinuousBackupsDescription",
-                pointInTimeRecovery.describe(pointInTimeRecovery.enabled(table)));
-        return response;
-    }
-
-    private ObjectNode updateContinuousBackups(ObjectNode request) {
-        TableInfo table = TableInfo.describe(dynamoDbLocal,
-                TableInfo.nameFromNameOrArn(AwsJson.requiredText(request, "TableName")));
-        JsonNode specification = request.get("PointInTimeRecoverySpecification");
-        if (specification == null || !specification.isObject()) {
-            throw AwsServiceError.validation("1 validation error detected: Value null at "
-                    + "'pointInTimeRecoverySpecification' failed to satisfy constraint: Member must not be null");
-        }
-        Boolean enabled = AwsJson.bool((ObjectNode) specification, "PointInTimeRecoveryEnabled");
-        if (enabled == null) {
-            throw AwsServiceError.validation("1 validation error detected: Value null at "
-                    + "'pointInTimeRecoverySpecification.pointInTimeRecoveryEnabled' failed to satisfy constraint: "
-                    + "Member must not be null");
-        }
-        Integer days = AwsJson.integer((ObjectNode) specification, "RecoveryPeriodInDays");
-        ObjectNode response = AwsJson.object();
-        response.set("ContinuousBackupsDescription",
-                pointInTimeRecovery.describe(pointInTimeRecovery.update(table, enabled, days)));
-        return response;
-    }
-
     // ---- exports ------------------------------------------------------------------------------------------------
 
     private ObjectNode exportTableToPointInTime(ObjectNode body) {
@@ -420,30 +344,19 @@ public final class ExportEmulator implements AutoCloseable {
             throw AwsServiceError.tableNotFound("Table not found: " + request.tableArn() + " (the table named "
                     + table.name() + " has the ARN " + table.arn() + ")");
         }
-        Export export;
-        Failure failure;
-        synchronized (lock) {
-            Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-            Export earlier = request.clientToken() == null ? null : exportsByClientToken.get(request.clientToken());
-            if (earlier != null && tokenStillValid(earlier, now)) {
-                if (!earlier.request().sameParametersAs(request)) {
-                    throw AwsServiceError.of("IdempotentParameterMismatchException", "ClientToken "
-                            + request.clientToken() + " was used for export " + earlier.arn()
-                            + " with different parameters less than 8 hours ago");
-                }
-                return exportDescription(earlier);
-            }
-            export = newExport(request, table, now);
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        ExportRegistry.Outcome outcome = registry.exportFor(request, table, now,
+                id -> newExport(id, request, table, now));
+        ObjectNode response = exportDescription(outcome.export()); // IN_PROGRESS for a new one, as AWS answers
+        if (outcome.isNew()) {
             exportRequestCount.incrementAndGet();
-            failure = nextFailure.getAndSet(null);
+            runner.launch(outcome.export(), nextFailure.getAndSet(null), scanAtRequest);
         }
-        ObjectNode response = exportDescription(export); // IN_PROGRESS, as AWS answers
-        launch(export, failure);
         return response;
     }
 
-    /** A new export of {@code table}, registered; checks PITR and the export time as AWS does. Under {@link #lock}. */
-    private Export newExport(ExportRequest request, TableInfo table, Instant now) {
+    /** A new export of {@code table}; checks point-in-time recovery and the export time as AWS does. */
+    private Export newExport(String id, ExportRequest request, TableInfo table, Instant now) {
         PointInTimeRecovery.Enabled pitr = pointInTimeRecovery.enabled(table);
         if (pitr == null) {
             throw AwsServiceError.of("PointInTimeRecoveryUnavailableException",
@@ -454,28 +367,12 @@ public final class ExportEmulator implements AutoCloseable {
             throw AwsServiceError.of("InvalidExportTimeException", "ExportTime " + exportTime
                     + " is in the future (now is " + now + ")");
         }
-        Instant windowStart = now.minus(pitr.recoveryPeriodInDays(), ChronoUnit.DAYS);
-        Instant earliest = pitr.enabledAt().isAfter(windowStart) ? pitr.enabledAt() : windowStart;
+        Instant earliest = pitr.earliestRestorable(now);
         if (exportTime.isBefore(earliest)) {
             throw AwsServiceError.of("InvalidExportTimeException", "ExportTime " + exportTime
                     + " is before the earliest restorable time " + earliest + " of table '" + table.name() + "'");
         }
-        String id;
-        do {
-            id = String.format("%013d-%08x", now.toEpochMilli(), ThreadLocalRandom.current().nextInt());
-        } while (exportsByArn.containsKey(table.arn() + "/export/" + id));
-        Export export = new Export(id, request, table, now, exportTime, now.plus(exportDelay), dataFilesPerExport);
-        exports.add(export);
-        exportsByArn.put(export.arn(), export);
-        if (request.clientToken() != null) {
-            exportsByClientToken.put(request.clientToken(), export);
-        }
-        return export;
-    }
-
-    private static boolean tokenStillValid(Export export, Instant now) {
-        Instant from = export.endTime() == null ? now : export.endTime();
-        return now.isBefore(from.plus(CLIENT_TOKEN_VALIDITY));
+        return new Export(id, request, table, now, exportTime, now.plus(exportDelay), dataFilesPerExport);
     }
 
     private static ObjectNode exportDescription(Export export) {
@@ -484,157 +381,21 @@ public final class ExportEmulator implements AutoCloseable {
         return response;
     }
 
-    /** Writes {@code _started}, reads the table (now or in the background), finishes once the delay has passed. */
-    private void launch(Export export, Failure failure) {
-        Failure planned = failure;
-        try {
-            writer.writeStarted(export);
-        } catch (NoSuchBucketException e) {
-            planned = planned != null ? planned : noSuchBucket(export);
-        } catch (RuntimeException e) {
-            planned = planned != null ? planned : new Failure("UNKNOWN", "Could not write to S3: " + e);
-        }
-        Failure outcomeSoFar = planned;
-        Runnable scanThenFinish = () -> {
-            ExportWriter.Snapshot snapshot = null;
-            Failure outcome = outcomeSoFar;
-            if (outcome == null) {
-                try {
-                    snapshot = writer.scan(export);
-                } catch (RuntimeException e) {
-                    outcome = new Failure("UNKNOWN", "Could not read table " + export.table().name() + ": " + e);
-                }
-            }
-            finishWhenDue(export, snapshot, outcome);
-        };
-        if (scanAtRequest) {
-            scanThenFinish.run();
-        } else {
-            exportThreads.execute(scanThenFinish);
-        }
-    }
-
-    /** Finishes on an export thread once due (never in the request: AWS always answers IN_PROGRESS first). */
-    private void finishWhenDue(Export export, ExportWriter.Snapshot snapshot, Failure failure) {
-        long wait = Math.max(0, Duration.between(clock.instant(), export.dueAt()).toNanos());
-        exportThreads.schedule(() -> {
-            Instant now = clock.instant();
-            if (now.isBefore(export.dueAt())) {
-                finishWhenDue(export, snapshot, failure); // the scheduler's clock ran a little ahead
-            } else {
-                finish(export, snapshot, failure, now.truncatedTo(ChronoUnit.MILLIS));
-            }
-        }, wait, TimeUnit.NANOSECONDS);
-    }
-
-    private void finish(Export export, ExportWriter.Snapshot snapshot, Failure failure, Instant end) {
-        if (failure != null) {
-            if (snapshot != null) {
-                snapshot.discard();
-            }
-            export.fail(end, failure.code(), failure.message());
-            return;
-        }
-        try {
-            writer.write(export, snapshot, end);
-            export.complete(end, snapshot.itemCount(), snapshot.billedSizeBytes());
-        } catch (NoSuchBucketException e) {
-            Failure missing = noSuchBucket(export);
-            export.fail(end, missing.code(), missing.message());
-        } catch (S3Exception e) {
-            export.fail(end, "S3" + (e.awsErrorDetails() == null ? "Error" : e.awsErrorDetails().errorCode()),
-                    "Could not write the export to S3: " + e.getMessage());
-        } catch (RuntimeException e) {
-            export.fail(end, "UNKNOWN", "Could not write the export: " + e);
-        }
-    }
-
-    private static Failure noSuchBucket(Export export) {
-        return new Failure(S3_NO_SUCH_BUCKET, "The specified bucket does not exist: " + export.request().s3Bucket());
-    }
-
     private ObjectNode describeExport(ObjectNode request) {
-        String arn = AwsJson.requiredText(request, "ExportArn");
-        Export export;
-        synchronized (lock) {
-            export = exportsByArn.get(arn);
-        }
-        if (export == null) {
-            throw AwsServiceError.of("ExportNotFoundException", "Export not found: " + arn);
-        }
-        return exportDescription(export);
+        return exportDescription(registry.byArn(AwsJson.requiredText(request, "ExportArn")));
     }
 
     private ObjectNode listExports(ObjectNode request) {
-        String tableArn = AwsJson.text(request, "TableArn");
-        Integer maxResults = AwsJson.integer(request, "MaxResults");
-        if (maxResults != null && (maxResults < 1 || maxResults > LIST_EXPORTS_MAX_RESULTS)) {
-            throw AwsServiceError.validation("1 validation error detected: Value '" + maxResults
-                    + "' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and "
-                    + LIST_EXPORTS_MAX_RESULTS);
-        }
-        int limit = maxResults == null ? LIST_EXPORTS_MAX_RESULTS : maxResults;
-        int from = decodeNextToken(AwsJson.text(request, "NextToken"));
-        ObjectNode response = AwsJson.object();
-        ArrayNode summaries = response.putArray("ExportSummaries");
-        synchronized (lock) {
-            int i = from;
-            for (; i < exports.size() && summaries.size() < limit; i++) {
-                Export export = exports.get(i);
-                if (tableArn == null || tableArn.equals(export.table().arn())) {
-                    summaries.add(export.summarize());
-                }
-            }
-            boolean more = false;
-            for (int j = i; j < exports.size() && !more; j++) {
-                more = tableArn == null || tableArn.equals(exports.get(j).table().arn());
-            }
-            if (more) {
-                response.put("NextToken", encodeNextToken(i));
-            }
-        }
-        return response;
-    }
-
-    private static String encodeNextToken(int index) {
-        return Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(("exports:" + index).getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static int decodeNextToken(String token) {
-        if (token == null) {
-            return 0;
-        }
-        try {
-            String decoded = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
-            if (decoded.startsWith("exports:")) {
-                int index = Integer.parseInt(decoded.substring("exports:".length()));
-                if (index >= 0) {
-                    return index;
-                }
-            }
-        } catch (IllegalArgumentException e) {
-            // falls through to the error below
-        }
-        throw AwsServiceError.validation("Invalid NextToken: " + token);
+        return registry.list(request);
     }
 
     // ---- life cycle ---------------------------------------------------------------------------------------------
-
-    private static ThreadFactory daemonThreads(String prefix) {
-        AtomicInteger counter = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, prefix + counter.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
-    }
 
     /** Stops the front; exports still running end FAILED. Does not close DynamoDB Local or the S3 client. */
     @Override
     public void close() {
         server.stop(0);
-        exportThreads.shutdownNow();
+        runner.close();
         requestThreads.shutdownNow();
         forwarder.close();
         synchronized (this) {
@@ -645,9 +406,6 @@ public final class ExportEmulator implements AutoCloseable {
                 streamsClient.close();
             }
         }
-        Instant now = clock.instant();
-        synchronized (lock) {
-            exports.forEach(e -> e.fail(now, "UNKNOWN", "The export emulator was closed"));
-        }
+        registry.failRunning(clock.instant(), "The export emulator was closed");
     }
 }

@@ -6,11 +6,14 @@ import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * Point-in-time recovery settings per table: disabled until UpdateContinuousBackups enables it, as in AWS. A setting
- * belongs to one incarnation of a table: when the table is deleted and created again, PITR is off again.
+ * Point-in-time recovery settings per table, and the two operations on them (DescribeContinuousBackups,
+ * UpdateContinuousBackups): disabled until UpdateContinuousBackups enables it, as in AWS. A setting belongs to one
+ * incarnation of a table: when the table is deleted and created again, PITR is off again.
  */
 final class PointInTimeRecovery {
 
@@ -18,13 +21,21 @@ final class PointInTimeRecovery {
 
     /** PITR is on for the table created at {@code tableCreated} since {@code enabledAt}. */
     record Enabled(Instant tableCreated, Instant enabledAt, int recoveryPeriodInDays) {
+
+        /** The start of the recovery window at {@code now}: the recovery period back, not before enablement. */
+        Instant earliestRestorable(Instant now) {
+            Instant windowStart = now.minus(recoveryPeriodInDays, ChronoUnit.DAYS);
+            return enabledAt.isAfter(windowStart) ? enabledAt : windowStart;
+        }
     }
 
     private final Map<String, Enabled> byTableArn = new ConcurrentHashMap<>();
     private final Clock clock;
+    private final DynamoDbClient dynamoDbLocal;
 
-    PointInTimeRecovery(Clock clock) {
+    PointInTimeRecovery(Clock clock, DynamoDbClient dynamoDbLocal) {
         this.clock = clock;
+        this.dynamoDbLocal = dynamoDbLocal;
     }
 
     /** The PITR setting of this incarnation of the table, or null when PITR is disabled. */
@@ -35,6 +46,34 @@ final class PointInTimeRecovery {
             return null;
         }
         return enabled;
+    }
+
+    ObjectNode describeContinuousBackups(ObjectNode request) {
+        TableInfo table = TableInfo.describe(dynamoDbLocal,
+                TableInfo.nameFromNameOrArn(AwsJson.requiredText(request, "TableName")));
+        ObjectNode response = AwsJson.object();
+        response.set("ContinuousBackupsDescription", describe(enabled(table)));
+        return response;
+    }
+
+    ObjectNode updateContinuousBackups(ObjectNode request) {
+        TableInfo table = TableInfo.describe(dynamoDbLocal,
+                TableInfo.nameFromNameOrArn(AwsJson.requiredText(request, "TableName")));
+        JsonNode specification = request.get("PointInTimeRecoverySpecification");
+        if (specification == null || !specification.isObject()) {
+            throw AwsServiceError.validation("1 validation error detected: Value null at "
+                    + "'pointInTimeRecoverySpecification' failed to satisfy constraint: Member must not be null");
+        }
+        Boolean enable = AwsJson.bool((ObjectNode) specification, "PointInTimeRecoveryEnabled");
+        if (enable == null) {
+            throw AwsServiceError.validation("1 validation error detected: Value null at "
+                    + "'pointInTimeRecoverySpecification.pointInTimeRecoveryEnabled' failed to satisfy constraint: "
+                    + "Member must not be null");
+        }
+        Integer days = AwsJson.integer((ObjectNode) specification, "RecoveryPeriodInDays");
+        ObjectNode response = AwsJson.object();
+        response.set("ContinuousBackupsDescription", describe(update(table, enable, days)));
+        return response;
     }
 
     /** Enables (keeping an earlier enablement and its window) or disables PITR. */
@@ -69,11 +108,9 @@ final class PointInTimeRecovery {
             pitr.put("PointInTimeRecoveryStatus", "DISABLED");
         } else {
             Instant now = clock.instant();
-            Instant windowStart = now.minus(enabled.recoveryPeriodInDays(), ChronoUnit.DAYS);
             pitr.put("PointInTimeRecoveryStatus", "ENABLED");
             pitr.put("RecoveryPeriodInDays", enabled.recoveryPeriodInDays());
-            AwsJson.putTimestamp(pitr, "EarliestRestorableDateTime",
-                    enabled.enabledAt().isAfter(windowStart) ? enabled.enabledAt() : windowStart);
+            AwsJson.putTimestamp(pitr, "EarliestRestorableDateTime", enabled.earliestRestorable(now));
             AwsJson.putTimestamp(pitr, "LatestRestorableDateTime", now);
         }
         return description;
