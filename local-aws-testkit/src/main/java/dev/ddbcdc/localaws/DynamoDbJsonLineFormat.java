@@ -13,7 +13,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * {@code {"Item":{"pk":{"S":"a"},"n":{"N":"0.1"},...}}}: DynamoDB JSON with numbers exactly as the strings DynamoDB
- * returned, binary as base64, {@code "NULL":true}.
+ * returned, binary as base64, {@code "NULL":true}. A line of an incremental export is
+ * {@code {"Metadata":{"WriteTimestampMicros":{"N":"1680109764000000"}},"Keys":{...},"OldImage":{...},"NewImage":{...}}}
+ * (no OldImage for an item that did not exist at the start or in the NEW_IMAGE view, no NewImage for a deleted one).
  */
 final class DynamoDbJsonLineFormat implements ExportLineFormat {
 
@@ -36,6 +38,31 @@ final class DynamoDbJsonLineFormat implements ExportLineFormat {
             json.writeStartObject();
             json.writeFieldName("Item");
             writeMap(json, item);
+            json.writeEndObject();
+        }
+        out.write('\n');
+    }
+
+    @Override
+    public void writeChangeLine(ChangeRecord change, OutputStream out) throws IOException {
+        try (JsonGenerator json = AwsJson.MAPPER.getFactory().createGenerator(out, JsonEncoding.UTF8)
+                .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)) {
+            json.writeStartObject();
+            json.writeObjectFieldStart("Metadata");
+            json.writeObjectFieldStart("WriteTimestampMicros");
+            json.writeStringField("N", Long.toString(change.writeTimestampMicros()));
+            json.writeEndObject();
+            json.writeEndObject();
+            json.writeFieldName("Keys");
+            writeMap(json, change.keys());
+            if (change.oldImage() != null) {
+                json.writeFieldName("OldImage");
+                writeMap(json, change.oldImage());
+            }
+            if (change.newImage() != null) {
+                json.writeFieldName("NewImage");
+                writeMap(json, change.newImage());
+            }
             json.writeEndObject();
         }
         out.write('\n');

@@ -7,7 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * One export the emulator runs: what was asked, where it goes, and its status, IN_PROGRESS until it turns COMPLETED
- * or FAILED exactly once.
+ * or FAILED exactly once. A full export has an export time; an incremental one has its window instead (as AWS's
+ * DescribeExport, which gives no ExportTime for incremental exports).
  */
 final class Export {
 
@@ -21,6 +22,7 @@ final class Export {
     private final TableInfo table;
     private final Instant startTime;
     private final Instant exportTime;
+    private final IncrementalExportSpec incremental;
     private final Instant dueAt;
     private final int dataFiles;
     private final ExportLayout layout;
@@ -33,14 +35,16 @@ final class Export {
     private Long itemCount;
     private Long billedSizeBytes;
 
-    Export(String id, ExportRequest request, TableInfo table, Instant startTime, Instant exportTime, Instant dueAt,
-            int dataFiles) {
+    /** {@code exportTime} for a full export, or the resolved window {@code incremental} for an incremental one. */
+    Export(String id, ExportRequest request, TableInfo table, Instant startTime, Instant exportTime,
+            IncrementalExportSpec incremental, Instant dueAt, int dataFiles) {
         this.arn = table.arn() + "/export/" + id;
         this.id = id;
         this.request = request;
         this.table = table;
         this.startTime = startTime;
         this.exportTime = exportTime;
+        this.incremental = incremental;
         this.dueAt = dueAt;
         this.dataFiles = dataFiles;
         this.layout = ExportLayout.of(request.s3Prefix(), id);
@@ -66,8 +70,14 @@ final class Export {
         return startTime;
     }
 
+    /** The export time of a full export; null for an incremental one. */
     Instant exportTime() {
         return exportTime;
+    }
+
+    /** The window of an incremental export (ExportToTime resolved); null for a full one. */
+    IncrementalExportSpec incremental() {
+        return incremental;
     }
 
     /** When the export may finish at the earliest (request time plus the configured delay). */
@@ -144,6 +154,9 @@ final class Export {
             d.put("ItemCount", itemCount);
         }
         d.put("ExportType", request.exportType());
+        if (incremental != null) {
+            d.set("IncrementalExportSpecification", incremental.describe());
+        }
         return d;
     }
 

@@ -33,9 +33,17 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * An HTTP front on a loopback port, speaking the DynamoDB AWS JSON 1.0 protocol, that adds to DynamoDB Local what it
  * lacks for snapshots: point-in-time recovery settings (DescribeContinuousBackups, UpdateContinuousBackups) and full
- * exports to S3 (ExportTableToPointInTime, DescribeExport, ListExports), written into S3 (S3Mock) in the layout of
- * AWS. Every other request, DynamoDB Streams included, goes to DynamoDB Local unchanged, so both the DynamoDB and the
- * DynamoDB Streams clients of code under test point at {@link #endpoint()}.
+ * and incremental exports to S3 (ExportTableToPointInTime, DescribeExport, ListExports), written into S3 (S3Mock) in
+ * the layout of AWS. Every other request, DynamoDB Streams included, goes to DynamoDB Local unchanged, so both the
+ * DynamoDB and the DynamoDB Streams clients of code under test point at {@link #endpoint()}.
+ *
+ * <p>Incremental exports ({@code ExportType=INCREMENTAL_EXPORT}) hold each item written in their window once, compacted
+ * to its last state, with its state at the window's start ({@link IncrementalExportSpec} has the rules AWS applies to
+ * the request, {@link ChangeHistory} the compaction). The emulator knows item histories as PITR does: from the moment
+ * PITR is enabled through the front it keeps the table's items, then records each write that passes through the front
+ * ({@link WriteRecorder}) at the time of {@link #clock()}. Writes made around the front, directly to DynamoDB Local,
+ * are not seen until {@link #recordOutsideChanges(String)}; TTL deletions are not seen either. Tests get windows of 15
+ * minutes and more without waiting by moving the emulator's clock ({@link #advanceClock(Duration)}) between writes.
  *
  * <p>An export reads the table when it is requested (a consistent Scan, started in the background unless
  * {@link #scanAtRequest(boolean)}), writes {@code _started} at once, and writes its data files and manifests and turns
@@ -77,7 +85,9 @@ public final class ExportEmulator implements AutoCloseable {
     private final DynamoDbForwarder forwarder;
     private final DynamoDbClient dynamoDbLocal;
     private final EmulatorClock clock = new EmulatorClock(Clock.systemUTC());
+    private final ChangeHistory history = new ChangeHistory();
     private final PointInTimeRecovery pointInTimeRecovery;
+    private final WriteRecorder recorder;
     private final ExportRegistry registry = new ExportRegistry();
     private final ExportRunner runner;
 
@@ -92,8 +102,9 @@ public final class ExportEmulator implements AutoCloseable {
 
     private ExportEmulator(LocalDynamoDb dynamoDb, S3Client s3) throws IOException {
         this.dynamoDbLocal = dynamoDb.client();
-        this.pointInTimeRecovery = new PointInTimeRecovery(clock, dynamoDbLocal);
-        this.runner = new ExportRunner(new ExportWriter(dynamoDbLocal, s3), clock);
+        this.pointInTimeRecovery = new PointInTimeRecovery(clock, dynamoDbLocal, history);
+        this.recorder = new WriteRecorder(dynamoDbLocal, history, clock);
+        this.runner = new ExportRunner(new ExportWriter(dynamoDbLocal, s3), history, clock);
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 512);
         this.requestThreads = Executors.newCachedThreadPool(ExportRunner.daemonThreads("ddb-front-request-"));
         this.forwarder = new DynamoDbForwarder(dynamoDb.endpoint());
@@ -197,21 +208,37 @@ public final class ExportEmulator implements AutoCloseable {
 
     /**
      * The emulator's clock: the system clock plus however far {@link #advanceClock(Duration)} moved it. Point-in-time
-     * recovery windows and export times are on it; a test that computes an ExportTime takes "now" from here, not from
-     * {@code Instant.now()}.
+     * recovery windows, the write times recorded for incremental exports, and export times are on it; a test that
+     * computes an ExportTime or an incremental window takes "now" from here, not from {@code Instant.now()}.
      */
     public Clock clock() {
         return clock;
     }
 
     /**
-     * Moves the emulator's clock forward by {@code by}, at once, so that a test reaches times minutes or hours later
-     * without waiting. Exports waiting for their delay may finish at once. DynamoDB Local's stream times do not move;
-     * to age those as well use {@link LocalAws#advanceClock(Duration)}.
+     * Moves the emulator's clock forward by {@code by}, at once: writes made after the call are dated that much later,
+     * so a test makes changes minutes or hours apart, for incremental export windows of 15 minutes to 24 hours, without
+     * waiting. Exports waiting for their delay may finish at once. DynamoDB Local's stream times do not move; to age
+     * those as well use {@link LocalAws#advanceClock(Duration)}.
      */
     public ExportEmulator advanceClock(Duration by) {
         clock.advance(by);
         return this;
+    }
+
+    /**
+     * Records, at the current time of {@link #clock()}, the changes made to a table with point-in-time recovery
+     * around the front (directly in DynamoDB Local, where the emulator does not see writes): the table is read whole
+     * and compared with the emulator's history of it. Returns how many items changed.
+     */
+    public int recordOutsideChanges(String tableName) {
+        TableInfo table = TableInfo.describe(dynamoDbLocal, tableName);
+        ChangeHistory.TableHistory changes = pointInTimeRecovery.enabled(table) == null ? null : history.of(table);
+        if (changes == null) {
+            throw new IllegalStateException("Point-in-time recovery is not enabled for table " + tableName
+                    + " through the front: no change history is kept for it");
+        }
+        return recorder.reconcile(changes);
     }
 
     /** How many ExportTableToPointInTime calls created a new export (idempotent repeats and errors not counted). */
@@ -241,6 +268,28 @@ public final class ExportEmulator implements AutoCloseable {
         return completedExport(body, Objects.requireNonNull(items, "items"));
     }
 
+    /**
+     * Adds a COMPLETED incremental export of the changes of {@code tableName} from {@code exportFromTime} (inclusive)
+     * to {@code exportToTime} (exclusive; null for now), written at once: the same request, checks, layout and lines
+     * as ExportTableToPointInTime with {@code ExportType=INCREMENTAL_EXPORT} gives once the export has run, without
+     * waiting for it. Times are on {@link #clock()}. A request AWS would refuse throws {@code AwsServiceError} (a
+     * window shorter than 15 minutes, point-in-time recovery off, ...).
+     *
+     * @param exportFormat {@code DYNAMODB_JSON} or {@code ION}
+     * @param exportViewType {@code NEW_AND_OLD_IMAGES} or {@code NEW_IMAGE}
+     * @return the export ARN; DescribeExport gives its manifest, {@link ExportTampering} reads its lines
+     */
+    public String completedIncrementalExportOf(String tableName, String s3Bucket, String exportFormat,
+            Instant exportFromTime, Instant exportToTime, String exportViewType) {
+        ObjectNode body = exportRequest(tableName, s3Bucket, exportFormat);
+        body.put("ExportType", ExportRequest.INCREMENTAL_EXPORT);
+        ObjectNode specification = body.putObject("IncrementalExportSpecification");
+        AwsJson.putTimestamp(specification, "ExportFromTime", Objects.requireNonNull(exportFromTime, "from"));
+        AwsJson.putTimestamp(specification, "ExportToTime", exportToTime);
+        specification.put("ExportViewType", exportViewType);
+        return completedExport(body, null);
+    }
+
     private ObjectNode exportRequest(String tableName, String s3Bucket, String exportFormat) {
         ObjectNode body = AwsJson.object();
         body.put("TableArn", TableInfo.describe(dynamoDbLocal, tableName).arn());
@@ -266,7 +315,7 @@ public final class ExportEmulator implements AutoCloseable {
             String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
             Function<ObjectNode, ObjectNode> operation = emulatedOperation(target);
             if (operation == null) {
-                forward(exchange, body);
+                forward(exchange, target, body);
                 return;
             }
             byte[] response;
@@ -301,10 +350,11 @@ public final class ExportEmulator implements AutoCloseable {
         };
     }
 
-    private void forward(HttpExchange exchange, byte[] body) throws IOException {
+    /** Forwards to DynamoDB Local, recording the writes to tables with point-in-time recovery on the way. */
+    private void forward(HttpExchange exchange, String target, byte[] body) throws IOException {
         LoopbackHttpClient.Response response;
         try {
-            response = forwarder.send(exchange, body);
+            response = recorder.forward(target, body, () -> forwarder.send(exchange, body));
         } catch (IOException e) {
             respondError(exchange, AwsServiceError.internal("Could not reach DynamoDB Local: " + e));
             return;
@@ -355,9 +405,17 @@ public final class ExportEmulator implements AutoCloseable {
         return response;
     }
 
-    /** A new export of {@code table}; checks point-in-time recovery and the export time as AWS does. */
+    /**
+     * A new export of {@code table}; checks point-in-time recovery and the export time (full export) or window
+     * (incremental export) as AWS does.
+     */
     private Export newExport(String id, ExportRequest request, TableInfo table, Instant now) {
         PointInTimeRecovery.Enabled pitr = pointInTimeRecovery.enabled(table);
+        if (request.isIncremental()) {
+            IncrementalExportSpec window = request.incremental().resolve(now,
+                    pitr == null ? null : pitr.earliestRestorable(now), table);
+            return new Export(id, request, table, now, null, window, now.plus(exportDelay), dataFilesPerExport);
+        }
         if (pitr == null) {
             throw AwsServiceError.of("PointInTimeRecoveryUnavailableException",
                     "Point in time recovery is not enabled for table '" + table.name() + "'");
@@ -372,7 +430,7 @@ public final class ExportEmulator implements AutoCloseable {
             throw AwsServiceError.of("InvalidExportTimeException", "ExportTime " + exportTime
                     + " is before the earliest restorable time " + earliest + " of table '" + table.name() + "'");
         }
-        return new Export(id, request, table, now, exportTime, now.plus(exportDelay), dataFilesPerExport);
+        return new Export(id, request, table, now, exportTime, null, now.plus(exportDelay), dataFilesPerExport);
     }
 
     private static ObjectNode exportDescription(Export export) {

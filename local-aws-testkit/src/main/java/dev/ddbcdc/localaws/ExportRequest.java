@@ -6,10 +6,13 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** The parameters of an ExportTableToPointInTime request, validated; the full-export subset the emulator does. */
+/**
+ * The parameters of an ExportTableToPointInTime request, validated as far as they can be without the table: full
+ * exports, and incremental ones with their {@link IncrementalExportSpec} as requested (null for a full export).
+ */
 record ExportRequest(String tableArn, Instant requestedExportTime, String clientToken, String s3Bucket,
         String s3BucketOwner, String s3Prefix, String s3SseAlgorithm, String s3SseKmsKeyId, String exportFormat,
-        String exportType) {
+        String exportType, IncrementalExportSpec incremental) {
 
     static final String FULL_EXPORT = "FULL_EXPORT";
     static final String INCREMENTAL_EXPORT = "INCREMENTAL_EXPORT";
@@ -44,24 +47,23 @@ record ExportRequest(String tableArn, Instant requestedExportTime, String client
         String format = AwsJson.text(body, "ExportFormat");
         format = ExportLineFormat.of(format == null ? DynamoDbJsonLineFormat.NAME : format).exportFormat();
         String type = AwsJson.text(body, "ExportType");
-        if (type == null) {
-            type = FULL_EXPORT;
-        }
-        if (type.equals(INCREMENTAL_EXPORT) || body.hasNonNull("IncrementalExportSpecification")) {
-            throw AwsServiceError.validation("The export emulator of the local AWS test kit does not do incremental "
-                    + "exports (ExportType INCREMENTAL_EXPORT, IncrementalExportSpecification); only FULL_EXPORT");
-        }
-        if (!type.equals(FULL_EXPORT)) {
+        if (type != null && !type.equals(FULL_EXPORT) && !type.equals(INCREMENTAL_EXPORT)) {
             throw AwsServiceError.validation("1 validation error detected: Value '" + type
                     + "' at 'exportType' failed to satisfy constraint: Member must satisfy enum value set: "
                     + "[FULL_EXPORT, INCREMENTAL_EXPORT]");
         }
+        IncrementalExportSpec incremental = IncrementalExportSpec.parse(body, type);
         if (body.hasNonNull("FilterSpecification")) {
             throw AwsServiceError.validation(
                     "The export emulator of the local AWS test kit does not do filtered exports (FilterSpecification)");
         }
         return new ExportRequest(tableArn, AwsJson.timestamp(body, "ExportTime"), clientToken, bucket,
-                AwsJson.text(body, "S3BucketOwner"), prefix, sse, AwsJson.text(body, "S3SseKmsKeyId"), format, type);
+                AwsJson.text(body, "S3BucketOwner"), prefix, sse, AwsJson.text(body, "S3SseKmsKeyId"), format,
+                type == null ? FULL_EXPORT : type, incremental);
+    }
+
+    boolean isIncremental() {
+        return incremental != null;
     }
 
     /** Whether a request with the same client token asks for the same export (everything but the token equal). */
@@ -70,6 +72,6 @@ record ExportRequest(String tableArn, Instant requestedExportTime, String client
                 && s3Bucket.equals(other.s3Bucket) && Objects.equals(s3BucketOwner, other.s3BucketOwner)
                 && Objects.equals(s3Prefix, other.s3Prefix) && Objects.equals(s3SseAlgorithm, other.s3SseAlgorithm)
                 && Objects.equals(s3SseKmsKeyId, other.s3SseKmsKeyId) && exportFormat.equals(other.exportFormat)
-                && exportType.equals(other.exportType);
+                && exportType.equals(other.exportType) && Objects.equals(incremental, other.incremental);
     }
 }

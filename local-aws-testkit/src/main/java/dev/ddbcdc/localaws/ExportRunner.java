@@ -17,8 +17,9 @@ import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
- * Runs exports to their end: writes {@code _started} at once, reads the table with a Scan, and writes the data files
- * and manifests and turns the export COMPLETED (or FAILED) once it is due, on an export thread: AWS always answers
+ * Runs exports to their end: writes {@code _started} at once, reads what the export holds (the table with a Scan, or
+ * for an incremental export the changes of its window from the {@link ChangeHistory}), and writes the data files and
+ * manifests and turns the export COMPLETED (or FAILED) once it is due, on an export thread: AWS always answers
  * ExportTableToPointInTime with IN_PROGRESS first.
  */
 final class ExportRunner implements AutoCloseable {
@@ -31,12 +32,14 @@ final class ExportRunner implements AutoCloseable {
     }
 
     private final ExportWriter writer;
+    private final ChangeHistory history;
     private final Clock clock;
     private final ScheduledExecutorService exportThreads = Executors.newScheduledThreadPool(2,
             daemonThreads("ddb-front-export-"));
 
-    ExportRunner(ExportWriter writer, Clock clock) {
+    ExportRunner(ExportWriter writer, ChangeHistory history, Clock clock) {
         this.writer = writer;
+        this.history = history;
         this.clock = clock;
     }
 
@@ -74,8 +77,8 @@ final class ExportRunner implements AutoCloseable {
     }
 
     /**
-     * Writes the whole export now, in the calling thread: {@code items} instead of the table (null: the table). Throws
-     * what went wrong, the export FAILED.
+     * Writes the whole export now, in the calling thread: {@code items} instead of the table for a full export (null:
+     * the table), the window's changes for an incremental one. Throws what went wrong, the export FAILED.
      */
     void completeNow(Export export, Iterator<Map<String, AttributeValue>> items) {
         try {
@@ -93,7 +96,15 @@ final class ExportRunner implements AutoCloseable {
     }
 
     private ExportWriter.Snapshot read(Export export) {
-        return writer.scan(export);
+        if (export.incremental() == null) {
+            return writer.scan(export);
+        }
+        ChangeHistory.TableHistory changes = history.of(export.table());
+        if (changes == null) {
+            throw new IllegalStateException("No change history of table " + export.table().name()
+                    + " (point-in-time recovery was disabled, or the table deleted, after the request)");
+        }
+        return writer.collectChanges(export, changes.changes(export.incremental()).iterator());
     }
 
     /** Finishes on an export thread once due (never in the request: AWS always answers IN_PROGRESS first). */

@@ -28,14 +28,65 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * Produces an export: reads the table with a consistent, paginated Scan (or takes given items), spreads the items over
- * the data files by a hash of their key (so a given item always lands in the same file index), and writes the data
- * files and the two manifests (each with its {@code .md5}) into S3. The manifest summary is written last. Data files
- * are written to temporary files first, so an export of millions of items needs no heap for them.
+ * Produces an export: reads the table with a consistent, paginated Scan (or takes given items; or, for an incremental
+ * export, the {@link ChangeRecord}s of its window), spreads the lines over the data files by a hash of their item's key
+ * (so a given item always lands in the same file index), and writes the data files and the two manifests (each with
+ * its {@code .md5}) into S3. The manifest summary is written last. Data files are written to temporary files first, so
+ * an export of millions of items needs no heap for them.
  */
 final class ExportWriter {
 
     static final String MANIFEST_VERSION = "2020-06-30";
+    /** The manifest summary version of incremental exports (AWS's example of one shows it). */
+    static final String INCREMENTAL_MANIFEST_VERSION = "2023-08-01";
+    /** AWS bills an incremental export for at least 10 MB of changes (DescribeExport of an empty one says so). */
+    static final long INCREMENTAL_MINIMUM_BILLED_BYTES = 10_000_000L;
+
+    /** How one kind of line is written: the item of a full export, the change of an incremental one. */
+    private interface Lines<T> {
+        /** The item's key attributes (or the whole item), which choose the data file. */
+        Map<String, AttributeValue> key(T line);
+
+        void write(ExportLineFormat format, T line, OutputStream out) throws IOException;
+
+        long billedBytes(T line);
+    }
+
+    private static final Lines<Map<String, AttributeValue>> ITEMS = new Lines<>() {
+        @Override
+        public Map<String, AttributeValue> key(Map<String, AttributeValue> item) {
+            return item;
+        }
+
+        @Override
+        public void write(ExportLineFormat format, Map<String, AttributeValue> item, OutputStream out)
+                throws IOException {
+            format.writeLine(item, out);
+        }
+
+        @Override
+        public long billedBytes(Map<String, AttributeValue> item) {
+            return ItemSize.of(item);
+        }
+    };
+
+    private static final Lines<ChangeRecord> CHANGES = new Lines<>() {
+        @Override
+        public Map<String, AttributeValue> key(ChangeRecord change) {
+            return change.keys();
+        }
+
+        @Override
+        public void write(ExportLineFormat format, ChangeRecord change, OutputStream out) throws IOException {
+            format.writeChangeLine(change, out);
+        }
+
+        @Override
+        public long billedBytes(ChangeRecord change) {
+            return (change.newImage() == null ? ItemSize.of(change.keys()) : ItemSize.of(change.newImage()))
+                    + (change.oldImage() == null ? 0 : ItemSize.of(change.oldImage()));
+        }
+    };
 
     /** One gzip data file in a temporary file, ready to upload; its MD5 was taken while it was written. */
     record DataFile(String key, Path content, long itemCount, String md5Base64) {
@@ -65,7 +116,12 @@ final class ExportWriter {
 
     /** Reads the table with a consistent, paginated Scan into data files. */
     Snapshot scan(Export export) {
-        return collect(export, new ScanItems(dynamoDb, export.table().name()));
+        return collect(export, scanItems(dynamoDb, export.table().name()));
+    }
+
+    /** The items of a table, read page by page with a consistent Scan as the iterator goes. */
+    static Iterator<Map<String, AttributeValue>> scanItems(DynamoDbClient dynamoDb, String table) {
+        return new ScanItems(dynamoDb, table);
     }
 
     /**
@@ -73,6 +129,18 @@ final class ExportWriter {
      * scanned table. The items are streamed: only the data files, on disk, hold them all.
      */
     Snapshot collect(Export export, Iterator<Map<String, AttributeValue>> items) {
+        return collect(export, items, ITEMS, 0);
+    }
+
+    /**
+     * Writes the lines of an incremental export into data files, spread by a hash of their item's key; the billed size
+     * is that of the images, at least {@link #INCREMENTAL_MINIMUM_BILLED_BYTES}.
+     */
+    Snapshot collectChanges(Export export, Iterator<ChangeRecord> changes) {
+        return collect(export, changes, CHANGES, INCREMENTAL_MINIMUM_BILLED_BYTES);
+    }
+
+    private <T> Snapshot collect(Export export, Iterator<T> lines, Lines<T> kind, long minimumBilled) {
         ExportLineFormat format = ExportLineFormat.of(export.request().exportFormat());
         int fileCount = export.dataFiles();
         Path[] paths = new Path[fileCount];
@@ -90,12 +158,12 @@ final class ExportWriter {
                 outs[i] = new BufferedOutputStream(new GZIPOutputStream(new DigestOutputStream(
                         new BufferedOutputStream(Files.newOutputStream(paths[i]), 65536), digests[i]), 8192), 65536);
             }
-            while (items.hasNext()) {
-                Map<String, AttributeValue> item = items.next();
-                int file = fileOf(item, export.table().keyAttributes(), fileCount, keyHash);
-                format.writeLine(item, outs[file]);
+            while (lines.hasNext()) {
+                T line = lines.next();
+                int file = fileOf(kind.key(line), export.table().keyAttributes(), fileCount, keyHash);
+                kind.write(format, line, outs[file]);
                 counts[file]++;
-                billed += ItemSize.of(item);
+                billed += kind.billedBytes(line);
             }
             List<DataFile> files = new ArrayList<>(fileCount);
             long total = 0;
@@ -106,7 +174,7 @@ final class ExportWriter {
                 total += counts[i];
             }
             complete = true;
-            return new Snapshot(files, total, billed);
+            return new Snapshot(files, total, Math.max(billed, minimumBilled));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -199,14 +267,20 @@ final class ExportWriter {
 
     private static ObjectNode summary(Export export, Snapshot snapshot, Instant endTime) {
         ExportRequest request = export.request();
+        IncrementalExportSpec window = export.incremental();
         ObjectNode summary = AwsJson.object();
-        summary.put("version", MANIFEST_VERSION);
+        summary.put("version", window == null ? MANIFEST_VERSION : INCREMENTAL_MANIFEST_VERSION);
         summary.put("exportArn", export.arn());
         summary.put("startTime", AwsJson.isoMillis(export.startTime()));
         summary.put("endTime", AwsJson.isoMillis(endTime));
         summary.put("tableArn", export.table().arn());
         summary.put("tableId", export.table().id());
-        summary.put("exportTime", AwsJson.isoMillis(export.exportTime()));
+        if (window == null) {
+            summary.put("exportTime", AwsJson.isoMillis(export.exportTime()));
+        } else {
+            summary.put("exportFromTime", AwsJson.isoMillis(window.exportFromTime()));
+            summary.put("exportToTime", AwsJson.isoMillis(window.exportToTime()));
+        }
         summary.put("s3Bucket", request.s3Bucket());
         summary.put("s3Prefix", request.s3Prefix());
         summary.put("s3SseAlgorithm", request.s3SseAlgorithm());
@@ -215,6 +289,9 @@ final class ExportWriter {
         summary.put("billedSizeBytes", snapshot.billedSizeBytes());
         summary.put("itemCount", snapshot.itemCount());
         summary.put("outputFormat", request.exportFormat());
+        if (window != null) {
+            summary.put("outputView", window.exportViewType());
+        }
         summary.put("exportType", request.exportType());
         return summary;
     }

@@ -18,7 +18,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * ion-java's text writer (field names and strings escaped by it). Numbers are Ion decimals built from the exact
  * DynamoDB number with trailing zeros stripped, so {@code 103} is {@code 103.} and {@code 600} is {@code 6d2}: readers
  * meet both the plain and the exponent form. Sets are lists annotated {@code $dynamodb_SS}, {@code $dynamodb_NS},
- * {@code $dynamodb_BS}; binary is a blob; NULL is {@code null}.
+ * {@code $dynamodb_BS}; binary is a blob; NULL is {@code null}. A line of an incremental export is
+ * {@code $ion_1_0 {Metadata:{WriteTimestampMicros:1680109764000000},Keys:{...},OldImage:{...},NewImage:{...}}}, the
+ * write time an Ion integer, the images as items are.
  */
 final class IonLineFormat implements ExportLineFormat {
 
@@ -45,6 +47,32 @@ final class IonLineFormat implements ExportLineFormat {
             ion.stepIn(IonType.STRUCT);
             ion.setFieldName("Item");
             writeStruct(ion, item);
+            ion.stepOut();
+        }
+        line.append('\n');
+        out.write(line.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void writeChangeLine(ChangeRecord change, OutputStream out) throws IOException {
+        StringBuilder line = new StringBuilder(512);
+        try (IonWriter ion = WRITERS.build(line)) {
+            ion.stepIn(IonType.STRUCT);
+            ion.setFieldName("Metadata");
+            ion.stepIn(IonType.STRUCT);
+            ion.setFieldName("WriteTimestampMicros");
+            ion.writeInt(change.writeTimestampMicros());
+            ion.stepOut();
+            ion.setFieldName("Keys");
+            writeStruct(ion, change.keys());
+            if (change.oldImage() != null) {
+                ion.setFieldName("OldImage");
+                writeStruct(ion, change.oldImage());
+            }
+            if (change.newImage() != null) {
+                ion.setFieldName("NewImage");
+                writeStruct(ion, change.newImage());
+            }
             ion.stepOut();
         }
         line.append('\n');

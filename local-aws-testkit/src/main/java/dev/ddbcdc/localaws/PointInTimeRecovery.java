@@ -13,7 +13,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 /**
  * Point-in-time recovery settings per table, and the two operations on them (DescribeContinuousBackups,
  * UpdateContinuousBackups): disabled until UpdateContinuousBackups enables it, as in AWS. A setting belongs to one
- * incarnation of a table: when the table is deleted and created again, PITR is off again.
+ * incarnation of a table: when the table is deleted and created again, PITR is off again. Enabling PITR starts the
+ * table's {@link ChangeHistory} (what incremental exports read), disabling it ends it, as in AWS.
  */
 final class PointInTimeRecovery {
 
@@ -32,18 +33,26 @@ final class PointInTimeRecovery {
     private final Map<String, Enabled> byTableArn = new ConcurrentHashMap<>();
     private final Clock clock;
     private final DynamoDbClient dynamoDbLocal;
+    private final ChangeHistory history;
 
-    PointInTimeRecovery(Clock clock, DynamoDbClient dynamoDbLocal) {
+    PointInTimeRecovery(Clock clock, DynamoDbClient dynamoDbLocal, ChangeHistory history) {
         this.clock = clock;
         this.dynamoDbLocal = dynamoDbLocal;
+        this.history = history;
     }
 
-    /** The PITR setting of this incarnation of the table, or null when PITR is disabled. */
+    /**
+     * The PITR setting of this incarnation of the table, or null when PITR is disabled (and then no change history is
+     * kept under its name: one left from an earlier table of the name goes).
+     */
     Enabled enabled(TableInfo table) {
         Enabled enabled = byTableArn.get(table.arn());
         if (enabled != null && !enabled.tableCreated().equals(table.created())) {
             byTableArn.remove(table.arn(), enabled);
-            return null;
+            enabled = null;
+        }
+        if (enabled == null) {
+            history.stop(table.name());
         }
         return enabled;
     }
@@ -56,6 +65,7 @@ final class PointInTimeRecovery {
         return response;
     }
 
+    /** Enabling PITR starts the table's change history with its items as they are; disabling ends it. */
     ObjectNode updateContinuousBackups(ObjectNode request) {
         TableInfo table = TableInfo.describe(dynamoDbLocal,
                 TableInfo.nameFromNameOrArn(AwsJson.requiredText(request, "TableName")));
@@ -71,8 +81,15 @@ final class PointInTimeRecovery {
                     + "Member must not be null");
         }
         Integer days = AwsJson.integer((ObjectNode) specification, "RecoveryPeriodInDays");
+        Enabled before = enabled(table);
+        Enabled after = update(table, enable, days);
+        if (after == null) {
+            history.stop(table.name());
+        } else if (before == null || history.of(table) == null) {
+            history.start(table, after.enabledAt(), ExportWriter.scanItems(dynamoDbLocal, table.name()));
+        }
         ObjectNode response = AwsJson.object();
-        response.set("ContinuousBackupsDescription", describe(update(table, enable, days)));
+        response.set("ContinuousBackupsDescription", describe(after));
         return response;
     }
 

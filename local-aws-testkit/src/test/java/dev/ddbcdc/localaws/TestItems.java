@@ -93,7 +93,8 @@ final class TestItems {
         }
     }
 
-    private static Map<String, AttributeValue> map(JsonNode object) {
+    /** A DynamoDB JSON map ({@code {"a":{"S":"x"},...}}) as attribute values. */
+    static Map<String, AttributeValue> map(JsonNode object) {
         Map<String, AttributeValue> map = new LinkedHashMap<>();
         object.fields().forEachRemaining(e -> map.put(e.getKey(), value(e.getValue())));
         return map;
@@ -148,7 +149,8 @@ final class TestItems {
         return struct(item);
     }
 
-    private static Map<String, AttributeValue> struct(IonStruct struct) {
+    /** An Ion struct of an export line as attribute values; numbers become canonical strings. */
+    static Map<String, AttributeValue> struct(IonStruct struct) {
         Map<String, AttributeValue> map = new LinkedHashMap<>();
         for (IonValue v : struct) {
             map.put(v.getFieldName(), ionValue(v));
