@@ -80,6 +80,25 @@ final class ExchangeDelivery implements Delivery, RecordDispatcher {
                 metrics.recordsAlreadyDelivered);
     }
 
+    @Override
+    public void endOfShard(String shardId) {
+        endOfShard(shardId, shardId);
+    }
+
+    @Override
+    public void endOfShard(String shardId, String lane) {
+        if (batches != null) {
+            batches.flush(lane);
+        }
+    }
+
+    @Override
+    public void endOf(String source) {
+        if (batches != null) {
+            batches.flush(source);
+        }
+    }
+
     /** A snapshot item, batched with the other items of its data file. */
     @Override
     public void deliver(String dataFile, Consumer<Exchange> filler, Supplier<String> deliveredKeys,

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -19,6 +20,8 @@ import dev.ddbcdc.localaws.Tables;
 import org.apache.camel.Exchange;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -104,6 +107,34 @@ class BatchDeliveryTest {
                         item.getMessage().getHeader(DynamoDbCdcConstants.SHARD_ID))), "one shard per batch");
             }
             assertTrue(cdc.received.stream().anyMatch(batch -> items(batch).size() == 5), "full batches go at once");
+        }
+    }
+
+    /**
+     * A shard that ended sends its last, partial batch at once, also from each of its lanes; the child shard's batch,
+     * which nothing ended, waits for its window (a minute here, longer than the test).
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3})
+    void theLastBatchOfAShardThatEndedGoesAtOnceNotAfterTheWindow(int lanes) throws Exception {
+        String table = "ended" + lanes;
+        Tables.createWithStream(ddb.client(), table, StreamViewType.NEW_IMAGE);
+        try (CdcHarness cdc = harness(dir.resolve("c.dat").toFile())) {
+            cdc.start(uri(table, "batchSize=100&batchWindow=60000&lanesPerShard=" + lanes));
+            for (int i = 0; i < 12; i++) {
+                put(table, "k" + i);
+            }
+            ddb.triggerShardRollovers();
+            for (int i = 12; i < 20; i++) {
+                put(table, "k" + i);
+            }
+            CdcHarness.awaitCondition(() -> keys(cdc.received).size() >= 12, Duration.ofSeconds(20),
+                    () -> "received " + keys(cdc.received));
+            Thread.sleep(500);
+            List<String> received = keys(cdc.received);
+            assertEquals(Set.copyOf(expected("k", 0, 12)), Set.copyOf(received), "the ended shard's changes only");
+            assertEquals(12, received.size());
+            assertTrue(cdc.received.size() <= lanes, cdc.received.size() + " batches from " + lanes + " lanes");
         }
     }
 

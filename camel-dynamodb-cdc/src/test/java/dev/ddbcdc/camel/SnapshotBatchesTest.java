@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.ddbcdc.camel.checkpoint.Phase;
 import dev.ddbcdc.localaws.LocalAws;
 import dev.ddbcdc.localaws.LocalAwsExtension;
 import dev.ddbcdc.localaws.Tables;
@@ -66,5 +67,31 @@ class SnapshotBatchesTest {
             assertEquals(ITEMS, keys.size());
             assertTrue(full > 0, "full batches");
         }
+    }
+
+    /**
+     * The last batch of each data file goes at the file's end, not after the batch window (a minute here, longer
+     * than the test): every item arrives and the snapshot hands over to the stream.
+     */
+    @Test
+    void theLastBatchOfADataFileGoesAtItsEndNotAfterTheWindow() throws Exception {
+        LocalAws aws = local.get();
+        aws.createBucket("lastbatch");
+        String table = "last_batch_snapshot";
+        Tables.createWithSortKeyAndStream(aws.dynamoDb(), table, StreamViewType.NEW_IMAGE);
+        Tables.enablePointInTimeRecovery(aws.dynamoDb(), table);
+        SnapshotItems.fill(aws.dynamoDb(), table, ITEMS);
+        try (CdcHarness cdc = new CdcHarness()) {
+            cdc.start(CdcHarness.snapshotUri(aws, table, "lastbatch", "batchSize=5000&batchWindow=60000"));
+            CdcHarness.awaitCondition(() -> snapshotItems(cdc.received) >= ITEMS, Duration.ofSeconds(30),
+                    () -> "received " + snapshotItems(cdc.received) + " snapshot items");
+            cdc.awaitPhase(Phase.STREAMING, Duration.ofSeconds(10));
+            assertEquals(ITEMS, snapshotItems(cdc.received));
+        }
+    }
+
+    private static long snapshotItems(List<Exchange> batches) {
+        return new ArrayList<>(batches).stream().flatMap(b -> BatchDeliveryTest.items(b).stream())
+                .filter(i -> i.getMessage().getHeader(DynamoDbCdcConstants.EXPORT_DATA_FILE) != null).count();
     }
 }

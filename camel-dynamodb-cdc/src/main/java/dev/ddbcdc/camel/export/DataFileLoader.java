@@ -186,6 +186,7 @@ final class DataFileLoader {
                     awaitRoomInFlight();
                     dispatch(items.item(), line);
                 }
+                delivery.endOf(file.key());
                 checksum.verifyAtEnd(object);
                 return line;
             }

@@ -26,4 +26,11 @@ public interface Delivery {
                          Supplier<String> description, Acknowledgement ack) {
         deliver(filler, deliveredKey, description, ack);
     }
+
+    /**
+     * The last change of {@code source} was handed over: a batch of its changes still being collected is sent now
+     * rather than after its window. Without batching, nothing to do.
+     */
+    default void endOf(String source) {
+    }
 }

@@ -33,12 +33,29 @@ public final class LaneDispatcher implements RecordDispatcher {
 
     @Override
     public void dispatch(String shardId, Record record, Acknowledgement acknowledgement) {
-        String lane = shardId + "#" + lane(record);
+        String lane = laneName(shardId, lane(record));
         serial.submit(lane, () -> {
             if (running.getAsBoolean()) {
                 next.dispatch(shardId, lane, record, acknowledgement);
             }
         });
+    }
+
+    /** Each lane of the shard sends what it batched once the records before in the lane were dispatched. */
+    @Override
+    public void endOfShard(String shardId) {
+        for (int i = 0; i < lanes; i++) {
+            String lane = laneName(shardId, i);
+            serial.submit(lane, () -> {
+                if (running.getAsBoolean()) {
+                    next.endOfShard(shardId, lane);
+                }
+            });
+        }
+    }
+
+    private static String laneName(String shardId, int lane) {
+        return shardId + "#" + lane;
     }
 
     /** The record's lane: the same for every change of one item. */

@@ -15,4 +15,16 @@ public interface RecordDispatcher {
     default void dispatch(String shardId, String lane, Record record, Acknowledgement acknowledgement) {
         dispatch(shardId, record, acknowledgement);
     }
+
+    /**
+     * The last record of shard {@code shardId} was dispatched (it ended): its changes still being collected into a
+     * batch are sent now rather than after the batch window. Without batches, nothing to do.
+     */
+    default void endOfShard(String shardId) {
+    }
+
+    /** As above, for one of the shard's lanes, after every record dispatched from it. */
+    default void endOfShard(String shardId, String lane) {
+        endOfShard(shardId);
+    }
 }

@@ -198,6 +198,7 @@ final class ShardReader implements Runnable {
         }
         if (iterator == null) {
             endReached = true;
+            dispatcher.endOfShard(shardId);
             return 0;
         }
         if (records.isEmpty()) {
