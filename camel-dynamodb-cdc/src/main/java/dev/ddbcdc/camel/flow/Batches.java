@@ -1,10 +1,11 @@
 package dev.ddbcdc.camel.flow;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
@@ -15,6 +16,8 @@ import java.util.function.BooleanSupplier;
  * (like Lambda's BatchSize and MaximumBatchingWindowInSeconds). Batches of one source are sent one after the other,
  * in order, whichever thread sends them (the adding thread for a full batch, a timer for an old one). Once the run
  * stops, what is still collected is dropped unsent: nothing of it was acknowledged, so it is read again.
+ * <p>
+ * Sources do not share a lock: the data files of a snapshot are read side by side, each adding its items here.
  *
  * @param <T> a change waiting to be sent, with its acknowledgement
  */
@@ -30,14 +33,20 @@ public final class Batches<T> {
     private final ScheduledExecutorService timers;
     private final BooleanSupplier running;
     private final Sender<T> sender;
-    private final Map<String, Source> sources = new HashMap<>();
+    private final Map<String, Source> sources = new ConcurrentHashMap<>();
 
-    /** One source's collected changes, and the lock that keeps its batches in order. */
+    /**
+     * One source's collected changes (guarded by the object's monitor), and the lock that keeps its batches in
+     * order. Once forgotten it is retired: a change must then go to the source's next one.
+     */
     private final class Source {
         final String id;
         final ReentrantLock sending = new ReentrantLock(true);
         List<T> collecting = new ArrayList<>();
         long generation;
+        /** The window timer of the batch being collected, cancelled when the batch goes before it ends. */
+        ScheduledFuture<?> timer;
+        boolean retired;
 
         Source(String id) {
             this.id = id;
@@ -58,21 +67,45 @@ public final class Batches<T> {
 
     /** Adds a change of {@code source}; sends the batch on this thread when it is full. */
     public void add(String source, T change) {
-        Source batch;
-        boolean full;
-        boolean first;
-        long generation;
-        synchronized (this) {
-            batch = sources.computeIfAbsent(source, Source::new);
-            batch.collecting.add(change);
-            full = batch.collecting.size() >= maxSize;
-            first = batch.collecting.size() == 1;
-            generation = batch.generation;
+        while (true) {
+            Source batch = sources.computeIfAbsent(source, Source::new);
+            boolean full;
+            boolean first;
+            long generation;
+            synchronized (batch) {
+                if (batch.retired) {
+                    continue;
+                }
+                batch.collecting.add(change);
+                full = batch.collecting.size() >= maxSize;
+                first = batch.collecting.size() == 1;
+                generation = batch.generation;
+            }
+            if (full) {
+                send(batch, -1);
+            } else if (first) {
+                ScheduledFuture<?> timer = timers.schedule(() -> send(batch, generation), windowMillis,
+                        TimeUnit.MILLISECONDS);
+                synchronized (batch) {
+                    if (batch.generation == generation) {
+                        batch.timer = timer;
+                    } else { // sent already
+                        timer.cancel(false);
+                    }
+                }
+            }
+            return;
         }
-        if (full) {
+    }
+
+    /**
+     * Sends what {@code source} has collected now, without waiting for its window: its last changes for a while (the
+     * end of a data file or a shard), which nothing more would fill.
+     */
+    public void flush(String source) {
+        Source batch = sources.get(source);
+        if (batch != null) {
             send(batch, -1);
-        } else if (first) {
-            timers.schedule(() -> send(batch, generation), windowMillis, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -84,13 +117,20 @@ public final class Batches<T> {
         batch.sending.lock();
         try {
             List<T> taken;
-            synchronized (this) {
+            ScheduledFuture<?> timer;
+            synchronized (batch) {
                 if (generation >= 0 && generation != batch.generation || batch.collecting.isEmpty()) {
                     return;
                 }
                 taken = batch.collecting;
                 batch.collecting = new ArrayList<>();
                 batch.generation++;
+                timer = batch.timer;
+                batch.timer = null;
+            }
+            if (timer != null && generation < 0) {
+                // sent full or flushed: its timer would find nothing, and a stopping pool would wait for it
+                timer.cancel(false);
             }
             if (running.getAsBoolean()) {
                 sender.send(batch.id, taken);
@@ -105,14 +145,23 @@ public final class Batches<T> {
      * Forgets a source with nothing collected and nothing being sent, so memory stays flat over many shards and
      * files; a change added later starts a new one, which cannot overtake this one since it has nothing left.
      */
-    private synchronized void forgetIfIdle(Source batch) {
-        if (batch.collecting.isEmpty() && !batch.sending.isLocked()) {
-            sources.remove(batch.id, batch);
+    private void forgetIfIdle(Source batch) {
+        synchronized (batch) {
+            if (batch.collecting.isEmpty() && !batch.sending.isLocked()) {
+                batch.retired = true;
+                sources.remove(batch.id, batch);
+            }
         }
     }
 
     /** How many changes are collected and not yet sent, over all sources. */
-    public synchronized int collected() {
-        return sources.values().stream().mapToInt(s -> s.collecting.size()).sum();
+    public int collected() {
+        int collected = 0;
+        for (Source batch : sources.values()) {
+            synchronized (batch) {
+                collected += batch.collecting.size();
+            }
+        }
+        return collected;
     }
 }

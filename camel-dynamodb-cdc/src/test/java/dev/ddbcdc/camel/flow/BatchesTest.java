@@ -57,6 +57,45 @@ class BatchesTest {
     }
 
     @Test
+    void aFlushSendsThePartialBatchAtOnceAndItsTimerThenSendsNothing() {
+        TestClock clock = new TestClock(0);
+        ManualScheduler timers = new ManualScheduler(clock);
+        List<Sent> sent = new ArrayList<>();
+        Batches<Integer> batches = new Batches<>(10, 100, timers, () -> true, (s, b) -> sent.add(new Sent(s, b)));
+        batches.add("file-1", 1);
+        batches.add("file-1", 2);
+        batches.add("file-2", 3);
+        batches.flush("file-1");
+        batches.flush("file-3"); // nothing collected: nothing sent
+        assertEquals(List.of(new Sent("file-1", List.of(1, 2))), sent, "the flushed source only");
+        clock.advance(50);
+        batches.add("file-1", 4);
+        timers.advance(50);
+        assertEquals(List.of(new Sent("file-1", List.of(1, 2)), new Sent("file-2", List.of(3))), sent,
+                "the flushed batch's timer does not send the next one early");
+        timers.advance(50);
+        assertEquals(new Sent("file-1", List.of(4)), sent.get(2));
+        assertEquals(0, batches.collected());
+    }
+
+    /** A stopping pool runs the delayed tasks it holds: a timer left behind a sent batch would make a stop wait. */
+    @Test
+    void aBatchSentFullOrFlushedCancelsItsWindowTimer() {
+        TestClock clock = new TestClock(0);
+        ManualScheduler timers = new ManualScheduler(clock);
+        List<Sent> sent = new ArrayList<>();
+        Batches<Integer> batches = new Batches<>(2, 100, timers, () -> true, (s, b) -> sent.add(new Sent(s, b)));
+        batches.add("f", 1);
+        assertEquals(1, timers.queued(), "the window's timer");
+        batches.add("f", 2);
+        assertEquals(0, timers.queued(), "sent full: no timer left");
+        batches.add("f", 3);
+        batches.flush("f");
+        assertEquals(0, timers.queued(), "flushed: no timer left");
+        assertEquals(List.of(new Sent("f", List.of(1, 2)), new Sent("f", List.of(3))), sent);
+    }
+
+    @Test
     void whatIsCollectedWhenTheRunStopsIsDroppedUnsent() {
         TestClock clock = new TestClock(0);
         ManualScheduler timers = new ManualScheduler(clock);
