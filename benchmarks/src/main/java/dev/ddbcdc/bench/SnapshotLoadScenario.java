@@ -89,10 +89,12 @@ final class SnapshotLoadScenario implements Scenario {
         ScenarioResult result = new ScenarioResult(name, String.format(Locale.ROOT,
                 "%,d items (%s) in %d gzip data files, %.1f MB compressed, written into S3Mock by the test kit in %.0f s;"
                 + " each run in a fresh JVM with %s, warmed up on a %,d-item export first. Consumer: defaults"
-                + " (maxConcurrentDataFiles=4, in-memory checkpoints, acknowledgments on), the route only counts;"
+                + " (maxConcurrentDataFiles=0: one data file per processor, %d here; in-memory checkpoints,"
+                + " acknowledgments on), the route only counts;"
                 + " and the same with batchSize=%d (a List of up to %d items of one data file per exchange).",
                 scale.snapshotItems(), "every attribute type, about 300 bytes a line", scale.snapshotDataFiles(),
-                compressed / 1e6, generated, HEAP_CAP, scale.snapshotWarmUpItems(), BATCH, BATCH));
+                compressed / 1e6, generated, HEAP_CAP, scale.snapshotWarmUpItems(),
+                Runtime.getRuntime().availableProcessors(), BATCH, BATCH));
         result.figure(new Figure(name, "items/s delivered", "items/s", ours, "bare 1-thread gunzip + parse",
                 baseline, Target.ratioAtLeast(1.0), ""));
         result.figure(new Figure(name, "items/s, batches of " + BATCH, "items/s", oursBatched,

@@ -170,9 +170,11 @@ public class DynamoDbCdcConfiguration implements Cloneable {
               description = "How often to ask whether the export has finished (DescribeExport). Exports take minutes"
                             + " to hours.")
     private long exportPollInterval = 30_000;
-    @UriParam(label = "snapshot", defaultValue = "4",
-              description = "Export data files read at the same time, each on its own thread.")
-    private int maxConcurrentDataFiles = 4;
+    @UriParam(label = "snapshot", defaultValue = "0",
+              description = "Export data files read at the same time, each on its own thread. 0 (the default): one"
+                            + " per processor available to the JVM; reading a data file keeps a processor busy, and"
+                            + " more threads than processors cost more CPU per item.")
+    private int maxConcurrentDataFiles;
     @UriParam(label = "snapshot", defaultValue = "300000", javaType = "java.time.Duration",
               description = "With acknowledgments, how long the items of a data file may stay uncompleted after the"
                             + " file was read to its end before the file is read again from its last checkpointed"
@@ -226,7 +228,8 @@ public class DynamoDbCdcConfiguration implements Cloneable {
     private int batchSize = 1;
     @UriParam(label = "consumer,batch", defaultValue = "500", javaType = "java.time.Duration",
               description = "With batchSize above 1: how long a batch may wait for more changes before it is sent"
-                            + " (like Lambda's MaximumBatchingWindowInSeconds); a full batch is sent at once.")
+                            + " (like Lambda's MaximumBatchingWindowInSeconds); a full batch is sent at once, and so"
+                            + " is the last batch of a data file or of a shard that ended.")
     private long batchWindow = 500;
     @UriParam(label = "consumer,batch", defaultValue = "false",
               description = "With batchSize above 1: a batch whose exchange failed is split in halves and sent again,"
@@ -306,8 +309,9 @@ public class DynamoDbCdcConfiguration implements Cloneable {
     }
 
     private void validateSnapshot() {
-        if (maxConcurrentDataFiles < 1) {
-            throw new IllegalArgumentException("maxConcurrentDataFiles must be at least 1, was " + maxConcurrentDataFiles);
+        if (maxConcurrentDataFiles < 0) {
+            throw new IllegalArgumentException("maxConcurrentDataFiles must be 0 (one per processor) or more, was "
+                                               + maxConcurrentDataFiles);
         }
         requirePositive("exportPollInterval", exportPollInterval);
         requirePositive("s3DataFileAcknowledgmentTimeout", s3DataFileAcknowledgmentTimeout);
@@ -731,6 +735,11 @@ public class DynamoDbCdcConfiguration implements Cloneable {
         return maxConcurrentDataFiles;
     }
 
+    /** The data files read at once: {@code maxConcurrentDataFiles}, or one per available processor for 0. */
+    public int effectiveMaxConcurrentDataFiles() {
+        return maxConcurrentDataFiles > 0 ? maxConcurrentDataFiles : Runtime.getRuntime().availableProcessors();
+    }
+
     public void setMaxConcurrentDataFiles(int maxConcurrentDataFiles) {
         this.maxConcurrentDataFiles = maxConcurrentDataFiles;
     }
@@ -793,7 +802,7 @@ public class DynamoDbCdcConfiguration implements Cloneable {
     /** The snapshot's options as they are now, as an immutable value. */
     public SnapshotOptions snapshotOptions() {
         return new SnapshotOptions(consumerId, exportArn, exportS3Bucket, exportS3Prefix, exportS3BucketOwner,
-                exportS3SseKmsKeyId, exportFormat, exportPollInterval, maxConcurrentDataFiles,
+                exportS3SseKmsKeyId, exportFormat, exportPollInterval, effectiveMaxConcurrentDataFiles(),
                 s3DataFileAcknowledgmentTimeout, streamOverlap);
     }
 

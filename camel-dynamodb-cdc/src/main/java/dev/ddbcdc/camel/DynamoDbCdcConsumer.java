@@ -104,7 +104,7 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements HealthCheckA
             ServiceHelper.startService(checkpoints, configuration.getIdempotentRepository());
             boolean snapshot = configuration.isSnapshotEnabled();
             int threads = snapshot
-                    ? Math.max(configuration.getMaxConcurrentShards(), configuration.getMaxConcurrentDataFiles() + 1)
+                    ? Math.max(configuration.getMaxConcurrentShards(), configuration.effectiveMaxConcurrentDataFiles() + 1)
                     : configuration.getMaxConcurrentShards();
             if (configuration.getBatchSize() > 1) {
                 // the batch window's timers run here too: a thread that the data file loaders, which wait for their

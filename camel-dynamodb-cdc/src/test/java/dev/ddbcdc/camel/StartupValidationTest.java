@@ -63,8 +63,8 @@ class StartupValidationTest {
         assertTrue(message.contains("exportFormat must be one of [DYNAMODB_JSON, ION], was 'CSV'"), message);
         message = startFailure(CdcHarness.uri(ddb, "new_image", "exportS3Bucket=b&streamOverlap=30s"));
         assertTrue(message.contains("streamOverlap must be at least 60000 ms"), message);
-        message = startFailure(CdcHarness.uri(ddb, "new_image", "exportS3Bucket=b&maxConcurrentDataFiles=0"));
-        assertTrue(message.contains("maxConcurrentDataFiles must be at least 1"), message);
+        message = startFailure(CdcHarness.uri(ddb, "new_image", "exportS3Bucket=b&maxConcurrentDataFiles=-1"));
+        assertTrue(message.contains("maxConcurrentDataFiles must be 0 (one per processor) or more"), message);
         message = startFailure(CdcHarness.uri(ddb, "new_image", "exportS3Bucket=b"
                 + "&exportArn=arn:aws:dynamodb:us-east-1:1:table/new_image/export/01700000000000-abcdef01"));
         assertTrue(message.contains("exportArn adopts an existing export") && message.contains("exportS3Bucket"),

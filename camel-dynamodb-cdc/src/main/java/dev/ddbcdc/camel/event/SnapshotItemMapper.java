@@ -23,8 +23,9 @@ public final class SnapshotItemMapper {
     private final String tableName;
     private final KeySchema keySchema;
     private final String exportArn;
-    private final long exportTimeMillis;
-    private final long documentVersion;
+    /** Boxed once: every item of the snapshot carries the same two values. */
+    private final Long exportTimeMillis;
+    private final Long documentVersion;
 
     /** @param documentVersion the version every item of this snapshot carries (see {@link DocumentVersion}) */
     public SnapshotItemMapper(String tableName, KeySchema keySchema, String exportArn, long exportTimeMillis,
