@@ -112,8 +112,12 @@ public class DynamoDbCdcComponentConfigurer extends PropertyConfigurerSupport im
         case "shardAcknowledgmentTimeout": getOrCreateConfiguration(target).setShardAcknowledgmentTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "sharddiscoveryinterval":
         case "shardDiscoveryInterval": getOrCreateConfiguration(target).setShardDiscoveryInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "snapshotonly":
+        case "snapshotOnly": getOrCreateConfiguration(target).setSnapshotOnly(property(camelContext, boolean.class, value)); return true;
         case "startposition":
         case "startPosition": getOrCreateConfiguration(target).setStartPosition(property(camelContext, dev.ddbcdc.camel.options.StartPosition.class, value)); return true;
+        case "starttimestamp":
+        case "startTimestamp": getOrCreateConfiguration(target).setStartTimestamp(property(camelContext, java.lang.String.class, value)); return true;
         case "streamoverlap":
         case "streamOverlap": getOrCreateConfiguration(target).setStreamOverlap(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "stsexternalid":
@@ -228,8 +232,12 @@ public class DynamoDbCdcComponentConfigurer extends PropertyConfigurerSupport im
         case "shardAcknowledgmentTimeout": return long.class;
         case "sharddiscoveryinterval":
         case "shardDiscoveryInterval": return long.class;
+        case "snapshotonly":
+        case "snapshotOnly": return boolean.class;
         case "startposition":
         case "startPosition": return dev.ddbcdc.camel.options.StartPosition.class;
+        case "starttimestamp":
+        case "startTimestamp": return java.lang.String.class;
         case "streamoverlap":
         case "streamOverlap": return long.class;
         case "stsexternalid":
@@ -340,8 +348,12 @@ public class DynamoDbCdcComponentConfigurer extends PropertyConfigurerSupport im
         case "shardAcknowledgmentTimeout": return getOrCreateConfiguration(target).getShardAcknowledgmentTimeout();
         case "sharddiscoveryinterval":
         case "shardDiscoveryInterval": return getOrCreateConfiguration(target).getShardDiscoveryInterval();
+        case "snapshotonly":
+        case "snapshotOnly": return getOrCreateConfiguration(target).isSnapshotOnly();
         case "startposition":
         case "startPosition": return getOrCreateConfiguration(target).getStartPosition();
+        case "starttimestamp":
+        case "startTimestamp": return getOrCreateConfiguration(target).getStartTimestamp();
         case "streamoverlap":
         case "streamOverlap": return getOrCreateConfiguration(target).getStreamOverlap();
         case "stsexternalid":

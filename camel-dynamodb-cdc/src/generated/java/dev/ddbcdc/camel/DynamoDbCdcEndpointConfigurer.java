@@ -102,8 +102,12 @@ public class DynamoDbCdcEndpointConfigurer extends PropertyConfigurerSupport imp
         case "shardAcknowledgmentTimeout": target.getConfiguration().setShardAcknowledgmentTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "sharddiscoveryinterval":
         case "shardDiscoveryInterval": target.getConfiguration().setShardDiscoveryInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "snapshotonly":
+        case "snapshotOnly": target.getConfiguration().setSnapshotOnly(property(camelContext, boolean.class, value)); return true;
         case "startposition":
         case "startPosition": target.getConfiguration().setStartPosition(property(camelContext, dev.ddbcdc.camel.options.StartPosition.class, value)); return true;
+        case "starttimestamp":
+        case "startTimestamp": target.getConfiguration().setStartTimestamp(property(camelContext, java.lang.String.class, value)); return true;
         case "streamoverlap":
         case "streamOverlap": target.getConfiguration().setStreamOverlap(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "stsexternalid":
@@ -215,8 +219,12 @@ public class DynamoDbCdcEndpointConfigurer extends PropertyConfigurerSupport imp
         case "shardAcknowledgmentTimeout": return long.class;
         case "sharddiscoveryinterval":
         case "shardDiscoveryInterval": return long.class;
+        case "snapshotonly":
+        case "snapshotOnly": return boolean.class;
         case "startposition":
         case "startPosition": return dev.ddbcdc.camel.options.StartPosition.class;
+        case "starttimestamp":
+        case "startTimestamp": return java.lang.String.class;
         case "streamoverlap":
         case "streamOverlap": return long.class;
         case "stsexternalid":
@@ -324,8 +332,12 @@ public class DynamoDbCdcEndpointConfigurer extends PropertyConfigurerSupport imp
         case "shardAcknowledgmentTimeout": return target.getConfiguration().getShardAcknowledgmentTimeout();
         case "sharddiscoveryinterval":
         case "shardDiscoveryInterval": return target.getConfiguration().getShardDiscoveryInterval();
+        case "snapshotonly":
+        case "snapshotOnly": return target.getConfiguration().isSnapshotOnly();
         case "startposition":
         case "startPosition": return target.getConfiguration().getStartPosition();
+        case "starttimestamp":
+        case "startTimestamp": return target.getConfiguration().getStartTimestamp();
         case "streamoverlap":
         case "streamOverlap": return target.getConfiguration().getStreamOverlap();
         case "stsexternalid":

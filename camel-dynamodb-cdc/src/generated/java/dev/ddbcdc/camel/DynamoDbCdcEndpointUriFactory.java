@@ -23,7 +23,7 @@ public class DynamoDbCdcEndpointUriFactory extends org.apache.camel.support.comp
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(53);
+        Set<String> props = new HashSet<>(55);
         props.add("accessKey");
         props.add("acknowledgments");
         props.add("batchSize");
@@ -65,7 +65,9 @@ public class DynamoDbCdcEndpointUriFactory extends org.apache.camel.support.comp
         props.add("sessionToken");
         props.add("shardAcknowledgmentTimeout");
         props.add("shardDiscoveryInterval");
+        props.add("snapshotOnly");
         props.add("startPosition");
+        props.add("startTimestamp");
         props.add("streamOverlap");
         props.add("stsExternalId");
         props.add("stsHeaderOverrides");

@@ -9,6 +9,7 @@ import dev.ddbcdc.camel.options.ExportFormat;
 import dev.ddbcdc.camel.options.OutputFormat;
 import dev.ddbcdc.camel.options.SnapshotOptions;
 import dev.ddbcdc.camel.options.StartPosition;
+import dev.ddbcdc.camel.options.StartTimestamp;
 import dev.ddbcdc.camel.options.StreamOptions;
 import dev.ddbcdc.camel.options.TrimmedDataPolicy;
 import dev.ddbcdc.camel.options.ViewOnRemove;
@@ -90,10 +91,18 @@ public class DynamoDbCdcConfiguration implements Cloneable {
 
     // ---- stream reading
     @UriParam(label = "consumer", defaultValue = "LATEST",
-              description = "Where to start when there is no checkpoint yet: LATEST (changes made from now on) or"
-                            + " TRIM_HORIZON (every change still in the stream, up to 24 hours back). Not used with a"
-                            + " snapshot: the stream then starts at the export time minus streamOverlap.")
+              description = "Where to start when there is no checkpoint yet: LATEST (changes made from now on),"
+                            + " TRIM_HORIZON (every change still in the stream, up to 24 hours back) or AT_TIMESTAMP"
+                            + " (changes made at or after startTimestamp). Not used with a snapshot: the stream then"
+                            + " starts at the export time minus streamOverlap.")
     private StartPosition startPosition = StartPosition.LATEST;
+    @UriParam(label = "consumer",
+              description = "With startPosition=AT_TIMESTAMP: the time of the first changes to deliver, an ISO-8601"
+                            + " instant such as 2026-12-01T08:00:00Z or epoch milliseconds. Changes from the start of"
+                            + " its minute on are delivered (the stream's creation times are approximate); every"
+                            + " shard is read from its oldest record. A time more than 24 hours ago (the stream's"
+                            + " retention) fails the start.")
+    private String startTimestamp;
     @UriParam(label = "consumer", defaultValue = "NEW_IMAGE",
               description = "The body of a REMOVE event: NEW_IMAGE (the removed item's key attributes) or OLD_IMAGE (the"
                             + " item before removal; needs stream view type NEW_AND_OLD_IMAGES).")
@@ -175,6 +184,11 @@ public class DynamoDbCdcConfiguration implements Cloneable {
                             + " per processor available to the JVM; reading a data file keeps a processor busy, and"
                             + " more threads than processors cost more CPU per item.")
     private int maxConcurrentDataFiles;
+    @UriParam(label = "snapshot",
+              description = "Load the snapshot, then stop reading: the consumer ends in phase DONE (readiness stays"
+                            + " UP) and the stream is not read; the table needs no stream. For backfills and"
+                            + " migrations; stop the route once DONE. Needs exportS3Bucket or exportArn.")
+    private boolean snapshotOnly;
     @UriParam(label = "snapshot", defaultValue = "300000", javaType = "java.time.Duration",
               description = "With acknowledgments, how long the items of a data file may stay uncompleted after the"
                             + " file was read to its end before the file is read again from its last checkpointed"
@@ -264,6 +278,7 @@ public class DynamoDbCdcConfiguration implements Cloneable {
 
     /** Checks values and combinations; every message names the option and what is allowed. */
     public void validate() {
+        StartTimestamp.check(startPosition, startTimestamp, isSnapshotEnabled());
         if (table == null || table.isBlank()) {
             throw new IllegalArgumentException("The table (the part after dynamodb-cdc:) must be a table name or ARN");
         }
@@ -309,6 +324,10 @@ public class DynamoDbCdcConfiguration implements Cloneable {
     }
 
     private void validateSnapshot() {
+        if (snapshotOnly && !isSnapshotEnabled()) {
+            throw new IllegalArgumentException("snapshotOnly needs a snapshot: set exportS3Bucket (a new export) or"
+                                               + " exportArn (an existing one)");
+        }
         if (maxConcurrentDataFiles < 0) {
             throw new IllegalArgumentException("maxConcurrentDataFiles must be 0 (one per processor) or more, was "
                                                + maxConcurrentDataFiles);
@@ -508,6 +527,14 @@ public class DynamoDbCdcConfiguration implements Cloneable {
 
     public void setStartPosition(StartPosition startPosition) {
         this.startPosition = startPosition;
+    }
+
+    public String getStartTimestamp() {
+        return startTimestamp;
+    }
+
+    public void setStartTimestamp(String startTimestamp) {
+        this.startTimestamp = startTimestamp;
     }
 
     public ViewOnRemove getViewOnRemove() {
@@ -735,6 +762,14 @@ public class DynamoDbCdcConfiguration implements Cloneable {
         return maxConcurrentDataFiles;
     }
 
+    public boolean isSnapshotOnly() {
+        return snapshotOnly;
+    }
+
+    public void setSnapshotOnly(boolean snapshotOnly) {
+        this.snapshotOnly = snapshotOnly;
+    }
+
     /** The data files read at once: {@code maxConcurrentDataFiles}, or one per available processor for 0. */
     public int effectiveMaxConcurrentDataFiles() {
         return maxConcurrentDataFiles > 0 ? maxConcurrentDataFiles : Runtime.getRuntime().availableProcessors();
@@ -796,14 +831,15 @@ public class DynamoDbCdcConfiguration implements Cloneable {
     public StreamOptions streamOptions() {
         return new StreamOptions(startPosition, maxRecordsPerRequest, pollDelay, idlePollDelay, shardDiscoveryInterval,
                 maxConcurrentShards, trimmedDataPolicy, shardAcknowledgmentTimeout,
-                maxRecordAge != null ? maxRecordAge : StreamOptions.NO_MAX_RECORD_AGE);
+                maxRecordAge != null ? maxRecordAge : StreamOptions.NO_MAX_RECORD_AGE,
+                StartTimestamp.check(startPosition, startTimestamp, isSnapshotEnabled()));
     }
 
     /** The snapshot's options as they are now, as an immutable value. */
     public SnapshotOptions snapshotOptions() {
         return new SnapshotOptions(consumerId, exportArn, exportS3Bucket, exportS3Prefix, exportS3BucketOwner,
                 exportS3SseKmsKeyId, exportFormat, exportPollInterval, effectiveMaxConcurrentDataFiles(),
-                s3DataFileAcknowledgmentTimeout, streamOverlap);
+                s3DataFileAcknowledgmentTimeout, streamOverlap, snapshotOnly);
     }
 
     /** How to reach AWS, as an immutable value (its toString names no secret). */

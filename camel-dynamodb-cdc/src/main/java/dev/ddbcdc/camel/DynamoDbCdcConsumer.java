@@ -167,13 +167,14 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements HealthCheckA
     }
 
     private TableFacts describe(String tableName) {
-        return TableFacts.describe(connections.table(), tableName, configuration.getViewOnRemove());
+        return TableFacts.describe(connections.table(), tableName, configuration.getViewOnRemove(),
+                !configuration.isSnapshotOnly());
     }
 
     /** The engine over {@code checkpoints}: the repository itself, or a leader's fenced view of it. */
     private CdcEngine newEngine(TableFacts table, StateRepository<String, String> checkpoints) {
         String tableName = table.tableName();
-        CheckpointKeys keys = new CheckpointKeys(configuration.getConsumerId(), table.streamArn());
+        CheckpointKeys keys = new CheckpointKeys(configuration.getConsumerId(), table.checkpointArn());
         boolean snapshot = configuration.isSnapshotEnabled();
         // a batch or a lane's record of this engine's run is sent only while that run goes on
         AtomicReference<CdcEngine> built = new AtomicReference<>();

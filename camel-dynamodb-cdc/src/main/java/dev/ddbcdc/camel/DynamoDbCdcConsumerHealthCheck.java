@@ -73,6 +73,9 @@ public final class DynamoDbCdcConsumerHealthCheck extends AbstractHealthCheck {
             builder.message(haltedLineages + " shard lineage(s) halted after trimmed data (trimmedDataPolicy=FAIL): "
                             + stream.lastError());
             builder.down();
+        } else if (phase == Phase.DONE) {
+            builder.message("The snapshot is loaded and snapshotOnly is set: nothing more is read; stop the route");
+            builder.up();
         } else if (phase == Phase.STOPPED) {
             builder.message("The consumer is stopped");
             builder.down();

@@ -58,6 +58,19 @@ class StartupValidationTest {
     }
 
     @Test
+    void aStartTimestampGoesWithAtTimestampOnlyAndMustBeATime() {
+        String message = startFailure(CdcHarness.uri(ddb, "new_image", "startPosition=AT_TIMESTAMP"));
+        assertTrue(message.contains("startPosition=AT_TIMESTAMP needs startTimestamp"), message);
+        message = startFailure(CdcHarness.uri(ddb, "new_image", "startTimestamp=2026-12-01T08:00:00Z"));
+        assertTrue(message.contains("startTimestamp is set, but startPosition is LATEST"), message);
+        message = startFailure(CdcHarness.uri(ddb, "new_image", "startPosition=AT_TIMESTAMP&startTimestamp=yesterday"));
+        assertTrue(message.contains("startTimestamp 'yesterday' is not a time"), message);
+        message = startFailure(CdcHarness.uri(ddb, "new_image", "exportS3Bucket=b&startPosition=AT_TIMESTAMP"
+                                                                + "&startTimestamp=2026-12-01T08:00:00Z"));
+        assertTrue(message.contains("startPosition=AT_TIMESTAMP does not go with a snapshot"), message);
+    }
+
+    @Test
     void snapshotOptionsAreChecked() {
         String message = startFailure(CdcHarness.uri(ddb, "new_image", "exportS3Bucket=b&exportFormat=CSV"));
         assertTrue(message.contains("exportFormat must be one of [DYNAMODB_JSON, ION], was 'CSV'"), message);

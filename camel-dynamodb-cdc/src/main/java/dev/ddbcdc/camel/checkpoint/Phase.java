@@ -22,7 +22,8 @@ import java.util.Set;
  * A clustered consumer ({@code clusterService}) is in STANDBY while another instance leads: it reads nothing. On
  * taking the lead it goes to INIT and on, as above; on losing it, from any phase back to STANDBY.
  * <p>
- * Stream-only mode goes INIT to STREAMING. FAILED means the consumer cannot go on without the user: the cause was
+ * Stream-only mode goes INIT to STREAMING. With {@code snapshotOnly} the snapshot ends in DONE instead of STREAMING
+ * (LOADING to DONE, or INIT to DONE when it was done before): nothing more is read. FAILED means the consumer cannot go on without the user: the cause was
  * logged and passed to the exception handler, nothing further is delivered, and a restart tries again from the
  * checkpoint. Every phase may go to STOPPED when the route stops. The {@code CdcEngine} owns the phase; the
  * snapshot's persisted progress ({@code SnapshotState}) is EXPORTING, LOADING or DONE (= handed over to STREAMING).
@@ -34,21 +35,23 @@ public enum Phase {
     LOADING,
     STREAMING,
     FAILED,
-    STOPPED;
+    STOPPED,
+    DONE;
 
     private Set<Phase> next() {
         switch (this) {
             case STANDBY:
                 return EnumSet.of(INIT, STOPPED);
             case INIT:
-                return EnumSet.of(EXPORTING, LOADING, STREAMING, FAILED, STANDBY, STOPPED);
+                return EnumSet.of(EXPORTING, LOADING, STREAMING, DONE, FAILED, STANDBY, STOPPED);
             case EXPORTING:
                 return EnumSet.of(LOADING, FAILED, STANDBY, STOPPED);
             case LOADING:
-                return EnumSet.of(STREAMING, FAILED, STANDBY, STOPPED);
+                return EnumSet.of(STREAMING, DONE, FAILED, STANDBY, STOPPED);
             case STREAMING:
                 return EnumSet.of(FAILED, STANDBY, STOPPED);
             case FAILED:
+            case DONE:
                 return EnumSet.of(STANDBY, STOPPED);
             default:
                 return EnumSet.noneOf(Phase.class);

@@ -81,7 +81,7 @@ public final class Standby implements NamespaceLeadership.Listener {
         leading = true;
         try {
             TableFacts table = describe.get();
-            String leaderKey = new CheckpointKeys(consumerId, table.streamArn()).leader();
+            String leaderKey = new CheckpointKeys(consumerId, table.checkpointArn()).leader();
             LeaderEpoch claim = LeaderEpoch.take(checkpoints, leaderKey, leadership.memberId(), clock.millis());
             epoch = claim.epoch();
             LOG.info("Table {}: leading with epoch {} (member {}); resuming from the stored checkpoints",

@@ -1,6 +1,7 @@
 package dev.ddbcdc.camel.engine;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -15,6 +16,7 @@ import dev.ddbcdc.camel.export.SnapshotMetrics;
 import dev.ddbcdc.camel.flow.Delivery;
 import dev.ddbcdc.camel.flow.LossPolicy;
 import dev.ddbcdc.camel.flow.RunContext;
+import dev.ddbcdc.camel.flow.StreamRetention;
 import dev.ddbcdc.camel.options.SnapshotOptions;
 import dev.ddbcdc.camel.options.StartPosition;
 import dev.ddbcdc.camel.options.StreamOptions;
@@ -119,11 +121,13 @@ public final class CdcEngine {
         snapshot = null;
         run = new RunContext(setup.clock(), executor);
         LossPolicy losses = lossPolicy();
-        FirstStart firstStart = FirstStart.at(setup.stream().startPosition());
+        FirstStart firstStart = FirstStart.of(setup.stream());
+        boolean snapshotOnly = setup.snapshotEnabled() && setup.snapshot().snapshotOnly();
         // the stream was replaced while stopped and the policy goes on: read the new one from its oldest record
         boolean replaced = false;
-        StreamFollowing following = new StreamFollowing(shards, tableName, setup.table().streamArn());
-        if (following.verdict() == StreamFollowing.Verdict.REPLACED) {
+        StreamFollowing following = snapshotOnly ? null
+                : new StreamFollowing(shards, tableName, setup.table().streamArn());
+        if (following != null && following.verdict() == StreamFollowing.Verdict.REPLACED) {
             LossPolicy.Outcome outcome = losses.report(LossPolicy.Kind.STREAM_REPLACED, following.gapMessage(),
                     "Nothing is read. To go on with the new stream from its oldest record, accepting the gap, restart"
                     + " with trimmedDataPolicy=CONTINUE; to capture the gap too, take a new snapshot with a new"
@@ -137,7 +141,7 @@ public final class CdcEngine {
             replaced = true;
             firstStart = FirstStart.at(StartPosition.TRIM_HORIZON);
         }
-        if (!replaced) {
+        if (following != null && !replaced) {
             following.follow(); // records the stream at a first start; a replacement is followed once it is read
         }
         RunContext current = run;
@@ -153,11 +157,24 @@ public final class CdcEngine {
                 FirstStart afterReplacement = replaced ? firstStart : null;
                 run.submit(() -> runSnapshot(runner, current, losses, afterReplacement, following), 0);
             } else {
+                refuseTrimmedStart(firstStart);
                 startStreaming(current, firstStart, losses, following);
             }
         } catch (RuntimeException e) {
             fail(current, e.getMessage());
             throw e;
+        }
+    }
+
+    /** A first start from a time the stream no longer fully holds (AT_TIMESTAMP over 24 hours ago) reads nothing. */
+    private void refuseTrimmedStart(FirstStart firstStart) {
+        if (!shards.streamStarted() && firstStart.mayBeTrimmed(setup.clock().millis())) {
+            throw new IllegalArgumentException("Table " + tableName + ": startTimestamp "
+                    + Instant.ofEpochMilli(setup.stream().startTimestamp()) + " is more than "
+                    + StreamRetention.RETENTION.toHours() + " hours ago, the stream's retention: changes made since"
+                    + " then may already be trimmed from it, so nothing was read. Start from a time within the"
+                    + " retention, or use startPosition=TRIM_HORIZON for every change still in the stream, or take a"
+                    + " snapshot of the whole table (exportS3Bucket)");
         }
     }
 
@@ -191,6 +208,10 @@ public final class CdcEngine {
                     return; // stopped meanwhile: the checkpoint keeps what was done
                 }
                 handOver = completed.handOver();
+                if (setup.snapshot().snapshotOnly()) {
+                    moveTo(Phase.DONE); // nothing more to read: the run stays, idle, until the route stops
+                    return;
+                }
             }
             try {
                 startStreaming(current, afterReplacement != null ? afterReplacement

@@ -253,9 +253,17 @@ public final class SnapshotRunner {
         return done;
     }
 
-    /** Hands over to the stream at T minus the overlap, after checking the stream still holds records from then. */
+    /**
+     * Hands over to the stream at T minus the overlap, after checking the stream still holds records from then; with
+     * {@code snapshotOnly} there is no stream to hand over to.
+     */
     private SnapshotResult handOver(SnapshotState state) {
         HandOver handOver = handOverOf(state);
+        if (options.snapshotOnly()) {
+            LOG.info("Table {}: snapshot done (export {}, export time {}); snapshotOnly: the stream is not read",
+                    tableName, state.exportArn(), state.exportTime());
+            return new SnapshotResult.Completed(handOver);
+        }
         long now = run.millis();
         if (!streamStarted.getAsBoolean() && StreamRetention.mayBeTrimmed(handOver.streamFromMillis(), now)) {
             String lost = "Table " + tableName + ": the snapshot (export " + state.exportArn() + ", export time "

@@ -14,9 +14,20 @@ package dev.ddbcdc.camel.options;
  * @param maxConcurrentDataFiles         data files loaded at once
  * @param s3DataFileAcknowledgmentTimeout ms a data file's items may stay unacknowledged
  * @param streamOverlap                  ms before the export time the stream is read from
+ * @param snapshotOnly                   the snapshot only: no stream after it (phase DONE)
  */
 public record SnapshotOptions(String consumerId, String exportArn, String exportS3Bucket, String exportS3Prefix,
                               String exportS3BucketOwner, String exportS3SseKmsKeyId, ExportFormat exportFormat,
                               long exportPollInterval, int maxConcurrentDataFiles,
-                              long s3DataFileAcknowledgmentTimeout, long streamOverlap) {
+                              long s3DataFileAcknowledgmentTimeout, long streamOverlap, boolean snapshotOnly) {
+
+    /** Snapshot then stream. */
+    public SnapshotOptions(String consumerId, String exportArn, String exportS3Bucket, String exportS3Prefix,
+                           String exportS3BucketOwner, String exportS3SseKmsKeyId, ExportFormat exportFormat,
+                           long exportPollInterval, int maxConcurrentDataFiles, long s3DataFileAcknowledgmentTimeout,
+                           long streamOverlap) {
+        this(consumerId, exportArn, exportS3Bucket, exportS3Prefix, exportS3BucketOwner, exportS3SseKmsKeyId,
+                exportFormat, exportPollInterval, maxConcurrentDataFiles, s3DataFileAcknowledgmentTimeout,
+                streamOverlap, false);
+    }
 }

@@ -3,7 +3,9 @@ package dev.ddbcdc.camel.stream;
 import java.time.Instant;
 
 import dev.ddbcdc.camel.checkpoint.ShardPosition;
+import dev.ddbcdc.camel.flow.StreamRetention;
 import dev.ddbcdc.camel.options.StartPosition;
+import dev.ddbcdc.camel.options.StreamOptions;
 
 /**
  * Where the shards listed at this consumer's first start on a stream begin (shards found later are always read from
@@ -12,7 +14,8 @@ import dev.ddbcdc.camel.options.StartPosition;
  * <li>{@code LATEST}: open shards at their latest record, closed shards are skipped;</li>
  * <li>{@code TRIM_HORIZON}: every shard from its oldest record;</li>
  * <li>{@code from(millis)}: every shard from its oldest record, delivering records created at or after that time (the
- * hand-over from a snapshot, at the export time minus the overlap). Those records must still be there.</li>
+ * hand-over from a snapshot, at the export time minus the overlap; or {@code AT_TIMESTAMP}'s startTimestamp). Those
+ * records must still be there.</li>
  * </ul>
  */
 public final class FirstStart {
@@ -25,8 +28,18 @@ public final class FirstStart {
         this.fromMillis = fromMillis;
     }
 
+    /** {@code LATEST} or {@code TRIM_HORIZON}; {@code AT_TIMESTAMP} needs its time ({@link #of(StreamOptions)}). */
     public static FirstStart at(StartPosition startPosition) {
+        if (startPosition == StartPosition.AT_TIMESTAMP) {
+            throw new IllegalArgumentException("AT_TIMESTAMP starts from a time: use FirstStart.from(millis)");
+        }
         return new FirstStart(startPosition, -1);
+    }
+
+    /** The start the options ask for: their start position, or from their start timestamp. */
+    public static FirstStart of(StreamOptions options) {
+        return options.startPosition() == StartPosition.AT_TIMESTAMP ? from(options.startTimestamp())
+                : at(options.startPosition());
     }
 
     public static FirstStart from(long millis) {
@@ -42,6 +55,15 @@ public final class FirstStart {
             return ShardPosition.trimHorizon();
         }
         return closed ? ShardPosition.end() : ShardPosition.latest(nowMillis);
+    }
+
+    /**
+     * Whether records this start must deliver may already be trimmed at {@code nowMillis}: a start from a time more
+     * than the stream's retention ago. Never for {@code LATEST} and {@code TRIM_HORIZON}.
+     */
+    public boolean mayBeTrimmed(long nowMillis) {
+        return startPosition == null
+               && StreamRetention.mayBeTrimmed(ShardPosition.from(fromMillis).deliversFromMillis(), nowMillis);
     }
 
     @Override

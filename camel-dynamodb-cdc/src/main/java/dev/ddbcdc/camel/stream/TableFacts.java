@@ -30,6 +30,15 @@ public final class TableFacts {
     }
 
     public static TableFacts describe(TablePort client, String tableName, ViewOnRemove viewOnRemove) {
+        return describe(client, tableName, viewOnRemove, true);
+    }
+
+    /**
+     * As above; without {@code streamNeeded} (a snapshot only) a table without a stream is fine, and its
+     * {@link #streamArn()} is {@code null}.
+     */
+    public static TableFacts describe(TablePort client, String tableName, ViewOnRemove viewOnRemove,
+                                      boolean streamNeeded) {
         TableDescription table;
         try {
             table = client.describeTable(tableName);
@@ -39,6 +48,12 @@ public final class TableFacts {
                     e);
         }
         StreamSpecification stream = table.streamSpecification();
+        if (!streamNeeded) {
+            KeySchema keys = KeySchema.of(table);
+            boolean enabled = stream != null && Boolean.TRUE.equals(stream.streamEnabled());
+            return new TableFacts(tableName, table.tableArn(), enabled ? table.latestStreamArn() : null,
+                    keys.partitionKey(), keys.sortKey());
+        }
         if (stream == null || !Boolean.TRUE.equals(stream.streamEnabled()) || table.latestStreamArn() == null) {
             throw new IllegalStateException("DynamoDB table '" + tableName + "' has no stream enabled. Enable one with"
                                             + " view type NEW_AND_OLD_IMAGES (or NEW_IMAGE), e.g. aws dynamodb update-table"
@@ -68,8 +83,14 @@ public final class TableFacts {
         return tableArn;
     }
 
+    /** The latest stream's ARN; {@code null} for a table without a stream when none was needed. */
     public String streamArn() {
         return streamArn;
+    }
+
+    /** What the consumer's checkpoint keys are made of: the stream's ARN, or the table's when it has no stream. */
+    public String checkpointArn() {
+        return streamArn != null ? streamArn : tableArn;
     }
 
     public String partitionKey() {
