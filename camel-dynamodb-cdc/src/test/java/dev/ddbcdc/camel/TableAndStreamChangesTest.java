@@ -72,6 +72,29 @@ class TableAndStreamChangesTest {
         }
     }
 
+    /**
+     * A disabled stream's shards end without children: that is checked at once, not at the next
+     * shardDiscoveryInterval (a minute here, longer than the test waits).
+     */
+    @Test
+    void aStreamDisabledWhileReadingIsToldWithinSecondsOfItsShardsEnding() throws Exception {
+        Tables.createWithStream(ddb.client(), "disabled", StreamViewType.NEW_IMAGE);
+        String uri = "dynamodb-cdc:disabled?region=us-east-1&uriEndpointOverride=" + ddb.endpoint() + "&accessKey="
+                     + LocalDynamoDb.ACCESS_KEY + "&secretKey=" + LocalDynamoDb.SECRET_KEY
+                     + "&idlePollDelay=50&pollDelay=0&shardDiscoveryInterval=60000&startPosition=TRIM_HORIZON";
+        try (CdcHarness cdc = new CdcHarness().start(uri)) {
+            put("disabled", "before");
+            cdc.await(1, Duration.ofSeconds(20));
+            long disabledAt = System.nanoTime();
+            ddb.client().updateTable(b -> b.tableName("disabled").streamSpecification(s -> s.streamEnabled(false)));
+            CdcHarness.awaitCondition(() -> cdc.handled.stream().anyMatch(t -> t instanceof StreamChangedException),
+                    Duration.ofSeconds(15), () -> "the disabled stream reached the exception handler: " + cdc.handled);
+            long seconds = (System.nanoTime() - disabledAt) / 1_000_000_000L;
+            assertTrue(seconds < 15, "told after " + seconds + " s");
+            assertTrue(cdc.handled.get(0).getMessage().contains("was disabled"), cdc.handled.get(0).getMessage());
+        }
+    }
+
     @Test
     void aDeletedTableIsAClearFailureNotASilentRetryLoop() throws Exception {
         Tables.createWithStream(ddb.client(), "deleted", StreamViewType.NEW_IMAGE);

@@ -262,15 +262,24 @@ public final class CdcEngine {
             return;
         }
         String streamArn = setup.table().streamArn();
+        TableWatch watch = new TableWatch(ports.table(), tableName, streamArn, metrics,
+                changed -> events.handle(changed.getMessage(), changed));
         StreamCoordinator streaming = new StreamCoordinator(setup.stream(), ports.stream(), shards, dispatcher, current,
-                metrics, losses, firstStart, setup.ownership(),
-                (shardId, start, readAny) -> lineageHalted(current, start, readAny), tableName, streamArn);
+                metrics, losses, firstStart, setup.ownership(), new StreamCoordinator.Halts() {
+                    @Override
+                    public void lineageHalted(String shardId, ShardPosition start, boolean readAny) {
+                        CdcEngine.this.lineageHalted(current, start, readAny);
+                    }
+
+                    @Override
+                    public void endedWithoutChild(String shardId) {
+                        current.submit(watch, 0); // a disabled or replaced stream is told within seconds
+                    }
+                }, tableName, streamArn);
         moveTo(Phase.STREAMING); // before the first reader runs
         streaming.start();
         following.follow(); // a replaced stream is the followed one once its start positions are fixed
         coordinator = streaming;
-        TableWatch watch = new TableWatch(ports.table(), tableName, streamArn, metrics,
-                changed -> events.handle(changed.getMessage(), changed));
         long interval = setup.stream().shardDiscoveryInterval();
         current.every(watch, interval, interval);
         LOG.info("Capturing changes of table {} from stream {} (consumerId={}, first start at {})", tableName,

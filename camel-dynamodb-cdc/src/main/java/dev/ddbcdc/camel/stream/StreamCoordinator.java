@@ -63,6 +63,14 @@ public final class StreamCoordinator implements ShardReader.Host {
         };
 
         void lineageHalted(String shardId, ShardPosition start, boolean readAny);
+
+        /**
+         * A shard ended and no child of it is listed: a rollover whose children are not listed yet, or the stream
+         * was disabled or replaced (its shards end without children), which is worth checking at once rather than
+         * at the next shardDiscoveryInterval.
+         */
+        default void endedWithoutChild(String shardId) {
+        }
     }
 
     public StreamCoordinator(StreamOptions options, StreamProxy proxy, ShardCheckpointStore store,
@@ -276,6 +284,7 @@ public final class StreamCoordinator implements ShardReader.Host {
             // its children are not listed yet: look now rather than at the next interval (a listed child was
             // created with its siblings, so listing the whole stream again at every shard end would find nothing)
             run.submit(this::discoverSafely, 0);
+            halts.endedWithoutChild(shardId);
         }
     }
 

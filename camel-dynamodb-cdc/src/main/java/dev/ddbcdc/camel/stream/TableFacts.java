@@ -48,8 +48,8 @@ public final class TableFacts {
                     e);
         }
         StreamSpecification stream = table.streamSpecification();
+        KeySchema keys = KeySchema.of(table);
         if (!streamNeeded) {
-            KeySchema keys = KeySchema.of(table);
             boolean enabled = stream != null && Boolean.TRUE.equals(stream.streamEnabled());
             return new TableFacts(tableName, table.tableArn(), enabled ? table.latestStreamArn() : null,
                     keys.partitionKey(), keys.sortKey());
@@ -70,7 +70,6 @@ public final class TableFacts {
             throw new IllegalStateException("viewOnRemove=OLD_IMAGE needs stream view type NEW_AND_OLD_IMAGES, but the"
                                             + " stream of DynamoDB table '" + tableName + "' has " + view);
         }
-        KeySchema keys = KeySchema.of(table);
         return new TableFacts(tableName, table.tableArn(), table.latestStreamArn(), keys.partitionKey(),
                 keys.sortKey());
     }
