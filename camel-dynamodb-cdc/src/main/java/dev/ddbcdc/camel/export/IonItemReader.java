@@ -39,10 +39,7 @@ final class IonItemReader implements ItemReader {
 
     @Override
     public boolean next() throws IOException {
-        if (!started) {
-            started = true;
-            ahead = moveAhead(linesBefore);
-        }
+        start();
         if (ahead == null) {
             return false;
         }
@@ -68,6 +65,22 @@ final class IonItemReader implements ItemReader {
         line = start;
         item = parsed;
         return true;
+    }
+
+    /**
+     * Moves to the first value (once) and checks that it starts on the first line: the lines before the one it
+     * starts on are lines without an item. {@link IonLineReader} calls it before it hands on the item of the line
+     * before, as this reader does for its own items.
+     */
+    void start() throws IOException {
+        if (started) {
+            return;
+        }
+        started = true;
+        ahead = moveAhead(linesBefore);
+        if (ahead != null && aheadLine != linesBefore + 1) {
+            throw new BadLineException(linesBefore + 1, lineWithoutItem(), null);
+        }
     }
 
     /** Moves to the next top-level value; a failure there is the line after {@code current}'s. */
