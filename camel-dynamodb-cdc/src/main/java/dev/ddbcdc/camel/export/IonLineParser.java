@@ -119,15 +119,20 @@ final class IonLineParser {
             name = string('"');
         } else if (c == '\'') {
             if (pos + 1 < end && b[pos + 1] == '\'') {
-                throw GIVE_UP;
+                if (pos + 2 < end && b[pos + 2] == '\'') {
+                    throw GIVE_UP;
+                }
+                pos += 2;
+                name = "";
+            } else {
+                pos++;
+                name = string('\'');
             }
-            pos++;
-            name = string('\'');
         } else {
             int start = pos;
             identifier();
             name = ascii(start, pos);
-            if (c == '$' || "null".equals(name) || "true".equals(name) || "false".equals(name)
+            if (c == '$' && symbolId(start) || "null".equals(name) || "true".equals(name) || "false".equals(name)
                 || "nan".equals(name)) {
                 throw GIVE_UP;
             }
@@ -364,6 +369,16 @@ final class IonLineParser {
         if (pos == start) {
             throw GIVE_UP;
         }
+    }
+
+    /** Whether the identifier from {@code start} is {@code $} and digits, a symbol id: its text is in a symbol table. */
+    private boolean symbolId(int start) {
+        for (int i = start + 1; i < pos; i++) {
+            if (b[i] < '0' || b[i] > '9') {
+                return false;
+            }
+        }
+        return pos > start + 1;
     }
 
     private boolean is(int at, String text) {

@@ -34,8 +34,8 @@ final class IonText {
 
     /**
      * Decodes quoted text from {@code from} (after the opening quote) into {@code out}; returns the index after the
-     * closing quote. Gives up on raw control characters (ion-java's writer escapes them), surrogate escapes and UTF-8
-     * that is not well-formed.
+     * closing quote. Gives up on raw control characters (ion-java's writer escapes them), surrogate escapes but a
+     * high one followed by a low one, and UTF-8 that is not well-formed.
      */
     static int decode(byte[] b, int from, int end, char quote, StringBuilder out) {
         int i = from;
@@ -64,13 +64,17 @@ final class IonText {
                         if (end - i < digits) {
                             throw notNative();
                         }
-                        int code = 0;
-                        for (int k = 0; k < digits; k++) {
-                            int d = Character.digit(b[i++], 16);
-                            if (d < 0) {
+                        int code = hex(b, i, digits);
+                        i += digits;
+                        if (Character.isHighSurrogate((char) code) && e == 'u' && end - i >= 6 && b[i] == '\\'
+                            && b[i + 1] == 'u') {
+                            int low = hex(b, i + 2, 4);
+                            if (!Character.isLowSurrogate((char) low)) {
                                 throw notNative();
                             }
-                            code = code << 4 | d;
+                            out.append((char) code).append((char) low);
+                            i += 6;
+                            continue;
                         }
                         if (code < 0 || code > Character.MAX_CODE_POINT
                             || code >= Character.MIN_SURROGATE && code <= Character.MAX_SURROGATE) {
@@ -90,6 +94,18 @@ final class IonText {
             }
         }
         throw notNative();
+    }
+
+    private static int hex(byte[] b, int from, int digits) {
+        int code = 0;
+        for (int k = from; k < from + digits; k++) {
+            int d = Character.digit(b[k], 16);
+            if (d < 0) {
+                throw notNative();
+            }
+            code = code << 4 | d;
+        }
+        return code;
     }
 
     /** One well-formed UTF-8 sequence of two to four bytes at {@code at}; returns the index after it. */
