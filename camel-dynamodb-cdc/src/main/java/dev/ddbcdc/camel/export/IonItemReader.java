@@ -31,10 +31,18 @@ final class IonItemReader implements ItemReader {
     private boolean started;
 
     IonItemReader(IonReader reader, long linesBefore) {
+        this(reader, linesBefore, linesBefore);
+    }
+
+    /**
+     * A reader whose stream begins with {@code linesRead - linesBefore} line ends standing for lines already read
+     * (by {@link IonLineReader}), so that ion-java's messages name the same lines as when it reads the whole file.
+     */
+    IonItemReader(IonReader reader, long linesBefore, long linesRead) {
         this.reader = reader;
         this.spans = Facets.asFacet(SpanProvider.class, reader);
         this.linesBefore = linesBefore;
-        this.line = linesBefore;
+        this.line = linesRead;
     }
 
     @Override
@@ -77,9 +85,9 @@ final class IonItemReader implements ItemReader {
             return;
         }
         started = true;
-        ahead = moveAhead(linesBefore);
-        if (ahead != null && aheadLine != linesBefore + 1) {
-            throw new BadLineException(linesBefore + 1, lineWithoutItem(), null);
+        ahead = moveAhead(line);
+        if (ahead != null && aheadLine != line + 1) {
+            throw new BadLineException(line + 1, lineWithoutItem(), null);
         }
     }
 
