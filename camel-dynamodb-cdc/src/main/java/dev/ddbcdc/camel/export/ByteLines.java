@@ -18,6 +18,7 @@ final class ByteLines {
     private boolean eof;
     private int lineStart;
     private int lineLength;
+    private int lineWithEnd;
 
     ByteLines(InputStream in, int bufferSize) {
         this.in = in;
@@ -101,6 +102,11 @@ final class ByteLines {
         return lineLength;
     }
 
+    /** The length of the line with the line end it has in the stream ({@code \n}, {@code \r\n}, or none). */
+    int lengthWithEnd() {
+        return lineWithEnd;
+    }
+
     private void take(int lineEnd, int next) {
         int length = lineEnd - start;
         if (length > 0 && buffer[lineEnd - 1] == '\r') {
@@ -108,6 +114,7 @@ final class ByteLines {
         }
         lineStart = start;
         lineLength = length;
+        lineWithEnd = next - start;
         start = next;
     }
 

@@ -29,6 +29,12 @@ final class IonItemParser implements ItemParser {
 
     @Override
     public Map<String, Object> parse(byte[] utf8, int offset, int length) {
+        Map<String, Object> item = new IonLineParser().parse(utf8, offset, length);
+        return item != null ? item : parseWithIonJava(utf8, offset, length);
+    }
+
+    /** {@link #parse(byte[], int, int)} by ion-java alone: the reference for {@link IonLineParser}. */
+    static Map<String, Object> parseWithIonJava(byte[] utf8, int offset, int length) {
         try (IonReader reader = READERS.build(utf8, offset, length)) {
             Map<String, Object> item = line(reader, reader.next());
             if (reader.next() != null) {
@@ -44,7 +50,12 @@ final class IonItemParser implements ItemParser {
 
     @Override
     public ItemReader reader(InputStream gunzipped, long linesBefore) {
-        return new IonItemReader(READERS.build(gunzipped), linesBefore);
+        return new IonLineReader(gunzipped, linesBefore);
+    }
+
+    /** An ion-java reader of a stream of Ion text lines. */
+    static IonReader ionReader(InputStream in) {
+        return READERS.build(in);
     }
 
     /**

@@ -31,18 +31,23 @@ final class IonItemReader implements ItemReader {
     private boolean started;
 
     IonItemReader(IonReader reader, long linesBefore) {
+        this(reader, linesBefore, linesBefore);
+    }
+
+    /**
+     * A reader whose stream begins with {@code linesRead - linesBefore} line ends standing for lines already read
+     * (by {@link IonLineReader}), so that ion-java's messages name the same lines as when it reads the whole file.
+     */
+    IonItemReader(IonReader reader, long linesBefore, long linesRead) {
         this.reader = reader;
         this.spans = Facets.asFacet(SpanProvider.class, reader);
         this.linesBefore = linesBefore;
-        this.line = linesBefore;
+        this.line = linesRead;
     }
 
     @Override
     public boolean next() throws IOException {
-        if (!started) {
-            started = true;
-            ahead = moveAhead(linesBefore);
-        }
+        start();
         if (ahead == null) {
             return false;
         }
@@ -68,6 +73,22 @@ final class IonItemReader implements ItemReader {
         line = start;
         item = parsed;
         return true;
+    }
+
+    /**
+     * Moves to the first value (once) and checks that it starts on the first line: the lines before the one it
+     * starts on are lines without an item. {@link IonLineReader} calls it before it hands on the item of the line
+     * before, as this reader does for its own items.
+     */
+    void start() throws IOException {
+        if (started) {
+            return;
+        }
+        started = true;
+        ahead = moveAhead(line);
+        if (ahead != null && aheadLine != line + 1) {
+            throw new BadLineException(line + 1, lineWithoutItem(), null);
+        }
     }
 
     /** Moves to the next top-level value; a failure there is the line after {@code current}'s. */
