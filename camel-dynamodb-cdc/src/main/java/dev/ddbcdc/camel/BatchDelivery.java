@@ -140,18 +140,25 @@ final class BatchDelivery {
             reported = done.getProperty(ChangeHeaders.BATCH_ITEM_FAILURES);
         }
         int first = items.size();
-        Map<Exchange, Integer> positions = new IdentityHashMap<>();
+        for (int i = 0; i < items.size(); i++) {
+            if (items.get(i).getException() != null) {
+                first = i;
+                break;
+            }
+        }
+        if (reported == null) {
+            return first;
+        }
+        // the item exchanges' positions, only when the route reported failures (usually it does not)
+        Map<Exchange, Integer> positions = new IdentityHashMap<>(items.size() * 2);
         for (int i = 0; i < items.size(); i++) {
             positions.put(items.get(i), i);
-            if (items.get(i).getException() != null) {
-                first = Math.min(first, i);
-            }
         }
         if (reported instanceof Collection<?> failures) {
             for (Object failure : failures) {
                 first = Math.min(first, position(failure, positions, items.size()));
             }
-        } else if (reported != null) {
+        } else {
             first = Math.min(first, position(reported, positions, items.size()));
         }
         return first;
