@@ -86,7 +86,7 @@ final class BatchDelivery {
                     exchange.getException());
         }
         if (!acknowledgments) {
-            batch.forEach(change -> acknowledge(change));
+            acknowledge(batch, batch.size());
         }
         consumer.releaseExchange(exchange, false);
     }
@@ -102,15 +102,12 @@ final class BatchDelivery {
             batch.forEach(change -> change.ack().failed(e));
             return;
         }
-        for (int i = 0; i < batch.size(); i++) {
-            if (i < firstFailed) {
-                acknowledge(batch.get(i));
-            } else {
-                Exception cause = items.get(i).getException();
-                batch.get(i).ack().failed(cause != null ? cause
-                        : new IllegalStateException("the route reported change " + (i + 1) + " of the batch failed"
-                                                    + (i == firstFailed ? "" : " or one before it")));
-            }
+        acknowledge(batch, firstFailed);
+        for (int i = firstFailed; i < batch.size(); i++) {
+            Exception cause = items.get(i).getException();
+            batch.get(i).ack().failed(cause != null ? cause
+                    : new IllegalStateException("the route reported change " + (i + 1) + " of the batch failed"
+                                                + (i == firstFailed ? "" : " or one before it")));
         }
     }
 
@@ -175,10 +172,23 @@ final class BatchDelivery {
                                            + " index from 0 to " + (size - 1) + " nor an item exchange of the batch");
     }
 
-    private void acknowledge(Pending change) {
-        if (change.deliveredKey() != null) {
-            idempotentRepository.add(change.deliveredKey());
+    /**
+     * Acknowledges the first {@code count} changes of {@code batch}: each goes to the idempotent repository, then all
+     * are completed in order, jointly where they can be ({@link Acknowledgement#completeAll}). Should the repository
+     * fail, the changes it took are still completed.
+     */
+    private void acknowledge(List<Pending> batch, int count) {
+        List<Acknowledgement> acks = new ArrayList<>(count);
+        try {
+            for (int i = 0; i < count; i++) {
+                Pending change = batch.get(i);
+                if (change.deliveredKey() != null) {
+                    idempotentRepository.add(change.deliveredKey());
+                }
+                acks.add(change.ack());
+            }
+        } finally {
+            Acknowledgement.completeAll(acks);
         }
-        change.ack().completed();
     }
 }

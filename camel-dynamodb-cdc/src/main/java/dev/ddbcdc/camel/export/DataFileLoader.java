@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -220,8 +222,11 @@ final class DataFileLoader {
                 () -> "item at line " + line + " of " + where, exchange);
     }
 
-    /** One item on its way: fills its exchange and hears how it ended (one object for both). */
-    private final class ItemExchange implements Consumer<Exchange>, Acknowledgement {
+    /**
+     * One item on its way: fills its exchange and hears how it ended (one object for both). The items of a batch are
+     * completed jointly: one step of the acknowledgement window and of the counter for the run.
+     */
+    private final class ItemExchange implements Consumer<Exchange>, Acknowledgement.Joint {
 
         private final Map<String, Object> item;
         private final long line;
@@ -248,6 +253,21 @@ final class DataFileLoader {
         public void failed(Throwable cause) {
             metrics.failedExchanges.incrementAndGet();
             ticket.fail();
+        }
+
+        @Override
+        public Object jointGroup() {
+            return ticket.window();
+        }
+
+        @Override
+        public void completedJointly(List<? extends Acknowledgement> run) {
+            List<AckWindow<Long>.Ticket> tickets = new ArrayList<>(run.size());
+            for (Acknowledgement item : run) {
+                tickets.add(((ItemExchange) item).ticket);
+            }
+            metrics.itemsAcknowledged.addAndGet(run.size());
+            ticket.window().completeAll(tickets);
         }
     }
 
