@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
@@ -215,32 +216,37 @@ final class DataFileLoader {
     }
 
     private void dispatch(Map<String, Object> item, long line) {
-        AckWindow<Long>.Ticket ticket = acks.register(line);
+        // boxed once: the window's position and the item's line header
+        AckWindow<Long>.Ticket ticket = acks.register(Long.valueOf(line));
         metrics.itemsDispatched.incrementAndGet();
-        ItemExchange exchange = new ItemExchange(item, line, ticket);
-        delivery.deliver(file.key(), exchange, () -> CheckpointKeys.deliveredItem(file.key(), line),
-                () -> "item at line " + line + " of " + where, exchange);
+        ItemExchange exchange = new ItemExchange(item, ticket);
+        delivery.deliver(file.key(), exchange, exchange, () -> "item at line " + line + " of " + where, exchange);
     }
 
     /**
-     * One item on its way: fills its exchange and hears how it ended (one object for both). The items of a batch are
-     * completed jointly: one step of the acknowledgement window and of the counter for the run.
+     * One item on its way: fills its exchange, names its id in the idempotent repository, and hears how it ended (one
+     * object for all three). The items of a batch are completed jointly: one step of the acknowledgement window and of
+     * the counter for the run.
      */
-    private final class ItemExchange implements Consumer<Exchange>, Acknowledgement.Joint {
+    private final class ItemExchange implements Consumer<Exchange>, Supplier<String>, Acknowledgement.Joint {
 
         private final Map<String, Object> item;
-        private final long line;
         private final AckWindow<Long>.Ticket ticket;
 
-        ItemExchange(Map<String, Object> item, long line, AckWindow<Long>.Ticket ticket) {
+        ItemExchange(Map<String, Object> item, AckWindow<Long>.Ticket ticket) {
             this.item = item;
-            this.line = line;
             this.ticket = ticket;
         }
 
         @Override
         public void accept(Exchange exchange) {
-            mapper.fill(exchange, item, file.key(), line);
+            mapper.fill(exchange, item, file.key(), ticket.position());
+        }
+
+        /** The item's id in the idempotent repository. */
+        @Override
+        public String get() {
+            return CheckpointKeys.deliveredItem(file.key(), ticket.position());
         }
 
         @Override
