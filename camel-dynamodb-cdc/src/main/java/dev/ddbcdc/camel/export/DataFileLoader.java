@@ -181,12 +181,16 @@ final class DataFileLoader {
             }
             try (ItemReader items = parser.reader(rest, skipped)) {
                 long line = skipped;
+                int room = 0; // records that may still be dispatched before the in-flight cap is asked again
                 while (nextItem(items)) {
                     line = items.line();
                     if (!running.getAsBoolean() || acks.failed() != null) {
                         return -1;
                     }
-                    awaitRoomInFlight();
+                    if (room <= 0) {
+                        room = awaitRoomInFlight();
+                    }
+                    room--;
                     dispatch(items.item(), line);
                 }
                 delivery.endOf(file.key());
@@ -296,10 +300,13 @@ final class DataFileLoader {
         return acknowledged == null ? 0 : acknowledged;
     }
 
-    private void awaitRoomInFlight() {
-        while (!acks.hasRoom() && acks.failed() == null && running.getAsBoolean()) {
+    /** Waits for room under the in-flight cap and returns it (0 after a failure or a stop: the caller then returns). */
+    private int awaitRoomInFlight() {
+        int room;
+        while ((room = acks.room()) == 0 && acks.failed() == null && running.getAsBoolean()) {
             pause(WAIT_MILLIS);
         }
+        return room;
     }
 
     /** After the last line: true once every line is acknowledged; false on a failure, a timeout or a stop. */

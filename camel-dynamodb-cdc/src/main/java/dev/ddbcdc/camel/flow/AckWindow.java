@@ -207,6 +207,14 @@ public final class AckWindow<P> {
         return true;
     }
 
+    /**
+     * How many more records may be dispatched now without passing the in-flight cap: a reader that is the window's
+     * only registrant may dispatch that many before asking again (completions only make more room).
+     */
+    public synchronized int room() {
+        return Math.max(0, maxInFlight - inFlight);
+    }
+
     /** Whether another record may be dispatched without passing the in-flight cap. */
     public synchronized boolean hasRoom() {
         return inFlight < maxInFlight;

@@ -184,15 +184,19 @@ class AckWindowTest {
     void theInFlightCapAndTheTimeoutAreTheWindows() {
         AckWindow<Long> acks = new AckWindow<>(null, clock, 2, 5_000, AckWindow.Cadence.EVERY_ADVANCE,
                 new Written<>(), running::get);
+        assertEquals(2, acks.room());
         AckWindow<Long>.Ticket one = acks.register(1L);
+        assertEquals(1, acks.room());
         clock.advance(4_000);
         acks.register(2L);
         assertFalse(acks.hasRoom());
+        assertEquals(0, acks.room());
         assertFalse(acks.timedOut());
         clock.advance(1_001);
         assertTrue(acks.timedOut(), "the oldest record in flight is older than the timeout");
         one.complete();
         assertTrue(acks.hasRoom());
+        assertEquals(1, acks.room());
         assertFalse(acks.timedOut(), "the one left was dispatched 1,001 ms ago");
     }
 
