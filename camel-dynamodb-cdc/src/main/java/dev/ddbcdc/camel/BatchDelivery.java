@@ -86,7 +86,7 @@ final class BatchDelivery {
                     exchange.getException());
         }
         if (!acknowledgments) {
-            batch.forEach(change -> acknowledge(change));
+            acknowledge(batch, batch.size());
         }
         consumer.releaseExchange(exchange, false);
     }
@@ -102,15 +102,12 @@ final class BatchDelivery {
             batch.forEach(change -> change.ack().failed(e));
             return;
         }
-        for (int i = 0; i < batch.size(); i++) {
-            if (i < firstFailed) {
-                acknowledge(batch.get(i));
-            } else {
-                Exception cause = items.get(i).getException();
-                batch.get(i).ack().failed(cause != null ? cause
-                        : new IllegalStateException("the route reported change " + (i + 1) + " of the batch failed"
-                                                    + (i == firstFailed ? "" : " or one before it")));
-            }
+        acknowledge(batch, firstFailed);
+        for (int i = firstFailed; i < batch.size(); i++) {
+            Exception cause = items.get(i).getException();
+            batch.get(i).ack().failed(cause != null ? cause
+                    : new IllegalStateException("the route reported change " + (i + 1) + " of the batch failed"
+                                                + (i == firstFailed ? "" : " or one before it")));
         }
     }
 
@@ -140,18 +137,25 @@ final class BatchDelivery {
             reported = done.getProperty(ChangeHeaders.BATCH_ITEM_FAILURES);
         }
         int first = items.size();
-        Map<Exchange, Integer> positions = new IdentityHashMap<>();
+        for (int i = 0; i < items.size(); i++) {
+            if (items.get(i).getException() != null) {
+                first = i;
+                break;
+            }
+        }
+        if (reported == null) {
+            return first;
+        }
+        // the item exchanges' positions, only when the route reported failures (usually it does not)
+        Map<Exchange, Integer> positions = new IdentityHashMap<>(items.size() * 2);
         for (int i = 0; i < items.size(); i++) {
             positions.put(items.get(i), i);
-            if (items.get(i).getException() != null) {
-                first = Math.min(first, i);
-            }
         }
         if (reported instanceof Collection<?> failures) {
             for (Object failure : failures) {
                 first = Math.min(first, position(failure, positions, items.size()));
             }
-        } else if (reported != null) {
+        } else {
             first = Math.min(first, position(reported, positions, items.size()));
         }
         return first;
@@ -168,10 +172,23 @@ final class BatchDelivery {
                                            + " index from 0 to " + (size - 1) + " nor an item exchange of the batch");
     }
 
-    private void acknowledge(Pending change) {
-        if (change.deliveredKey() != null) {
-            idempotentRepository.add(change.deliveredKey());
+    /**
+     * Acknowledges the first {@code count} changes of {@code batch}: each goes to the idempotent repository, then all
+     * are completed in order, jointly where they can be ({@link Acknowledgement#completeAll}). Should the repository
+     * fail, the changes it took are still completed.
+     */
+    private void acknowledge(List<Pending> batch, int count) {
+        List<Acknowledgement> acks = new ArrayList<>(count);
+        try {
+            for (int i = 0; i < count; i++) {
+                Pending change = batch.get(i);
+                if (change.deliveredKey() != null) {
+                    idempotentRepository.add(change.deliveredKey());
+                }
+                acks.add(change.ack());
+            }
+        } finally {
+            Acknowledgement.completeAll(acks);
         }
-        change.ack().completed();
     }
 }

@@ -37,7 +37,8 @@ public final class SnapshotItemMapper {
         this.documentVersion = documentVersion;
     }
 
-    public void fill(Exchange exchange, Map<String, Object> item, String dataFileS3Key, long line) {
+    /** @param line the item's line in the data file (boxed by the caller, who may need the same object) */
+    public void fill(Exchange exchange, Map<String, Object> item, String dataFileS3Key, Long line) {
         Message message = exchange.getMessage();
         message.setBody(item);
         // each key string once: the primary key is made of the partition and sort key strings

@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
@@ -178,12 +181,16 @@ final class DataFileLoader {
             }
             try (ItemReader items = parser.reader(rest, skipped)) {
                 long line = skipped;
+                int room = 0; // records that may still be dispatched before the in-flight cap is asked again
                 while (nextItem(items)) {
                     line = items.line();
                     if (!running.getAsBoolean() || acks.failed() != null) {
                         return -1;
                     }
-                    awaitRoomInFlight();
+                    if (room <= 0) {
+                        room = awaitRoomInFlight();
+                    }
+                    room--;
                     dispatch(items.item(), line);
                 }
                 delivery.endOf(file.key());
@@ -213,29 +220,37 @@ final class DataFileLoader {
     }
 
     private void dispatch(Map<String, Object> item, long line) {
-        AckWindow<Long>.Ticket ticket = acks.register(line);
+        // boxed once: the window's position and the item's line header
+        AckWindow<Long>.Ticket ticket = acks.register(Long.valueOf(line));
         metrics.itemsDispatched.incrementAndGet();
-        ItemExchange exchange = new ItemExchange(item, line, ticket);
-        delivery.deliver(file.key(), exchange, () -> CheckpointKeys.deliveredItem(file.key(), line),
-                () -> "item at line " + line + " of " + where, exchange);
+        ItemExchange exchange = new ItemExchange(item, ticket);
+        delivery.deliver(file.key(), exchange, exchange, () -> "item at line " + line + " of " + where, exchange);
     }
 
-    /** One item on its way: fills its exchange and hears how it ended (one object for both). */
-    private final class ItemExchange implements Consumer<Exchange>, Acknowledgement {
+    /**
+     * One item on its way: fills its exchange, names its id in the idempotent repository, and hears how it ended (one
+     * object for all three). The items of a batch are completed jointly: one step of the acknowledgement window and of
+     * the counter for the run.
+     */
+    private final class ItemExchange implements Consumer<Exchange>, Supplier<String>, Acknowledgement.Joint {
 
         private final Map<String, Object> item;
-        private final long line;
         private final AckWindow<Long>.Ticket ticket;
 
-        ItemExchange(Map<String, Object> item, long line, AckWindow<Long>.Ticket ticket) {
+        ItemExchange(Map<String, Object> item, AckWindow<Long>.Ticket ticket) {
             this.item = item;
-            this.line = line;
             this.ticket = ticket;
         }
 
         @Override
         public void accept(Exchange exchange) {
-            mapper.fill(exchange, item, file.key(), line);
+            mapper.fill(exchange, item, file.key(), ticket.position());
+        }
+
+        /** The item's id in the idempotent repository. */
+        @Override
+        public String get() {
+            return CheckpointKeys.deliveredItem(file.key(), ticket.position());
         }
 
         @Override
@@ -248,6 +263,21 @@ final class DataFileLoader {
         public void failed(Throwable cause) {
             metrics.failedExchanges.incrementAndGet();
             ticket.fail();
+        }
+
+        @Override
+        public Object jointGroup() {
+            return ticket.window();
+        }
+
+        @Override
+        public void completedJointly(List<? extends Acknowledgement> run) {
+            List<AckWindow<Long>.Ticket> tickets = new ArrayList<>(run.size());
+            for (Acknowledgement item : run) {
+                tickets.add(((ItemExchange) item).ticket);
+            }
+            metrics.itemsAcknowledged.addAndGet(run.size());
+            ticket.window().completeAll(tickets);
         }
     }
 
@@ -270,10 +300,13 @@ final class DataFileLoader {
         return acknowledged == null ? 0 : acknowledged;
     }
 
-    private void awaitRoomInFlight() {
-        while (!acks.hasRoom() && acks.failed() == null && running.getAsBoolean()) {
+    /** Waits for room under the in-flight cap and returns it (0 after a failure or a stop: the caller then returns). */
+    private int awaitRoomInFlight() {
+        int room;
+        while ((room = acks.room()) == 0 && acks.failed() == null && running.getAsBoolean()) {
             pause(WAIT_MILLIS);
         }
+        return room;
     }
 
     /** After the last line: true once every line is acknowledged; false on a failure, a timeout or a stop. */

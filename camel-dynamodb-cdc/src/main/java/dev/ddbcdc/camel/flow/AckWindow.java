@@ -3,6 +3,7 @@ package dev.ddbcdc.camel.flow;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -64,6 +65,11 @@ public final class AckWindow<P> {
         public P position() {
             return position;
         }
+
+        /** The window the ticket belongs to. */
+        public AckWindow<P> window() {
+            return AckWindow.this;
+        }
     }
 
     private final Clock clock;
@@ -110,9 +116,32 @@ public final class AckWindow<P> {
     }
 
     private synchronized void complete(Ticket ticket) {
-        if (!settle(ticket)) {
-            return;
+        if (settle(ticket)) {
+            advance();
         }
+    }
+
+    /**
+     * Completes {@code tickets} of this window as {@link Ticket#complete()} on each in turn would, under one lock: the
+     * position moves past all of them at once (a checkpoint due on the way is written at the end).
+     */
+    public synchronized void completeAll(List<Ticket> tickets) {
+        for (Ticket ticket : tickets) {
+            if (ticket.window() != this) {
+                throw new IllegalArgumentException("A ticket of another window: " + ticket.position);
+            }
+        }
+        boolean settled = false;
+        for (Ticket ticket : tickets) {
+            settled |= settle(ticket);
+        }
+        if (settled) {
+            advance();
+        }
+    }
+
+    /** Moves the position past the completed records at the front, and writes it when the cadence says so. */
+    private void advance() {
         P before = acknowledged;
         while (!pending.isEmpty() && pending.peekFirst().done && !pending.peekFirst().failed) {
             acknowledged = pending.removeFirst().position;
@@ -176,6 +205,14 @@ public final class AckWindow<P> {
         flush();
         checkpoints.end();
         return true;
+    }
+
+    /**
+     * How many more records may be dispatched now without passing the in-flight cap: a reader that is the window's
+     * only registrant may dispatch that many before asking again (completions only make more room).
+     */
+    public synchronized int room() {
+        return Math.max(0, maxInFlight - inFlight);
     }
 
     /** Whether another record may be dispatched without passing the in-flight cap. */

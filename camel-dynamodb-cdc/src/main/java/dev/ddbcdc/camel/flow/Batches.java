@@ -42,7 +42,7 @@ public final class Batches<T> {
     private final class Source {
         final String id;
         final ReentrantLock sending = new ReentrantLock(true);
-        List<T> collecting = new ArrayList<>();
+        List<T> collecting = newBatch();
         long generation;
         /** The window timer of the batch being collected, cancelled when the batch goes before it ends. */
         ScheduledFuture<?> timer;
@@ -65,10 +65,16 @@ public final class Batches<T> {
         this.sender = sender;
     }
 
+    /** A list for a batch, sized for a full one (up to a bound), so that filling it copies nothing. */
+    private List<T> newBatch() {
+        return new ArrayList<>(Math.min(maxSize, 1024));
+    }
+
     /** Adds a change of {@code source}; sends the batch on this thread when it is full. */
     public void add(String source, T change) {
         while (true) {
-            Source batch = sources.computeIfAbsent(source, Source::new);
+            Source known = sources.get(source); // no lambda when the source is there, as it mostly is
+            Source batch = known != null ? known : sources.computeIfAbsent(source, Source::new);
             boolean full;
             boolean first;
             long generation;
@@ -123,7 +129,7 @@ public final class Batches<T> {
                     return;
                 }
                 taken = batch.collecting;
-                batch.collecting = new ArrayList<>();
+                batch.collecting = newBatch();
                 batch.generation++;
                 timer = batch.timer;
                 batch.timer = null;

@@ -1,5 +1,6 @@
 package dev.ddbcdc.camel.event;
 
+import java.util.ArrayList;
 import java.util.Map;
 
 import org.apache.camel.CamelContext;
@@ -62,6 +63,33 @@ class HeaderBlockTest {
         assertEquals(5, message.getHeaders().size());
         assertEquals("d", message.getHeader("Other"));
         assertEquals("x", message.getHeader("Existing"));
+    }
+
+    @Test
+    void buildsTheSameTreeAsPuttingEachHeader() {
+        HeaderBlock many = new HeaderBlock("b", "CamelDynamoDbCdcKeys", "a", "CamelDynamoDbCdcExportLine", "Z", "y",
+                "CamelDynamoDbCdcExport", "c");
+        Message message = new DefaultExchange(context).getMessage();
+        many.apply(message, 1, 2, 3, 4, 5, 6, 7, 8);
+        CaseInsensitiveMap expected = new CaseInsensitiveMap();
+        String[] names = {"b", "CamelDynamoDbCdcKeys", "a", "CamelDynamoDbCdcExportLine", "Z", "y",
+            "CamelDynamoDbCdcExport", "c"};
+        for (int i = 0; i < names.length; i++) {
+            expected.put(names[i], i + 1);
+        }
+        CaseInsensitiveMap headers = (CaseInsensitiveMap) message.getHeaders();
+        assertEquals(new ArrayList<>(expected.entrySet()), new ArrayList<>(headers.entrySet()), "same order, values");
+        assertEquals(String.CASE_INSENSITIVE_ORDER, headers.comparator());
+        for (String name : names) {
+            assertEquals(expected.get(name), headers.get(name.toUpperCase()), name);
+        }
+        headers.put("B", 10);
+        headers.remove("CAMELDYNAMODBCDCEXPORT");
+        headers.put("d", 11);
+        assertEquals(8, headers.size());
+        assertEquals(10, headers.get("b"));
+        assertEquals("a", headers.firstKey());
+        assertEquals("Z", headers.lastKey());
     }
 
     /** Started, so that messages use the context's header map (case-insensitive), as in a route. */

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class AckWindowTest {
@@ -62,6 +63,36 @@ class AckWindowTest {
         assertEquals("13", acks.acknowledged(), "11 completes the run up to 13");
         assertEquals(List.of("13"), written.values, "one write for the whole run");
         assertTrue(acks.drained());
+    }
+
+    @Test
+    void completingSeveralAtOnceIsCompletingEachInTurn() {
+        Written<String> written = new Written<>();
+        AckWindow<String> acks = window(null, written);
+        AckWindow<String>.Ticket a = acks.register("1");
+        AckWindow<String>.Ticket b = acks.register("2");
+        AckWindow<String>.Ticket c = acks.register("3");
+        AckWindow<String>.Ticket d = acks.register("4");
+        AckWindow<String>.Ticket e = acks.register("5");
+        acks.completeAll(List.of(b, c));
+        assertNull(acks.acknowledged(), "1 still in flight");
+        assertEquals(3, acks.inFlight());
+        acks.completeAll(List.of(a, b));
+        assertEquals("3", acks.acknowledged(), "b counted once");
+        assertEquals(List.of("3"), written.values, "one write for the run");
+        d.fail();
+        acks.completeAll(List.of(e));
+        assertEquals("3", acks.acknowledged(), "a failure still holds the position");
+        assertTrue(acks.drained());
+        acks.rewind();
+        AckWindow<String>.Ticket again = acks.register("4");
+        acks.completeAll(List.of(d, again));
+        assertEquals("4", acks.acknowledged(), "a ticket of a forgotten round is ignored");
+        AckWindow<String> other = window(null, new Written<>());
+        AckWindow<String>.Ticket foreign = other.register("9");
+        AckWindow<String>.Ticket mine = acks.register("5");
+        assertThrows(IllegalArgumentException.class, () -> acks.completeAll(List.of(mine, foreign)));
+        assertEquals(1, acks.inFlight(), "nothing settled when a ticket is foreign");
     }
 
     @Test
@@ -153,15 +184,19 @@ class AckWindowTest {
     void theInFlightCapAndTheTimeoutAreTheWindows() {
         AckWindow<Long> acks = new AckWindow<>(null, clock, 2, 5_000, AckWindow.Cadence.EVERY_ADVANCE,
                 new Written<>(), running::get);
+        assertEquals(2, acks.room());
         AckWindow<Long>.Ticket one = acks.register(1L);
+        assertEquals(1, acks.room());
         clock.advance(4_000);
         acks.register(2L);
         assertFalse(acks.hasRoom());
+        assertEquals(0, acks.room());
         assertFalse(acks.timedOut());
         clock.advance(1_001);
         assertTrue(acks.timedOut(), "the oldest record in flight is older than the timeout");
         one.complete();
         assertTrue(acks.hasRoom());
+        assertEquals(1, acks.room());
         assertFalse(acks.timedOut(), "the one left was dispatched 1,001 ms ago");
     }
 
