@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import java.util.function.Function;
 import java.util.zip.CRC32;
 
@@ -87,6 +88,8 @@ public final class ExportEmulator implements AutoCloseable {
     private final EmulatorClock clock = new EmulatorClock(Clock.systemUTC());
     private final ChangeHistory history = new ChangeHistory();
     private final PointInTimeRecovery pointInTimeRecovery;
+    /** How far DynamoDB Local's event times (and so its tables' creation times) were dilated. */
+    private final Supplier<Duration> aged;
     private final WriteRecorder recorder;
     private final ExportRegistry registry = new ExportRegistry();
     private final ExportRunner runner;
@@ -102,7 +105,8 @@ public final class ExportEmulator implements AutoCloseable {
 
     private ExportEmulator(LocalDynamoDb dynamoDb, S3Client s3) throws IOException {
         this.dynamoDbLocal = dynamoDb.client();
-        this.pointInTimeRecovery = new PointInTimeRecovery(clock, dynamoDbLocal, history);
+        this.aged = dynamoDb::dilated;
+        this.pointInTimeRecovery = new PointInTimeRecovery(clock, dynamoDbLocal, aged, history);
         this.recorder = new WriteRecorder(dynamoDbLocal, history, clock);
         this.runner = new ExportRunner(new ExportWriter(dynamoDbLocal, s3), history, clock);
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 512);
@@ -232,7 +236,7 @@ public final class ExportEmulator implements AutoCloseable {
      * and compared with the emulator's history of it. Returns how many items changed.
      */
     public int recordOutsideChanges(String tableName) {
-        TableInfo table = TableInfo.describe(dynamoDbLocal, tableName);
+        TableInfo table = TableInfo.describe(dynamoDbLocal, aged.get(), tableName);
         ChangeHistory.TableHistory changes = pointInTimeRecovery.enabled(table) == null ? null : history.of(table);
         if (changes == null) {
             throw new IllegalStateException("Point-in-time recovery is not enabled for table " + tableName
@@ -292,7 +296,7 @@ public final class ExportEmulator implements AutoCloseable {
 
     private ObjectNode exportRequest(String tableName, String s3Bucket, String exportFormat) {
         ObjectNode body = AwsJson.object();
-        body.put("TableArn", TableInfo.describe(dynamoDbLocal, tableName).arn());
+        body.put("TableArn", TableInfo.describe(dynamoDbLocal, aged.get(), tableName).arn());
         body.put("S3Bucket", s3Bucket);
         body.put("ExportFormat", exportFormat);
         return body;
@@ -300,7 +304,7 @@ public final class ExportEmulator implements AutoCloseable {
 
     private String completedExport(ObjectNode body, Iterator<Map<String, AttributeValue>> items) {
         ExportRequest request = ExportRequest.parse(body);
-        TableInfo table = TableInfo.describe(dynamoDbLocal, TableInfo.nameFromArn(request.tableArn()));
+        TableInfo table = TableInfo.describe(dynamoDbLocal, aged.get(), TableInfo.nameFromArn(request.tableArn()));
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         Export export = registry.exportFor(request, table, now, id -> newExport(id, request, table, now)).export();
         runner.completeNow(export, items);
@@ -389,7 +393,7 @@ public final class ExportEmulator implements AutoCloseable {
 
     private ObjectNode exportTableToPointInTime(ObjectNode body) {
         ExportRequest request = ExportRequest.parse(body);
-        TableInfo table = TableInfo.describe(dynamoDbLocal, TableInfo.nameFromArn(request.tableArn()));
+        TableInfo table = TableInfo.describe(dynamoDbLocal, aged.get(), TableInfo.nameFromArn(request.tableArn()));
         if (!table.arn().equals(request.tableArn())) {
             throw AwsServiceError.tableNotFound("Table not found: " + request.tableArn() + " (the table named "
                     + table.name() + " has the ARN " + table.arn() + ")");

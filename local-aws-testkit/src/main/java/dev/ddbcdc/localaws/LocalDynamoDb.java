@@ -31,6 +31,8 @@ public final class LocalDynamoDb implements AutoCloseable {
     public static final String ACCESS_KEY = "localAccessKey";
     public static final String SECRET_KEY = "localSecretKey";
 
+    /** The sum of every {@link #dilateEventTimes} so far. */
+    private volatile Duration dilated = Duration.ZERO;
     private final DynamoDBProxyServer server;
     private final int port;
     private DynamoDbClient client;
@@ -82,6 +84,14 @@ public final class LocalDynamoDb implements AutoCloseable {
         return StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY));
     }
 
+    /**
+     * How far {@link #dilateEventTimes} aged this database in total. It ages tables' creation times too (DescribeTable
+     * answers them earlier by this much), which in AWS never change: a table is the same table however long ago.
+     */
+    public Duration dilated() {
+        return dilated;
+    }
+
     /** Closes every open shard of every stream and opens children whose ParentShardId names them. */
     public void triggerShardRollovers() {
         database().triggerShardRollovers();
@@ -92,6 +102,7 @@ public final class LocalDynamoDb implements AutoCloseable {
      * ({@code TrimmedDataAccessException}) and closed shards disappear, as in AWS after the retention period.
      */
     public void dilateEventTimes(Duration by) {
+        dilated = dilated.plus(by);
         database().dilateEventTimes(by.toMillis());
     }
 

@@ -1,10 +1,12 @@
 package dev.ddbcdc.localaws;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -32,11 +34,13 @@ final class PointInTimeRecovery {
 
     private final Map<String, Enabled> byTableArn = new ConcurrentHashMap<>();
     private final Clock clock;
+    private final Supplier<Duration> aged;
     private final DynamoDbClient dynamoDbLocal;
     private final ChangeHistory history;
 
-    PointInTimeRecovery(Clock clock, DynamoDbClient dynamoDbLocal, ChangeHistory history) {
+    PointInTimeRecovery(Clock clock, DynamoDbClient dynamoDbLocal, Supplier<Duration> aged, ChangeHistory history) {
         this.clock = clock;
+        this.aged = aged;
         this.dynamoDbLocal = dynamoDbLocal;
         this.history = history;
     }
@@ -58,7 +62,7 @@ final class PointInTimeRecovery {
     }
 
     ObjectNode describeContinuousBackups(ObjectNode request) {
-        TableInfo table = TableInfo.describe(dynamoDbLocal,
+        TableInfo table = TableInfo.describe(dynamoDbLocal, aged.get(),
                 TableInfo.nameFromNameOrArn(AwsJson.requiredText(request, "TableName")));
         ObjectNode response = AwsJson.object();
         response.set("ContinuousBackupsDescription", describe(enabled(table)));
@@ -67,7 +71,7 @@ final class PointInTimeRecovery {
 
     /** Enabling PITR starts the table's change history with its items as they are; disabling ends it. */
     ObjectNode updateContinuousBackups(ObjectNode request) {
-        TableInfo table = TableInfo.describe(dynamoDbLocal,
+        TableInfo table = TableInfo.describe(dynamoDbLocal, aged.get(),
                 TableInfo.nameFromNameOrArn(AwsJson.requiredText(request, "TableName")));
         JsonNode specification = request.get("PointInTimeRecoverySpecification");
         if (specification == null || !specification.isObject()) {

@@ -1,6 +1,7 @@
 package dev.ddbcdc.localaws;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -19,7 +20,11 @@ record TableInfo(String name, String arn, String id, Instant created, List<Strin
 
     private static final String TABLE_MARKER = ":table/";
 
-    static TableInfo describe(DynamoDbClient dynamoDb, String table) {
+    /**
+     * @param aged how far DynamoDB Local's event times were dilated: its creation times are that much earlier than the
+     *             table's real one, which identifies the table's incarnation and must not move
+     */
+    static TableInfo describe(DynamoDbClient dynamoDb, Duration aged, String table) {
         TableDescription description;
         try {
             description = dynamoDb.describeTable(b -> b.tableName(table)).table();
@@ -32,10 +37,11 @@ record TableInfo(String name, String arn, String id, Instant created, List<Strin
             }
             throw e;
         }
+        Instant created = description.creationDateTime() == null ? null : description.creationDateTime().plus(aged);
         String id = description.tableId() != null ? description.tableId()
-                : UUID.nameUUIDFromBytes((description.tableArn() + "@" + description.creationDateTime())
+                : UUID.nameUUIDFromBytes((description.tableArn() + "@" + created)
                         .getBytes(StandardCharsets.UTF_8)).toString();
-        return new TableInfo(description.tableName(), description.tableArn(), id, description.creationDateTime(),
+        return new TableInfo(description.tableName(), description.tableArn(), id, created,
                 description.keySchema().stream().map(KeySchemaElement::attributeName).toList());
     }
 
