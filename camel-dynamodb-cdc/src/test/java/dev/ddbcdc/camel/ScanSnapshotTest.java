@@ -3,15 +3,12 @@ package dev.ddbcdc.camel;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 
 import dev.ddbcdc.camel.checkpoint.CheckpointKeys;
 import dev.ddbcdc.camel.checkpoint.FileCheckpointRepository;
@@ -30,7 +27,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
@@ -221,38 +217,20 @@ class ScanSnapshotTest {
         String table = "scan_live";
         Tables.createWithSortKeyAndStream(ddb.client(), table, StreamViewType.NEW_AND_OLD_IMAGES);
         SnapshotItems.fill(ddb.client(), table, ITEMS);
-        Map<String, Object[]> sink = new ConcurrentHashMap<>();
+        VersionedSink sink = new VersionedSink();
         Random random = new Random(11);
         try (CdcHarness cdc = new CdcHarness()) {
-            cdc.behaviour(exchange -> {
-                String key = exchange.getMessage().getHeader(DynamoDbCdcConstants.PRIMARY_KEY, String.class);
-                long version = exchange.getMessage().getHeader(DynamoDbCdcConstants.DOCUMENT_VERSION, Long.class);
-                boolean remove = "REMOVE".equals(exchange.getMessage().getHeader(DynamoDbCdcConstants.OPERATION));
-                Object state = remove ? null : SnapshotItems.comparable(exchange.getMessage().getBody(Map.class));
-                sink.merge(key, new Object[] { version, state }, (old, now) -> (long) now[0] > (long) old[0] ? now : old);
-            });
+            cdc.behaviour(sink);
             cdc.start(scanUri(table, "scanPageSize=100&scanItemsPerSecond=1200&consumerId=live"));
             long until = System.currentTimeMillis() + 2000;
             int writes = 0;
             int duringTheScan = 0;
             while (System.currentTimeMillis() < until) {
                 duringTheScan += cdc.consumer().getPhase() == Phase.SCANNING ? 1 : 0;
-                int i = random.nextInt(ITEMS + 600);
-                Map<String, AttributeValue> key = Map.of("pk", AttributeValue.fromS("item-" + (i % 97)),
-                        "sk", AttributeValue.fromN(Integer.toString(i)));
-                if (random.nextInt(4) == 0) {
-                    ddb.client().deleteItem(b -> b.tableName(table).key(key));
-                } else {
-                    Map<String, AttributeValue> item = new HashMap<>(SnapshotItems.item(i));
-                    item.put("s", AttributeValue.fromS("write " + writes));
-                    ddb.client().putItem(b -> b.tableName(table).item(item));
-                }
-                writes++;
+                SnapshotItems.writeRandomly(ddb.client(), table, random, ITEMS + 600, writes++);
             }
             assertTrue(duringTheScan > writes / 2, duringTheScan + " of " + writes + " writes while the table was scanned");
-            Map<String, Object> expected = SnapshotItems.table(ddb.client(), table);
-            CdcHarness.awaitCondition(() -> expected.equals(present(sink)), Duration.ofSeconds(60),
-                    () -> "sink differs from the table in " + differences(expected, present(sink)) + " items");
+            sink.awaitEqualTo(SnapshotItems.table(ddb.client(), table), Duration.ofSeconds(60));
             cdc.awaitPhase(Phase.STREAMING, Duration.ofSeconds(10));
             List<Exchange> reads = cdc.received.stream()
                     .filter(e -> "READ".equals(e.getMessage().getHeader(DynamoDbCdcConstants.OPERATION))).toList();
@@ -295,21 +273,5 @@ class ScanSnapshotTest {
         assertTrue(message.contains("scanReadUnitsPerSecond and scanItemsPerSecond are set"), message);
         message = StartupValidationTest.startFailure(CdcHarness.uri(ddb, "any", "snapshotMode=SCAN&scanSegments=0"));
         assertTrue(message.contains("scanSegments must be between 1 and 100"), message);
-    }
-
-    private static Map<String, Object> present(Map<String, Object[]> sink) {
-        Map<String, Object> items = new TreeMap<>();
-        sink.forEach((key, change) -> {
-            if (change[1] != null) {
-                items.put(key, change[1]);
-            }
-        });
-        return items;
-    }
-
-    private static long differences(Map<String, Object> expected, Map<String, Object> actual) {
-        Set<String> keys = new HashSet<>(expected.keySet());
-        keys.addAll(actual.keySet());
-        return keys.stream().filter(k -> !Objects.equals(expected.get(k), actual.get(k))).count();
     }
 }
