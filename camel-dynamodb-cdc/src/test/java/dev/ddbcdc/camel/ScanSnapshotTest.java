@@ -274,4 +274,51 @@ class ScanSnapshotTest {
         message = StartupValidationTest.startFailure(CdcHarness.uri(ddb, "any", "snapshotMode=SCAN&scanSegments=0"));
         assertTrue(message.contains("scanSegments must be between 1 and 100"), message);
     }
+
+    /**
+     * A failed exchange is not acknowledged: its segment is scanned again after the last acknowledged item, the item
+     * is delivered again, nothing is skipped, and the snapshot completes only once it succeeded. With batches, a
+     * batch holds items of one segment.
+     */
+    @Test
+    void aFailedItemIsDeliveredAgainAndBatchesHoldOneSegment() throws Exception {
+        String table = "scan_retry";
+        createWithoutStream(table);
+        SnapshotItems.fill(ddb.client(), table, 500);
+        String poison = SnapshotItems.key("item-5", new BigDecimal(5));
+        java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
+        try (CdcHarness cdc = new CdcHarness()) {
+            cdc.behaviour(exchange -> {
+                if (poison.equals(exchange.getMessage().getHeader(DynamoDbCdcConstants.PRIMARY_KEY))
+                    && failures.getAndIncrement() == 0) {
+                    throw new IllegalStateException("sink unavailable");
+                }
+            });
+            cdc.start(scanUri(table, "snapshotOnly=true&scanPageSize=40"));
+            cdc.awaitPhase(Phase.DONE, Duration.ofSeconds(60));
+            assertEquals(2, failures.get(), "delivered once more after the failure");
+            assertEquals(SnapshotItems.table(ddb.client(), table).keySet(), readKeys(List.copyOf(cdc.received)));
+            SnapshotMetrics metrics = cdc.consumer().getSnapshotMetrics();
+            assertEquals(1, metrics.failedExchanges.get());
+            assertTrue(metrics.rewinds.get() >= 1);
+            assertTrue(cdc.received.size() - 500 < 40, "only what was in flight after the failure is delivered again: "
+                                                       + (cdc.received.size() - 500));
+        }
+        try (CdcHarness cdc = new CdcHarness()) {
+            cdc.start(scanUri(table, "snapshotOnly=true&consumerId=batches&batchSize=50&batchWindow=200"));
+            cdc.awaitPhase(Phase.DONE, Duration.ofSeconds(60));
+            Set<String> keys = new HashSet<>();
+            for (Exchange batch : List.copyOf(cdc.received)) {
+                List<?> items = batch.getMessage().getBody(List.class);
+                Set<Object> segments = new HashSet<>();
+                for (Object item : items) {
+                    org.apache.camel.Message message = ((Exchange) item).getMessage();
+                    segments.add(message.getHeader(DynamoDbCdcConstants.SCAN_SEGMENT));
+                    assertTrue(keys.add(message.getHeader(DynamoDbCdcConstants.PRIMARY_KEY, String.class)));
+                }
+                assertEquals(1, segments.size(), "a batch holds items of one segment: " + segments);
+            }
+            assertEquals(500, keys.size());
+        }
+    }
 }
