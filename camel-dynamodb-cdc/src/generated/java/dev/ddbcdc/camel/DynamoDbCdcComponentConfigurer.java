@@ -104,6 +104,20 @@ public class DynamoDbCdcComponentConfigurer extends PropertyConfigurerSupport im
         case "s3DataFileAcknowledgmentTimeout": getOrCreateConfiguration(target).setS3DataFileAcknowledgmentTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "s3uriendpointoverride":
         case "s3UriEndpointOverride": getOrCreateConfiguration(target).setS3UriEndpointOverride(property(camelContext, java.lang.String.class, value)); return true;
+        case "scanacknowledgmenttimeout":
+        case "scanAcknowledgmentTimeout": getOrCreateConfiguration(target).setScanAcknowledgmentTimeout(property(camelContext, java.lang.Long.class, value)); return true;
+        case "scanconsistentread":
+        case "scanConsistentRead": getOrCreateConfiguration(target).setScanConsistentRead(property(camelContext, java.lang.Boolean.class, value)); return true;
+        case "scanitemspersecond":
+        case "scanItemsPerSecond": getOrCreateConfiguration(target).setScanItemsPerSecond(property(camelContext, java.lang.Double.class, value)); return true;
+        case "scanpagesize":
+        case "scanPageSize": getOrCreateConfiguration(target).setScanPageSize(property(camelContext, java.lang.Integer.class, value)); return true;
+        case "scanreadcapacityfraction":
+        case "scanReadCapacityFraction": getOrCreateConfiguration(target).setScanReadCapacityFraction(property(camelContext, java.lang.Double.class, value)); return true;
+        case "scanreadunitspersecond":
+        case "scanReadUnitsPerSecond": getOrCreateConfiguration(target).setScanReadUnitsPerSecond(property(camelContext, java.lang.Double.class, value)); return true;
+        case "scansegments":
+        case "scanSegments": getOrCreateConfiguration(target).setScanSegments(property(camelContext, java.lang.Integer.class, value)); return true;
         case "secretkey":
         case "secretKey": getOrCreateConfiguration(target).setSecretKey(property(camelContext, java.lang.String.class, value)); return true;
         case "sessiontoken":
@@ -112,6 +126,8 @@ public class DynamoDbCdcComponentConfigurer extends PropertyConfigurerSupport im
         case "shardAcknowledgmentTimeout": getOrCreateConfiguration(target).setShardAcknowledgmentTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "sharddiscoveryinterval":
         case "shardDiscoveryInterval": getOrCreateConfiguration(target).setShardDiscoveryInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "snapshotmode":
+        case "snapshotMode": getOrCreateConfiguration(target).setSnapshotMode(property(camelContext, dev.ddbcdc.camel.options.SnapshotMode.class, value)); return true;
         case "snapshotonly":
         case "snapshotOnly": getOrCreateConfiguration(target).setSnapshotOnly(property(camelContext, boolean.class, value)); return true;
         case "startposition":
@@ -224,6 +240,20 @@ public class DynamoDbCdcComponentConfigurer extends PropertyConfigurerSupport im
         case "s3DataFileAcknowledgmentTimeout": return long.class;
         case "s3uriendpointoverride":
         case "s3UriEndpointOverride": return java.lang.String.class;
+        case "scanacknowledgmenttimeout":
+        case "scanAcknowledgmentTimeout": return java.lang.Long.class;
+        case "scanconsistentread":
+        case "scanConsistentRead": return java.lang.Boolean.class;
+        case "scanitemspersecond":
+        case "scanItemsPerSecond": return java.lang.Double.class;
+        case "scanpagesize":
+        case "scanPageSize": return java.lang.Integer.class;
+        case "scanreadcapacityfraction":
+        case "scanReadCapacityFraction": return java.lang.Double.class;
+        case "scanreadunitspersecond":
+        case "scanReadUnitsPerSecond": return java.lang.Double.class;
+        case "scansegments":
+        case "scanSegments": return java.lang.Integer.class;
         case "secretkey":
         case "secretKey": return java.lang.String.class;
         case "sessiontoken":
@@ -232,6 +262,8 @@ public class DynamoDbCdcComponentConfigurer extends PropertyConfigurerSupport im
         case "shardAcknowledgmentTimeout": return long.class;
         case "sharddiscoveryinterval":
         case "shardDiscoveryInterval": return long.class;
+        case "snapshotmode":
+        case "snapshotMode": return dev.ddbcdc.camel.options.SnapshotMode.class;
         case "snapshotonly":
         case "snapshotOnly": return boolean.class;
         case "startposition":
@@ -340,6 +372,20 @@ public class DynamoDbCdcComponentConfigurer extends PropertyConfigurerSupport im
         case "s3DataFileAcknowledgmentTimeout": return getOrCreateConfiguration(target).getS3DataFileAcknowledgmentTimeout();
         case "s3uriendpointoverride":
         case "s3UriEndpointOverride": return getOrCreateConfiguration(target).getS3UriEndpointOverride();
+        case "scanacknowledgmenttimeout":
+        case "scanAcknowledgmentTimeout": return getOrCreateConfiguration(target).getScanAcknowledgmentTimeout();
+        case "scanconsistentread":
+        case "scanConsistentRead": return getOrCreateConfiguration(target).getScanConsistentRead();
+        case "scanitemspersecond":
+        case "scanItemsPerSecond": return getOrCreateConfiguration(target).getScanItemsPerSecond();
+        case "scanpagesize":
+        case "scanPageSize": return getOrCreateConfiguration(target).getScanPageSize();
+        case "scanreadcapacityfraction":
+        case "scanReadCapacityFraction": return getOrCreateConfiguration(target).getScanReadCapacityFraction();
+        case "scanreadunitspersecond":
+        case "scanReadUnitsPerSecond": return getOrCreateConfiguration(target).getScanReadUnitsPerSecond();
+        case "scansegments":
+        case "scanSegments": return getOrCreateConfiguration(target).getScanSegments();
         case "secretkey":
         case "secretKey": return getOrCreateConfiguration(target).getSecretKey();
         case "sessiontoken":
@@ -348,6 +394,8 @@ public class DynamoDbCdcComponentConfigurer extends PropertyConfigurerSupport im
         case "shardAcknowledgmentTimeout": return getOrCreateConfiguration(target).getShardAcknowledgmentTimeout();
         case "sharddiscoveryinterval":
         case "shardDiscoveryInterval": return getOrCreateConfiguration(target).getShardDiscoveryInterval();
+        case "snapshotmode":
+        case "snapshotMode": return getOrCreateConfiguration(target).getSnapshotMode();
         case "snapshotonly":
         case "snapshotOnly": return getOrCreateConfiguration(target).isSnapshotOnly();
         case "startposition":

@@ -94,6 +94,20 @@ public class DynamoDbCdcEndpointConfigurer extends PropertyConfigurerSupport imp
         case "s3DataFileAcknowledgmentTimeout": target.getConfiguration().setS3DataFileAcknowledgmentTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "s3uriendpointoverride":
         case "s3UriEndpointOverride": target.getConfiguration().setS3UriEndpointOverride(property(camelContext, java.lang.String.class, value)); return true;
+        case "scanacknowledgmenttimeout":
+        case "scanAcknowledgmentTimeout": target.getConfiguration().setScanAcknowledgmentTimeout(property(camelContext, java.lang.Long.class, value)); return true;
+        case "scanconsistentread":
+        case "scanConsistentRead": target.getConfiguration().setScanConsistentRead(property(camelContext, java.lang.Boolean.class, value)); return true;
+        case "scanitemspersecond":
+        case "scanItemsPerSecond": target.getConfiguration().setScanItemsPerSecond(property(camelContext, java.lang.Double.class, value)); return true;
+        case "scanpagesize":
+        case "scanPageSize": target.getConfiguration().setScanPageSize(property(camelContext, java.lang.Integer.class, value)); return true;
+        case "scanreadcapacityfraction":
+        case "scanReadCapacityFraction": target.getConfiguration().setScanReadCapacityFraction(property(camelContext, java.lang.Double.class, value)); return true;
+        case "scanreadunitspersecond":
+        case "scanReadUnitsPerSecond": target.getConfiguration().setScanReadUnitsPerSecond(property(camelContext, java.lang.Double.class, value)); return true;
+        case "scansegments":
+        case "scanSegments": target.getConfiguration().setScanSegments(property(camelContext, java.lang.Integer.class, value)); return true;
         case "secretkey":
         case "secretKey": target.getConfiguration().setSecretKey(property(camelContext, java.lang.String.class, value)); return true;
         case "sessiontoken":
@@ -102,6 +116,8 @@ public class DynamoDbCdcEndpointConfigurer extends PropertyConfigurerSupport imp
         case "shardAcknowledgmentTimeout": target.getConfiguration().setShardAcknowledgmentTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "sharddiscoveryinterval":
         case "shardDiscoveryInterval": target.getConfiguration().setShardDiscoveryInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "snapshotmode":
+        case "snapshotMode": target.getConfiguration().setSnapshotMode(property(camelContext, dev.ddbcdc.camel.options.SnapshotMode.class, value)); return true;
         case "snapshotonly":
         case "snapshotOnly": target.getConfiguration().setSnapshotOnly(property(camelContext, boolean.class, value)); return true;
         case "startposition":
@@ -211,6 +227,20 @@ public class DynamoDbCdcEndpointConfigurer extends PropertyConfigurerSupport imp
         case "s3DataFileAcknowledgmentTimeout": return long.class;
         case "s3uriendpointoverride":
         case "s3UriEndpointOverride": return java.lang.String.class;
+        case "scanacknowledgmenttimeout":
+        case "scanAcknowledgmentTimeout": return java.lang.Long.class;
+        case "scanconsistentread":
+        case "scanConsistentRead": return java.lang.Boolean.class;
+        case "scanitemspersecond":
+        case "scanItemsPerSecond": return java.lang.Double.class;
+        case "scanpagesize":
+        case "scanPageSize": return java.lang.Integer.class;
+        case "scanreadcapacityfraction":
+        case "scanReadCapacityFraction": return java.lang.Double.class;
+        case "scanreadunitspersecond":
+        case "scanReadUnitsPerSecond": return java.lang.Double.class;
+        case "scansegments":
+        case "scanSegments": return java.lang.Integer.class;
         case "secretkey":
         case "secretKey": return java.lang.String.class;
         case "sessiontoken":
@@ -219,6 +249,8 @@ public class DynamoDbCdcEndpointConfigurer extends PropertyConfigurerSupport imp
         case "shardAcknowledgmentTimeout": return long.class;
         case "sharddiscoveryinterval":
         case "shardDiscoveryInterval": return long.class;
+        case "snapshotmode":
+        case "snapshotMode": return dev.ddbcdc.camel.options.SnapshotMode.class;
         case "snapshotonly":
         case "snapshotOnly": return boolean.class;
         case "startposition":
@@ -324,6 +356,20 @@ public class DynamoDbCdcEndpointConfigurer extends PropertyConfigurerSupport imp
         case "s3DataFileAcknowledgmentTimeout": return target.getConfiguration().getS3DataFileAcknowledgmentTimeout();
         case "s3uriendpointoverride":
         case "s3UriEndpointOverride": return target.getConfiguration().getS3UriEndpointOverride();
+        case "scanacknowledgmenttimeout":
+        case "scanAcknowledgmentTimeout": return target.getConfiguration().getScanAcknowledgmentTimeout();
+        case "scanconsistentread":
+        case "scanConsistentRead": return target.getConfiguration().getScanConsistentRead();
+        case "scanitemspersecond":
+        case "scanItemsPerSecond": return target.getConfiguration().getScanItemsPerSecond();
+        case "scanpagesize":
+        case "scanPageSize": return target.getConfiguration().getScanPageSize();
+        case "scanreadcapacityfraction":
+        case "scanReadCapacityFraction": return target.getConfiguration().getScanReadCapacityFraction();
+        case "scanreadunitspersecond":
+        case "scanReadUnitsPerSecond": return target.getConfiguration().getScanReadUnitsPerSecond();
+        case "scansegments":
+        case "scanSegments": return target.getConfiguration().getScanSegments();
         case "secretkey":
         case "secretKey": return target.getConfiguration().getSecretKey();
         case "sessiontoken":
@@ -332,6 +378,8 @@ public class DynamoDbCdcEndpointConfigurer extends PropertyConfigurerSupport imp
         case "shardAcknowledgmentTimeout": return target.getConfiguration().getShardAcknowledgmentTimeout();
         case "sharddiscoveryinterval":
         case "shardDiscoveryInterval": return target.getConfiguration().getShardDiscoveryInterval();
+        case "snapshotmode":
+        case "snapshotMode": return target.getConfiguration().getSnapshotMode();
         case "snapshotonly":
         case "snapshotOnly": return target.getConfiguration().isSnapshotOnly();
         case "startposition":

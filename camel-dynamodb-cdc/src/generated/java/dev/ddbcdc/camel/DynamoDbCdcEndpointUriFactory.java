@@ -23,7 +23,7 @@ public class DynamoDbCdcEndpointUriFactory extends org.apache.camel.support.comp
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(55);
+        Set<String> props = new HashSet<>(63);
         props.add("accessKey");
         props.add("acknowledgments");
         props.add("batchSize");
@@ -61,10 +61,18 @@ public class DynamoDbCdcEndpointUriFactory extends org.apache.camel.support.comp
         props.add("s3Client");
         props.add("s3DataFileAcknowledgmentTimeout");
         props.add("s3UriEndpointOverride");
+        props.add("scanAcknowledgmentTimeout");
+        props.add("scanConsistentRead");
+        props.add("scanItemsPerSecond");
+        props.add("scanPageSize");
+        props.add("scanReadCapacityFraction");
+        props.add("scanReadUnitsPerSecond");
+        props.add("scanSegments");
         props.add("secretKey");
         props.add("sessionToken");
         props.add("shardAcknowledgmentTimeout");
         props.add("shardDiscoveryInterval");
+        props.add("snapshotMode");
         props.add("snapshotOnly");
         props.add("startPosition");
         props.add("startTimestamp");

@@ -1,12 +1,17 @@
 package dev.ddbcdc.camel;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import dev.ddbcdc.camel.aws.TableReference;
 import dev.ddbcdc.camel.options.AwsOptions;
 import dev.ddbcdc.camel.options.ExportFormat;
 import dev.ddbcdc.camel.options.OutputFormat;
+import dev.ddbcdc.camel.options.ScanOptions;
+import dev.ddbcdc.camel.options.SnapshotMode;
+import dev.ddbcdc.camel.options.SnapshotModeRules;
 import dev.ddbcdc.camel.options.SnapshotOptions;
 import dev.ddbcdc.camel.options.StartPosition;
 import dev.ddbcdc.camel.options.StartTimestamp;
@@ -151,12 +156,59 @@ public class DynamoDbCdcConfiguration implements Cloneable {
                             + " them). The headers are the same in every format.")
     private OutputFormat outputFormat = OutputFormat.MAP;
 
-    // ---- snapshot: point-in-time-recovery export to S3, then the stream
+    // ---- snapshot: how it is taken
+    @UriParam(label = "snapshot", enums = "EXPORT,SCAN,NONE",
+              description = "How the table's snapshot is taken before the stream is read: EXPORT (a point-in-time"
+                            + " recovery export to S3: exportS3Bucket or exportArn), SCAN (a parallel Scan of the"
+                            + " table: no point-in-time recovery, no S3; see scanSegments and the scan read budget)"
+                            + " or NONE (no snapshot: the stream from startPosition). Not set (the default): EXPORT"
+                            + " when exportS3Bucket or exportArn is set, else NONE. Either snapshot delivers every"
+                            + " item as a READ event, then reads the stream from the snapshot's start time minus"
+                            + " streamOverlap.")
+    private SnapshotMode snapshotMode;
+
+    // ---- snapshot by parallel Scan
+    @UriParam(label = "snapshot,scan", defaultValue = "4",
+              description = "With snapshotMode=SCAN: the segments scanned in parallel (1 to 100), one thread each, each"
+                            + " checkpointed by the key of its last acknowledged item. Four keep a route busy while"
+                            + " each segment waits for its Scan calls; for tables of many GB, about one segment per"
+                            + " 2 GB reads faster. Changing it in the middle of a scan has no effect until the next"
+                            + " snapshot: the scan goes on with the segments it started with.")
+    private Integer scanSegments;
+    @UriParam(label = "snapshot,scan",
+              description = "With snapshotMode=SCAN: read budget of the whole scan, in read capacity units a second"
+                            + " (as DynamoDB reports them: 4 KB of items is one unit for a consistent read, half a unit"
+                            + " for an eventually consistent one). Unset with the other budget options: no limit. At"
+                            + " most one of scanReadUnitsPerSecond, scanItemsPerSecond and scanReadCapacityFraction.")
+    private Double scanReadUnitsPerSecond;
+    @UriParam(label = "snapshot,scan",
+              description = "With snapshotMode=SCAN: read budget of the whole scan, in items a second.")
+    private Double scanItemsPerSecond;
+    @UriParam(label = "snapshot,scan",
+              description = "With snapshotMode=SCAN: read budget of the whole scan, as a fraction (above 0, at most 1)"
+                            + " of the table's provisioned read capacity when the scan starts. An on-demand table has"
+                            + " none: the start fails; use scanReadUnitsPerSecond there.")
+    private Double scanReadCapacityFraction;
+    @UriParam(label = "snapshot,scan", defaultValue = "false",
+              description = "With snapshotMode=SCAN: strongly consistent Scan reads (twice the read units of the"
+                            + " default, eventually consistent reads).")
+    private Boolean scanConsistentRead;
+    @UriParam(label = "snapshot,scan", defaultValue = "0",
+              description = "With snapshotMode=SCAN: the most items per Scan call. 0 (the default): as many as"
+                            + " DynamoDB returns, up to 1 MB. Smaller pages spread a small read budget more evenly.")
+    private Integer scanPageSize;
+    @UriParam(label = "snapshot,scan", defaultValue = "300000", javaType = "java.time.Duration",
+              description = "With snapshotMode=SCAN and acknowledgments, how long the items of a segment may stay"
+                            + " uncompleted after its last page before the segment is read again from its last"
+                            + " checkpointed key.")
+    private Long scanAcknowledgmentTimeout;
+
+    // ---- snapshot by export: point-in-time-recovery export to S3, then the stream
     @UriParam(label = "snapshot",
-              description = "Setting it turns the snapshot on: the consumer exports the table (point-in-time recovery"
-                            + " export) into this S3 bucket, delivers every item as a READ event, then reads the"
-                            + " stream from the export time minus streamOverlap. Needs point-in-time recovery enabled"
-                            + " on the table.")
+              description = "The S3 bucket of a snapshot by export: the consumer exports the table (point-in-time"
+                            + " recovery export) into it, delivers every item as a READ event, then reads the stream"
+                            + " from the export time minus streamOverlap. Setting it without snapshotMode selects"
+                            + " snapshotMode=EXPORT. Needs point-in-time recovery enabled on the table.")
     private String exportS3Bucket;
     @UriParam(label = "snapshot", description = "Key prefix of the export in exportS3Bucket.")
     private String exportS3Prefix;
@@ -187,7 +239,8 @@ public class DynamoDbCdcConfiguration implements Cloneable {
     @UriParam(label = "snapshot",
               description = "Load the snapshot, then stop reading: the consumer ends in phase DONE (readiness stays"
                             + " UP) and the stream is not read; the table needs no stream. For backfills and"
-                            + " migrations; stop the route once DONE. Needs exportS3Bucket or exportArn.")
+                            + " migrations; stop the route once DONE. Needs a snapshot: snapshotMode=SCAN, or"
+                            + " exportS3Bucket or exportArn.")
     private boolean snapshotOnly;
     @UriParam(label = "snapshot", defaultValue = "300000", javaType = "java.time.Duration",
               description = "With acknowledgments, how long the items of a data file may stay uncompleted after the"
@@ -195,10 +248,10 @@ public class DynamoDbCdcConfiguration implements Cloneable {
                             + " line.")
     private long s3DataFileAcknowledgmentTimeout = 300_000;
     @UriParam(label = "snapshot", defaultValue = "300000", javaType = "java.time.Duration",
-              description = "After the snapshot, stream records created at or after the export time minus this overlap"
-                            + " are delivered, so changes made around the export time are not missed. At least 1"
-                            + " minute: an export is only guaranteed to hold the changes made up to about a minute"
-                            + " before its export time.")
+              description = "After the snapshot, stream records created at or after its start time (the export time,"
+                            + " or the time the scan began) minus this overlap are delivered, so changes made around"
+                            + " that time are not missed. At least 1 minute: an export is only guaranteed to hold the"
+                            + " changes made up to about a minute before its export time.")
     private long streamOverlap = 300_000;
     @UriParam(label = "snapshot", description = "Send S3 requests to this endpoint instead of AWS's, e.g."
                                                 + " http://localhost:9090 for a local S3.")
@@ -324,9 +377,9 @@ public class DynamoDbCdcConfiguration implements Cloneable {
     }
 
     private void validateSnapshot() {
-        if (snapshotOnly && !isSnapshotEnabled()) {
-            throw new IllegalArgumentException("snapshotOnly needs a snapshot: set exportS3Bucket (a new export) or"
-                                               + " exportArn (an existing one)");
+        SnapshotMode mode = effectiveSnapshotMode();
+        if (mode == SnapshotMode.SCAN) {
+            scanOptions();
         }
         if (maxConcurrentDataFiles < 0) {
             throw new IllegalArgumentException("maxConcurrentDataFiles must be 0 (one per processor) or more, was "
@@ -359,9 +412,55 @@ public class DynamoDbCdcConfiguration implements Cloneable {
         }
     }
 
-    /** Whether the consumer starts with a snapshot: exportS3Bucket or exportArn is set. */
+    /** Whether the consumer starts with a snapshot: the snapshot mode is EXPORT or SCAN. */
     public boolean isSnapshotEnabled() {
-        return exportS3Bucket != null || exportArn != null;
+        return effectiveSnapshotMode() != SnapshotMode.NONE;
+    }
+
+    /**
+     * The snapshot mode in effect: {@code snapshotMode}, or without it EXPORT when exportS3Bucket or exportArn is set,
+     * else NONE; throws when the options do not go together ({@link SnapshotModeRules}).
+     */
+    public SnapshotMode effectiveSnapshotMode() {
+        List<String> export = new ArrayList<>();
+        addIfSet(export, "exportS3Bucket", exportS3Bucket);
+        addIfSet(export, "exportArn", exportArn);
+        addIfSet(export, "exportS3Prefix", exportS3Prefix);
+        addIfSet(export, "exportS3Region", exportS3Region);
+        addIfSet(export, "exportS3BucketOwner", exportS3BucketOwner);
+        addIfSet(export, "exportS3SseKmsKeyId", exportS3SseKmsKeyId);
+        List<String> scan = new ArrayList<>();
+        addIfSet(scan, "scanSegments", scanSegments);
+        addIfSet(scan, "scanReadUnitsPerSecond", scanReadUnitsPerSecond);
+        addIfSet(scan, "scanItemsPerSecond", scanItemsPerSecond);
+        addIfSet(scan, "scanReadCapacityFraction", scanReadCapacityFraction);
+        addIfSet(scan, "scanConsistentRead", scanConsistentRead);
+        addIfSet(scan, "scanPageSize", scanPageSize);
+        addIfSet(scan, "scanAcknowledgmentTimeout", scanAcknowledgmentTimeout);
+        return SnapshotModeRules.resolve(snapshotMode, exportS3Bucket != null || exportArn != null, export, scan,
+                snapshotOnly);
+    }
+
+    private static void addIfSet(List<String> names, String option, Object value) {
+        if (value != null) {
+            names.add(option);
+        }
+    }
+
+    /** The options of a Scan snapshot as they are now, the defaults for those not set. */
+    public ScanOptions scanOptions() {
+        ScanOptions defaults = ScanOptions.defaults();
+        return new ScanOptions(scanSegments != null ? scanSegments : defaults.segments(),
+                SnapshotModeRules.budget(scanReadUnitsPerSecond, scanItemsPerSecond, scanReadCapacityFraction),
+                scanConsistentRead != null ? scanConsistentRead : defaults.consistentRead(),
+                scanPageSize != null ? scanPageSize : defaults.pageSize(),
+                scanAcknowledgmentTimeout != null ? scanAcknowledgmentTimeout : defaults.acknowledgmentTimeout());
+    }
+
+    /** The threads the snapshot reads with (data files or segments) plus one for the snapshot's own task. */
+    public int snapshotThreads() {
+        return effectiveSnapshotMode() == SnapshotMode.SCAN ? scanOptions().segments() + 1
+                : effectiveMaxConcurrentDataFiles() + 1;
     }
 
     private static void requireNotNegative(String option, long value) {
@@ -391,6 +490,7 @@ public class DynamoDbCdcConfiguration implements Cloneable {
     public String toString() {
         return "DynamoDbCdcConfiguration[table=" + table + ", region=" + region + ", startPosition=" + startPosition
                + ", consumerId=" + consumerId + ", credentials=" + credentialsKind()
+               + (snapshotMode != null ? ", snapshotMode=" + snapshotMode : "")
                + (exportS3Bucket != null ? ", exportS3Bucket=" + exportS3Bucket : "")
                + (exportArn != null ? ", exportArn=" + exportArn : "") + "]";
     }
@@ -827,6 +927,70 @@ public class DynamoDbCdcConfiguration implements Cloneable {
         this.outputFormat = outputFormat;
     }
 
+    public SnapshotMode getSnapshotMode() {
+        return snapshotMode;
+    }
+
+    public void setSnapshotMode(SnapshotMode snapshotMode) {
+        this.snapshotMode = snapshotMode;
+    }
+
+    public Integer getScanSegments() {
+        return scanSegments;
+    }
+
+    public void setScanSegments(Integer scanSegments) {
+        this.scanSegments = scanSegments;
+    }
+
+    public Double getScanReadUnitsPerSecond() {
+        return scanReadUnitsPerSecond;
+    }
+
+    public void setScanReadUnitsPerSecond(Double scanReadUnitsPerSecond) {
+        this.scanReadUnitsPerSecond = scanReadUnitsPerSecond;
+    }
+
+    public Double getScanItemsPerSecond() {
+        return scanItemsPerSecond;
+    }
+
+    public void setScanItemsPerSecond(Double scanItemsPerSecond) {
+        this.scanItemsPerSecond = scanItemsPerSecond;
+    }
+
+    public Double getScanReadCapacityFraction() {
+        return scanReadCapacityFraction;
+    }
+
+    public void setScanReadCapacityFraction(Double scanReadCapacityFraction) {
+        this.scanReadCapacityFraction = scanReadCapacityFraction;
+    }
+
+    public Boolean getScanConsistentRead() {
+        return scanConsistentRead;
+    }
+
+    public void setScanConsistentRead(Boolean scanConsistentRead) {
+        this.scanConsistentRead = scanConsistentRead;
+    }
+
+    public Integer getScanPageSize() {
+        return scanPageSize;
+    }
+
+    public void setScanPageSize(Integer scanPageSize) {
+        this.scanPageSize = scanPageSize;
+    }
+
+    public Long getScanAcknowledgmentTimeout() {
+        return scanAcknowledgmentTimeout;
+    }
+
+    public void setScanAcknowledgmentTimeout(Long scanAcknowledgmentTimeout) {
+        this.scanAcknowledgmentTimeout = scanAcknowledgmentTimeout;
+    }
+
     /** The stream engine's options as they are now, as an immutable value. */
     public StreamOptions streamOptions() {
         return new StreamOptions(startPosition, maxRecordsPerRequest, pollDelay, idlePollDelay, shardDiscoveryInterval,
@@ -837,6 +1001,9 @@ public class DynamoDbCdcConfiguration implements Cloneable {
 
     /** The snapshot's options as they are now, as an immutable value. */
     public SnapshotOptions snapshotOptions() {
+        if (effectiveSnapshotMode() == SnapshotMode.SCAN) {
+            return SnapshotOptions.scan(consumerId, scanOptions(), streamOverlap, snapshotOnly);
+        }
         return new SnapshotOptions(consumerId, exportArn, exportS3Bucket, exportS3Prefix, exportS3BucketOwner,
                 exportS3SseKmsKeyId, exportFormat, exportPollInterval, effectiveMaxConcurrentDataFiles(),
                 s3DataFileAcknowledgmentTimeout, streamOverlap, snapshotOnly);

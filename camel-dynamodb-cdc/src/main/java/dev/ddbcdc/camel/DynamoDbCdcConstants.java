@@ -40,7 +40,7 @@ public final class DynamoDbCdcConstants {
     @Metadata(description = "The ARN of the stream the record was read from.", javaType = "String")
     public static final String STREAM_ARN = ChangeHeaders.STREAM_ARN;
     @Metadata(description = "When the change was made (DynamoDB's approximate creation time), epoch milliseconds. For"
-                            + " READ events: the export time.",
+                            + " READ events: the export time, or the time the scan began.",
               javaType = "Long")
     public static final String TIMESTAMP = ChangeHeaders.TIMESTAMP;
     @Metadata(description = "A number that grows with the time of the change: a later change of an item has a higher"
@@ -59,6 +59,10 @@ public final class DynamoDbCdcConstants {
     public static final String EXPORT_DATA_FILE = ChangeHeaders.EXPORT_DATA_FILE;
     @Metadata(description = "READ events: the item's line in its export data file (from 1).", javaType = "Long")
     public static final String EXPORT_LINE = ChangeHeaders.EXPORT_LINE;
+    @Metadata(description = "READ events of a snapshot by Scan (snapshotMode=SCAN): the segment the item was read"
+                            + " from (from 0 to scanSegments - 1). Scan items carry no export headers.",
+              javaType = "Integer")
+    public static final String SCAN_SEGMENT = ChangeHeaders.SCAN_SEGMENT;
     @Metadata(description = "Batches (batchSize > 1): on the batch exchange, whose body is a List of exchanges (one"
                             + " per change, each with the headers above), how many changes it holds.",
               javaType = "Integer")

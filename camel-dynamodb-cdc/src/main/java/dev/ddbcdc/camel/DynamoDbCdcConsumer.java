@@ -103,8 +103,7 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements HealthCheckA
             StateRepository<String, String> checkpoints = checkpointRepository(tableName);
             ServiceHelper.startService(checkpoints, configuration.getIdempotentRepository());
             boolean snapshot = configuration.isSnapshotEnabled();
-            int threads = snapshot
-                    ? Math.max(configuration.getMaxConcurrentShards(), configuration.effectiveMaxConcurrentDataFiles() + 1)
+            int threads = snapshot ? Math.max(configuration.getMaxConcurrentShards(), configuration.snapshotThreads())
                     : configuration.getMaxConcurrentShards();
             if (configuration.getBatchSize() > 1) {
                 // the batch window's timers run here too: a thread that the data file loaders, which wait for their
@@ -190,7 +189,7 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements HealthCheckA
                 new KeySchema(table.partitionKey(), table.sortKey()), configuration.streamOptions(),
                 snapshot ? configuration.snapshotOptions() : null, ShardOwnership.ALL, Clock.systemUTC());
         CdcEngine.Ports ports = new CdcEngine.Ports(connections.table(), connections.exports(), connections.objects(),
-                connections.stream());
+                connections.stream(), connections.scans());
         RecordDispatcher dispatcher = lanes == null ? delivery
                 : new LaneDispatcher(delivery, configuration.getLanesPerShard(), lanes, running);
         CdcEngine next = new CdcEngine(setup, ports, new ShardCheckpointStore(checkpoints, keys),

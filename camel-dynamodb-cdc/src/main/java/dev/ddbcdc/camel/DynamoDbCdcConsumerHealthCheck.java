@@ -4,6 +4,7 @@ import java.util.Map;
 
 import dev.ddbcdc.camel.checkpoint.Phase;
 import dev.ddbcdc.camel.export.SnapshotMetrics;
+import dev.ddbcdc.camel.options.SnapshotMode;
 import dev.ddbcdc.camel.stream.ShardLineageTracker;
 import dev.ddbcdc.camel.stream.StreamMetrics;
 import org.apache.camel.health.HealthCheckResultBuilder;
@@ -53,9 +54,17 @@ public final class DynamoDbCdcConsumerHealthCheck extends AbstractHealthCheck {
         if (phase == Phase.STREAMING) {
             builder.detail("stream.lagMillis", stream.lag.millisBehind());
         }
-        if (consumer.getEndpoint().getConfiguration().isSnapshotEnabled()) {
-            builder.detail("snapshot.dataFiles.done", snapshot.dataFilesDone.get());
-            builder.detail("snapshot.dataFiles.total", snapshot.dataFilesTotal.get());
+        SnapshotMode mode = consumer.getEndpoint().getConfiguration().effectiveSnapshotMode();
+        if (mode != SnapshotMode.NONE) {
+            builder.detail("snapshot.mode", mode.name());
+            if (mode == SnapshotMode.SCAN) {
+                builder.detail("snapshot.segments.done", snapshot.segmentsDone.get());
+                builder.detail("snapshot.segments.total", snapshot.segmentsTotal.get());
+                builder.detail("snapshot.readUnits", Math.round(snapshot.readUnits.sum()));
+            } else {
+                builder.detail("snapshot.dataFiles.done", snapshot.dataFilesDone.get());
+                builder.detail("snapshot.dataFiles.total", snapshot.dataFilesTotal.get());
+            }
             builder.detail("snapshot.items.acknowledged", snapshot.itemsAcknowledged.get());
             builder.detail("snapshot.items.total", snapshot.itemsTotal.get());
         }

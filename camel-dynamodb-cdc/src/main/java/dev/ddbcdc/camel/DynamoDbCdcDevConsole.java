@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.ddbcdc.camel.export.SnapshotMetrics;
+import dev.ddbcdc.camel.options.SnapshotMode;
 import dev.ddbcdc.camel.stream.ShardStatus;
 import dev.ddbcdc.camel.stream.StreamMetrics;
 import org.apache.camel.Route;
@@ -112,11 +113,19 @@ public class DynamoDbCdcDevConsole extends AbstractDevConsole {
             shards.add(entry);
         }
         status.put("shards", shards);
-        if (configuration.isSnapshotEnabled()) {
+        SnapshotMode mode = configuration.effectiveSnapshotMode();
+        if (mode != SnapshotMode.NONE) {
             SnapshotMetrics snapshot = consumer.getSnapshotMetrics();
             JsonObject progress = new JsonObject();
-            progress.put("dataFilesDone", snapshot.dataFilesDone.get());
-            progress.put("dataFilesTotal", snapshot.dataFilesTotal.get());
+            progress.put("mode", mode.name());
+            if (mode == SnapshotMode.SCAN) {
+                progress.put("segmentsDone", snapshot.segmentsDone.get());
+                progress.put("segmentsTotal", snapshot.segmentsTotal.get());
+                progress.put("readUnits", Math.round(snapshot.readUnits.sum()));
+            } else {
+                progress.put("dataFilesDone", snapshot.dataFilesDone.get());
+                progress.put("dataFilesTotal", snapshot.dataFilesTotal.get());
+            }
             progress.put("itemsAcknowledged", snapshot.itemsAcknowledged.get());
             progress.put("itemsTotal", snapshot.itemsTotal.get());
             status.put("snapshot", progress);

@@ -113,6 +113,7 @@ class KameletDefinitionTest {
                 case "string", "enum" -> Set.of("string");
                 case "boolean" -> Set.of("boolean");
                 case "integer" -> Set.of("integer");
+                case "number" -> Set.of("number");
                 // milliseconds, or a value with a unit (500ms, 10s, 5m)
                 case "duration" -> Set.of("string", "integer");
                 // a bean reference: #bean:name

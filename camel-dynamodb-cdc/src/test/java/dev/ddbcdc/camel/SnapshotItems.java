@@ -105,4 +105,21 @@ final class SnapshotItems {
         }
         return value;
     }
+
+    /**
+     * One random write of a test that changes the table while it is snapshotted: a delete (one in four) or a put of
+     * one of the first {@code range} items with a new string value.
+     */
+    static void writeRandomly(DynamoDbClient client, String table, java.util.Random random, int range, int write) {
+        int i = random.nextInt(range);
+        Map<String, AttributeValue> key = Map.of("pk", AttributeValue.fromS("item-" + (i % 97)),
+                "sk", AttributeValue.fromN(Integer.toString(i)));
+        if (random.nextInt(4) == 0) {
+            client.deleteItem(b -> b.tableName(table).key(key));
+        } else {
+            Map<String, AttributeValue> item = new HashMap<>(item(i));
+            item.put("s", AttributeValue.fromS("write " + write));
+            client.putItem(b -> b.tableName(table).item(item));
+        }
+    }
 }

@@ -109,37 +109,18 @@ class SnapshotTest {
         Tables.createWithSortKeyAndStream(aws.dynamoDb(), table, StreamViewType.NEW_AND_OLD_IMAGES);
         Tables.enablePointInTimeRecovery(aws.dynamoDb(), table);
         SnapshotItems.fill(aws.dynamoDb(), table, 400);
-        Map<String, Object[]> sink = new java.util.concurrent.ConcurrentHashMap<>();
+        VersionedSink sink = new VersionedSink();
         aws.exports().exportDelay(Duration.ofSeconds(2));
         java.util.Random random = new java.util.Random(7);
         try (CdcHarness cdc = new CdcHarness()) {
-            cdc.behaviour(exchange -> {
-                String key = exchange.getMessage().getHeader(DynamoDbCdcConstants.PRIMARY_KEY, String.class);
-                long version = exchange.getMessage().getHeader(DynamoDbCdcConstants.DOCUMENT_VERSION, Long.class);
-                boolean remove = "REMOVE".equals(exchange.getMessage().getHeader(DynamoDbCdcConstants.OPERATION));
-                Object state = remove ? null : SnapshotItems.comparable(exchange.getMessage().getBody(Map.class));
-                sink.merge(key, new Object[] { version, state },
-                        (old, now) -> (long) now[0] > (long) old[0] ? now : old);
-            });
+            cdc.behaviour(sink);
             cdc.start(CdcHarness.snapshotUri(aws, table, BUCKET, "consumerId=live"));
             long until = System.currentTimeMillis() + 4000;
             int writes = 0;
             while (System.currentTimeMillis() < until) {
-                int i = random.nextInt(600);
-                Map<String, AttributeValue> key = Map.of("pk", AttributeValue.fromS("item-" + (i % 97)),
-                        "sk", AttributeValue.fromN(Integer.toString(i)));
-                if (random.nextInt(4) == 0) {
-                    aws.dynamoDb().deleteItem(b -> b.tableName(table).key(key));
-                } else {
-                    Map<String, AttributeValue> item = new HashMap<>(SnapshotItems.item(i));
-                    item.put("s", AttributeValue.fromS("write " + writes));
-                    aws.dynamoDb().putItem(b -> b.tableName(table).item(item));
-                }
-                writes++;
+                SnapshotItems.writeRandomly(aws.dynamoDb(), table, random, 600, writes++);
             }
-            Map<String, Object> expectedTable = SnapshotItems.table(aws.dynamoDb(), table);
-            CdcHarness.awaitCondition(() -> expectedTable.equals(present(sink)), Duration.ofSeconds(60),
-                    () -> "sink differs from the table in " + differences(expectedTable, present(sink)) + " items");
+            sink.awaitEqualTo(SnapshotItems.table(aws.dynamoDb(), table), Duration.ofSeconds(60));
             assertTrue(cdc.received.stream().anyMatch(e -> "READ".equals(e.getMessage()
                     .getHeader(DynamoDbCdcConstants.OPERATION))));
         } finally {
@@ -172,21 +153,5 @@ class SnapshotTest {
             assertEquals(1, cdc.consumer().getSnapshotMetrics().failedExchanges.get());
             assertTrue(cdc.consumer().getSnapshotMetrics().rewinds.get() >= 1);
         }
-    }
-
-    private static Map<String, Object> present(Map<String, Object[]> sink) {
-        Map<String, Object> items = new java.util.TreeMap<>();
-        sink.forEach((key, change) -> {
-            if (change[1] != null) {
-                items.put(key, change[1]);
-            }
-        });
-        return items;
-    }
-
-    private static long differences(Map<String, Object> expected, Map<String, Object> actual) {
-        Set<String> keys = new HashSet<>(expected.keySet());
-        keys.addAll(actual.keySet());
-        return keys.stream().filter(k -> !java.util.Objects.equals(expected.get(k), actual.get(k))).count();
     }
 }

@@ -4,6 +4,7 @@ import dev.ddbcdc.camel.flow.Closeables;
 import dev.ddbcdc.camel.options.AwsOptions;
 import dev.ddbcdc.camel.port.ExportPort;
 import dev.ddbcdc.camel.port.ObjectStore;
+import dev.ddbcdc.camel.port.ScanPort;
 import dev.ddbcdc.camel.port.StreamProxy;
 import dev.ddbcdc.camel.port.TablePort;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -39,6 +40,10 @@ public final class AwsConnections implements AutoCloseable {
 
     public TablePort table() {
         return new SdkTablePort(dynamoDb());
+    }
+
+    public ScanPort scans() {
+        return new SdkScanPort(dynamoDb());
     }
 
     public ExportPort exports() {

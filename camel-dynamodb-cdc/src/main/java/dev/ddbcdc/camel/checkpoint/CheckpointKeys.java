@@ -14,9 +14,14 @@ package dev.ddbcdc.camel.checkpoint;
  * <li>{@code dynamodb-cdc/<consumerId>/<tableArn>/snapshot}: the snapshot's phase, export ARN and export time.</li>
  * <li>{@code dynamodb-cdc/<consumerId>/<tableArn>/snapshot/<dataFileS3Key>}: the last acknowledged line of an
  * export data file, or its end sentinel. The data file key contains the export id.</li>
+ * <li>{@code dynamodb-cdc/<consumerId>/<tableArn>/snapshot/scan/<scanStartMillis>/<segment>-of-<segments>}: the key of
+ * the last acknowledged item of a Scan segment, or its end sentinel ({@link ScanPosition}). The scan's start time and
+ * segmentation are part of the key, so a later scan never reads another's positions.</li>
  * </ul>
- * In the idempotent repository: {@code dynamodb-cdc/event/<eventID>} for a delivered stream record and
- * {@code dynamodb-cdc/item/<dataFileS3Key>#<line>} for a delivered snapshot item.
+ * In the idempotent repository: {@code dynamodb-cdc/event/<eventID>} for a delivered stream record,
+ * {@code dynamodb-cdc/item/<dataFileS3Key>#<line>} for a delivered export item and
+ * {@code dynamodb-cdc/item/scan/<scanStartMillis>/<serialized key>} for a delivered scan item (the same id at every
+ * restart of one scan, whichever segmentation it has).
  * <p>
  * The stream ARN begins with the table ARN, so the namespace is the table plus the consumer id.
  */
@@ -67,6 +72,11 @@ public final class CheckpointKeys {
         return snapshotKey + "/" + dataFileS3Key;
     }
 
+    /** The position of segment {@code segment} (from 0) of {@code segments} of the scan begun at {@code scanStartMillis}. */
+    public String scanSegment(long scanStartMillis, int segment, int segments) {
+        return snapshotKey + "/scan/" + scanStartMillis + "/" + segment + "-of-" + segments;
+    }
+
     /** The id under which a delivered stream record is kept in the idempotent repository. */
     public static String deliveredRecord(String eventId) {
         return PREFIX + "event/" + eventId;
@@ -75,5 +85,14 @@ public final class CheckpointKeys {
     /** The id under which a delivered snapshot item is kept in the idempotent repository. */
     public static String deliveredItem(String dataFileS3Key, long line) {
         return PREFIX + "item/" + dataFileS3Key + "#" + line;
+    }
+
+    /**
+     * The id under which a delivered scan item is kept in the idempotent repository.
+     *
+     * @param itemPosition the position after the item ({@link ScanPosition#after}), whose text is its exact key
+     */
+    public static String deliveredScanItem(long scanStartMillis, ScanPosition itemPosition) {
+        return PREFIX + "item/scan/" + scanStartMillis + "/" + itemPosition.keyText();
     }
 }

@@ -7,13 +7,15 @@ import java.util.Set;
  * The consumer's phases and, in this one place, the transitions between them.
  *
  * <pre>
- *          +-- no export configured ----------------------------------+
+ *          +-- no snapshot configured --------------------------------+
  *          |                                                          v
  *  INIT ---+-- export configured, none done --&gt; EXPORTING --&gt; LOADING --&gt; STREAMING
+ *          |                                                          ^
+ *          +-- scan configured, not done -----&gt; SCANNING -------------+
  *          |
  *          +-- checkpoint says phase X --&gt; resume at X
  *
- *  EXPORTING, LOADING, and the hand-over to STREAMING (also from INIT, when the snapshot was done before)
+ *  EXPORTING, LOADING, SCANNING, and the hand-over to STREAMING (also from INIT, when the snapshot was done before)
  *      --&gt; FAILED (export failed, data file unreadable, stream already trimmed past the snapshot: seen at the
  *      hand-over by the export time, or in STREAMING by a shard whose records from the hand-over on are gone)
  *  INIT --&gt; FAILED (the table's stream was replaced while the consumer was stopped; trimmedDataPolicy=FAIL)
@@ -23,16 +25,18 @@ import java.util.Set;
  * taking the lead it goes to INIT and on, as above; on losing it, from any phase back to STANDBY.
  * <p>
  * Stream-only mode goes INIT to STREAMING. With {@code snapshotOnly} the snapshot ends in DONE instead of STREAMING
- * (LOADING to DONE, or INIT to DONE when it was done before): nothing more is read. FAILED means the consumer cannot go on without the user: the cause was
+ * (LOADING or SCANNING to DONE, or INIT to DONE when it was done before): nothing more is read. FAILED means the consumer cannot go on without the user: the cause was
  * logged and passed to the exception handler, nothing further is delivered, and a restart tries again from the
  * checkpoint. Every phase may go to STOPPED when the route stops. The {@code CdcEngine} owns the phase; the
- * snapshot's persisted progress ({@code SnapshotState}) is EXPORTING, LOADING or DONE (= handed over to STREAMING).
+ * snapshot's persisted progress ({@code SnapshotState}) is EXPORTING, LOADING, SCANNING or DONE (= handed over to
+ * STREAMING).
  */
 public enum Phase {
     STANDBY,
     INIT,
     EXPORTING,
     LOADING,
+    SCANNING,
     STREAMING,
     FAILED,
     STOPPED,
@@ -43,10 +47,11 @@ public enum Phase {
             case STANDBY:
                 return EnumSet.of(INIT, STOPPED);
             case INIT:
-                return EnumSet.of(EXPORTING, LOADING, STREAMING, DONE, FAILED, STANDBY, STOPPED);
+                return EnumSet.of(EXPORTING, LOADING, SCANNING, STREAMING, DONE, FAILED, STANDBY, STOPPED);
             case EXPORTING:
                 return EnumSet.of(LOADING, FAILED, STANDBY, STOPPED);
             case LOADING:
+            case SCANNING:
                 return EnumSet.of(STREAMING, DONE, FAILED, STANDBY, STOPPED);
             case STREAMING:
                 return EnumSet.of(FAILED, STANDBY, STOPPED);

@@ -3,8 +3,9 @@ package dev.ddbcdc.camel.checkpoint;
 import org.apache.camel.spi.StateRepository;
 
 /**
- * The snapshot's state and the progress of each export data file, over a Camel {@link StateRepository}. A data
- * file's value is {@code line:<n>} (lines 1 to n were acknowledged) or {@code END} (every line was).
+ * The snapshot's state, the progress of each export data file and of each Scan segment, over a Camel
+ * {@link StateRepository}. A data file's value is {@code line:<n>} (lines 1 to n were acknowledged) or {@code END}
+ * (every line was); a segment's is a {@link ScanPosition}.
  */
 public final class SnapshotCheckpointStore {
 
@@ -75,5 +76,27 @@ public final class SnapshotCheckpointStore {
 
     public String fileKey(String dataFileS3Key) {
         return keys.dataFile(dataFileS3Key);
+    }
+
+    /** Where segment {@code segment} of the scan of {@code state} resumes: {@code null} from its start. */
+    public ScanPosition segmentPosition(SnapshotState state, int segment) {
+        String key = keys.scanSegment(state.time().toEpochMilli(), segment, state.segments());
+        String value = CheckpointValues.read(key, repository.getState(key));
+        try {
+            return ScanPosition.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("Checkpoint key " + key + " holds an unreadable value '" + value
+                                            + "'; remove it to scan the segment from its start",
+                    e);
+        }
+    }
+
+    public void saveSegment(SnapshotState state, int segment, ScanPosition position) {
+        repository.setState(keys.scanSegment(state.time().toEpochMilli(), segment, state.segments()),
+                CheckpointValues.write(position.serialize()));
+    }
+
+    public String segmentKey(SnapshotState state, int segment) {
+        return keys.scanSegment(state.time().toEpochMilli(), segment, state.segments());
     }
 }

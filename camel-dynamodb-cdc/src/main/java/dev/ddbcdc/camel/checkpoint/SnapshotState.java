@@ -4,38 +4,69 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 
+import dev.ddbcdc.camel.options.SnapshotMode;
+
 /**
- * The snapshot's persisted state, a projection of the consumer's {@link Phase}: how far the snapshot got (EXPORTING,
- * LOADING, or STREAMING once it was handed over to the stream, stored as {@code DONE}), which export it uses and the
- * export time T. It is written before the consumer waits for the export, so a restart never requests a second export
- * for one snapshot. {@code attempt} numbers the export requests of this consumer; it is part of the request's client
- * token and grows only when a previous export failed.
- * <p>
- * Serialized as {@code <EXPORTING|LOADING|DONE> <attempt> <exportTimeMillis> <exportArn>} (an ARN has no spaces).
+ * The snapshot's persisted state, a projection of the consumer's {@link Phase}: how the snapshot is taken (by export
+ * or by Scan), how far it got, and its time T, from which on (minus the overlap) the stream takes over.
+ * <ul>
+ * <li>An export: EXPORTING, LOADING, or STREAMING once it was handed over to the stream (stored as {@code DONE}),
+ * which export it uses and the export time. It is written before the consumer waits for the export, so a restart
+ * never requests a second export for one snapshot. {@code attempt} numbers the export requests of this consumer; it
+ * is part of the request's client token and grows only when a previous export failed. Serialized as
+ * {@code <EXPORTING|LOADING|DONE> <attempt> <exportTimeMillis> <exportArn>} (an ARN has no spaces), as it always
+ * was.</li>
+ * <li>A Scan: SCANNING or DONE, the time the scan began (written before the first Scan call) and its number of
+ * segments, which a restart keeps: the keys its segments are checkpointed by mean nothing in another segmentation.
+ * Serialized as {@code SCAN <SCANNING|DONE> <scanStartMillis> <segments>}.</li>
+ * </ul>
  */
 public final class SnapshotState {
 
     private static final String DONE = "DONE";
-    private static final List<Phase> PHASES = List.of(Phase.EXPORTING, Phase.LOADING, Phase.STREAMING);
+    private static final String SCAN = "SCAN";
+    private static final List<Phase> EXPORT_PHASES = List.of(Phase.EXPORTING, Phase.LOADING, Phase.STREAMING);
+    private static final List<Phase> SCAN_PHASES = List.of(Phase.SCANNING, Phase.STREAMING);
 
+    private final SnapshotMode mode;
     private final Phase phase;
     private final int attempt;
-    private final long exportTimeMillis;
+    private final long timeMillis;
     private final String exportArn;
+    private final int segments;
 
-    /** @param phase EXPORTING, LOADING, or STREAMING (the snapshot is done and handed over) */
+    /** An export snapshot. @param phase EXPORTING, LOADING, or STREAMING (the snapshot is done and handed over) */
     public SnapshotState(Phase phase, int attempt, long exportTimeMillis, String exportArn) {
-        if (!PHASES.contains(phase)) {
-            throw new IllegalArgumentException("a snapshot is EXPORTING, LOADING or handed over to STREAMING, not "
-                                               + phase);
-        }
-        this.phase = phase;
-        this.attempt = attempt;
-        this.exportTimeMillis = exportTimeMillis;
-        this.exportArn = Objects.requireNonNull(exportArn);
+        this(SnapshotMode.EXPORT, phase, attempt, exportTimeMillis, Objects.requireNonNull(exportArn), 0);
         if (exportArn.contains(" ")) {
             throw new IllegalArgumentException("an export ARN has no spaces: '" + exportArn + "'");
         }
+    }
+
+    private SnapshotState(SnapshotMode mode, Phase phase, int attempt, long timeMillis, String exportArn,
+                          int segments) {
+        if (!phases(mode).contains(phase)) {
+            throw new IllegalArgumentException("a snapshot by " + mode + " is " + phases(mode) + " (STREAMING once"
+                                               + " handed over), not " + phase);
+        }
+        this.mode = mode;
+        this.phase = phase;
+        this.attempt = attempt;
+        this.timeMillis = timeMillis;
+        this.exportArn = exportArn;
+        this.segments = segments;
+    }
+
+    /** A Scan snapshot begun at {@code scanStartMillis} with {@code segments} segments, not done yet. */
+    public static SnapshotState scanning(long scanStartMillis, int segments) {
+        if (segments < 1) {
+            throw new IllegalArgumentException("a scan has at least one segment, not " + segments);
+        }
+        return new SnapshotState(SnapshotMode.SCAN, Phase.SCANNING, 0, scanStartMillis, null, segments);
+    }
+
+    private static List<Phase> phases(SnapshotMode mode) {
+        return mode == SnapshotMode.SCAN ? SCAN_PHASES : EXPORT_PHASES;
     }
 
     public static SnapshotState parse(String value) {
@@ -43,21 +74,41 @@ public final class SnapshotState {
         if (parts.length != 4) {
             throw new IllegalArgumentException("not a snapshot state: '" + value + "'");
         }
+        if (SCAN.equals(parts[0])) {
+            SnapshotState scan = scanning(Long.parseLong(parts[2]), Integer.parseInt(parts[3]));
+            return DONE.equals(parts[1]) ? scan.moveTo(Phase.STREAMING) : scan.requirePhase(parts[1]);
+        }
         Phase phase = DONE.equals(parts[0]) ? Phase.STREAMING : Phase.valueOf(parts[0]);
         return new SnapshotState(phase, Integer.parseInt(parts[1]), Long.parseLong(parts[2]), parts[3]);
     }
 
-    public String serialize() {
-        return (phase == Phase.STREAMING ? DONE : phase.name()) + " " + attempt + " " + exportTimeMillis + " "
-               + exportArn;
+    private SnapshotState requirePhase(String name) {
+        if (!phase.name().equals(name)) {
+            throw new IllegalArgumentException("a scan is SCANNING or DONE, not '" + name + "'");
+        }
+        return this;
     }
 
-    /** The next phase of the snapshot: EXPORTING to LOADING to STREAMING, one step at a time. */
+    public String serialize() {
+        String stored = phase == Phase.STREAMING ? DONE : phase.name();
+        if (mode == SnapshotMode.SCAN) {
+            return SCAN + " " + stored + " " + timeMillis + " " + segments;
+        }
+        return stored + " " + attempt + " " + timeMillis + " " + exportArn;
+    }
+
+    /** The next phase of the snapshot: EXPORTING to LOADING to STREAMING, or SCANNING to STREAMING. */
     public SnapshotState moveTo(Phase next) {
-        if (PHASES.indexOf(next) != PHASES.indexOf(phase) + 1) {
+        List<Phase> phases = phases(mode);
+        if (phases.indexOf(next) != phases.indexOf(phase) + 1) {
             throw new IllegalStateException("snapshot phase " + phase + " cannot move to " + next);
         }
-        return new SnapshotState(next, attempt, exportTimeMillis, exportArn);
+        return new SnapshotState(mode, next, attempt, timeMillis, exportArn, segments);
+    }
+
+    /** EXPORT or SCAN. */
+    public SnapshotMode mode() {
+        return mode;
     }
 
     public Phase phase() {
@@ -73,12 +124,29 @@ public final class SnapshotState {
         return attempt;
     }
 
-    public Instant exportTime() {
-        return Instant.ofEpochMilli(exportTimeMillis);
+    /** The snapshot's time T: the export time, or the time the scan began. */
+    public Instant time() {
+        return Instant.ofEpochMilli(timeMillis);
     }
 
+    /** The export time T of an export snapshot (the same as {@link #time()}). */
+    public Instant exportTime() {
+        return time();
+    }
+
+    /** The export of an export snapshot; {@code null} for a scan. */
     public String exportArn() {
         return exportArn;
+    }
+
+    /** The segments of a scan; 0 for an export. */
+    public int segments() {
+        return segments;
+    }
+
+    /** What the snapshot was taken from, for messages: {@code export <arn>} or {@code scan in <n> segments}. */
+    public String source() {
+        return mode == SnapshotMode.SCAN ? "scan in " + segments + " segments" : "export " + exportArn;
     }
 
     @Override

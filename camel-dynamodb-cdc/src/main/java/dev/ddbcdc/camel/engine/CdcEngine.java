@@ -10,7 +10,6 @@ import dev.ddbcdc.camel.checkpoint.ShardCheckpointStore;
 import dev.ddbcdc.camel.checkpoint.ShardPosition;
 import dev.ddbcdc.camel.checkpoint.SnapshotCheckpointStore;
 import dev.ddbcdc.camel.event.KeySchema;
-import dev.ddbcdc.camel.export.ExportService;
 import dev.ddbcdc.camel.export.SnapshotException;
 import dev.ddbcdc.camel.export.SnapshotMetrics;
 import dev.ddbcdc.camel.flow.Delivery;
@@ -22,6 +21,7 @@ import dev.ddbcdc.camel.options.StartPosition;
 import dev.ddbcdc.camel.options.StreamOptions;
 import dev.ddbcdc.camel.port.ExportPort;
 import dev.ddbcdc.camel.port.ObjectStore;
+import dev.ddbcdc.camel.port.ScanPort;
 import dev.ddbcdc.camel.port.StreamProxy;
 import dev.ddbcdc.camel.port.TablePort;
 import dev.ddbcdc.camel.stream.FirstStart;
@@ -54,7 +54,11 @@ public final class CdcEngine {
     private static final Logger LOG = LoggerFactory.getLogger(CdcEngine.class);
 
     /** The AWS calls the engine makes. */
-    public record Ports(TablePort table, ExportPort exports, ObjectStore objects, StreamProxy stream) {
+    public record Ports(TablePort table, ExportPort exports, ObjectStore objects, StreamProxy stream, ScanPort scans) {
+        /** The ports of an engine that never scans. */
+        public Ports(TablePort table, ExportPort exports, ObjectStore objects, StreamProxy stream) {
+            this(table, exports, objects, stream, null);
+        }
     }
 
     /** Where the engine reports errors: the consumer's exception handler. */
@@ -86,7 +90,7 @@ public final class CdcEngine {
     private volatile String failure;
     private RunContext run;
     private StreamCoordinator coordinator;
-    private SnapshotRunner snapshot;
+    private Snapshot snapshot;
     /** The snapshot's hand-over, once the snapshot completed in this run. */
     private volatile HandOver handOver;
 
@@ -147,11 +151,8 @@ public final class CdcEngine {
         RunContext current = run;
         try {
             if (setup.snapshotEnabled()) {
-                ExportService exports = new ExportService(ports.exports(), tableName, setup.table().tableArn());
-                SnapshotPreflight.check(setup.snapshot(), snapshots, exports, ports.objects(), tableName);
                 boolean streamReplaced = replaced;
-                SnapshotRunner runner = new SnapshotRunner(setup.snapshot(), exports, ports.objects(), snapshots,
-                        delivery, snapshotMetrics, run, setup.keySchema(), tableName, setup.table().tableArn(), losses,
+                Snapshot runner = Snapshots.prepare(setup, ports, snapshots, delivery, snapshotMetrics, run, losses,
                         () -> streamReplaced || shards.streamStarted(), next -> moveTo(current, next));
                 snapshot = runner;
                 FirstStart afterReplacement = replaced ? firstStart : null;
@@ -174,7 +175,7 @@ public final class CdcEngine {
                     + StreamRetention.RETENTION.toHours() + " hours ago, the stream's retention: changes made since"
                     + " then may already be trimmed from it, so nothing was read. Start from a time within the"
                     + " retention, or use startPosition=TRIM_HORIZON for every change still in the stream, or take a"
-                    + " snapshot of the whole table (exportS3Bucket)");
+                    + " snapshot of the whole table (snapshotMode=SCAN or EXPORT)");
         }
     }
 
@@ -199,7 +200,7 @@ public final class CdcEngine {
      *
      * @param afterReplacement where the stream starts when it was replaced while stopped, or {@code null}
      */
-    private void runSnapshot(SnapshotRunner runner, RunContext current, LossPolicy losses, FirstStart afterReplacement,
+    private void runSnapshot(Snapshot runner, RunContext current, LossPolicy losses, FirstStart afterReplacement,
                              StreamFollowing following) {
         SnapshotResult result = runner.run();
         if (result instanceof SnapshotResult.Completed completed) {
@@ -346,7 +347,7 @@ public final class CdcEngine {
 
     /** Writes the acknowledged lines of the data files being loaded. */
     public void flush() {
-        SnapshotRunner current = snapshot;
+        Snapshot current = snapshot;
         if (current != null) {
             current.flush();
         }

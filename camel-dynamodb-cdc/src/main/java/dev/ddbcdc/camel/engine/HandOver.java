@@ -7,14 +7,14 @@ import dev.ddbcdc.camel.event.DocumentVersion;
 import dev.ddbcdc.camel.stream.FirstStart;
 
 /**
- * Where a snapshot hands over to the stream, computed in this one place: the stream is read from the export time
- * minus {@code streamOverlap} (records created from then on are delivered, that time floored to the minute as
- * DynamoDB floors creation times), and every snapshot item carries a document version below that of every stream
- * record delivered after the hand-over.
+ * Where a snapshot hands over to the stream, computed in this one place: the stream is read from the snapshot's time
+ * T (the export time, or the time the scan began) minus {@code streamOverlap} (records created from then on are
+ * delivered, that time floored to the minute as DynamoDB floors creation times), and every snapshot item carries a
+ * document version below that of every stream record delivered after the hand-over.
  *
- * @param exportArn        the export the snapshot was taken from
- * @param exportTime       the export's point in time
- * @param streamFromMillis the export time minus the overlap
+ * @param exportArn        the export the snapshot was taken from; {@code null} for a Scan snapshot
+ * @param exportTime       the snapshot's time T: the export's point in time, or the time the scan began
+ * @param streamFromMillis T minus the overlap
  */
 public record HandOver(String exportArn, Instant exportTime, long streamFromMillis) {
 

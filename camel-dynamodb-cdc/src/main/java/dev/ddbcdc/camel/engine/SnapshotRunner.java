@@ -20,7 +20,6 @@ import dev.ddbcdc.camel.flow.Backoff;
 import dev.ddbcdc.camel.flow.Delivery;
 import dev.ddbcdc.camel.flow.LossPolicy;
 import dev.ddbcdc.camel.flow.RunContext;
-import dev.ddbcdc.camel.flow.StreamRetention;
 import dev.ddbcdc.camel.options.SnapshotOptions;
 import dev.ddbcdc.camel.port.AwsErrors;
 import dev.ddbcdc.camel.port.ObjectStore;
@@ -46,7 +45,7 @@ import software.amazon.awssdk.services.dynamodb.model.ExportType;
  * </ol>
  * Any {@link SnapshotException} ends the run as {@link SnapshotResult.Failed}; the checkpoint keeps what was done.
  */
-public final class SnapshotRunner {
+public final class SnapshotRunner implements Snapshot {
 
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotRunner.class);
     private final SnapshotOptions options;
@@ -89,9 +88,9 @@ public final class SnapshotRunner {
         this.phases = phases;
     }
 
-    /** Runs the snapshot from its checkpoint to the hand-over, or to a failure, or until the run stops. */
+    @Override
     public SnapshotResult run() {
-        try {
+        return SnapshotResult.of(run, tableName, () -> {
             SnapshotState state = store.load();
             if (state == null || state.phase() == Phase.EXPORTING) {
                 phases.accept(Phase.EXPORTING);
@@ -109,18 +108,7 @@ public final class SnapshotRunner {
                 store.save(state);
             }
             return handOver(state);
-        } catch (SnapshotException e) {
-            return new SnapshotResult.Failed(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new SnapshotResult.Stopped();
-        } catch (RuntimeException e) {
-            if (!run.isRunning()) {
-                return new SnapshotResult.Stopped();
-            }
-            return new SnapshotResult.Failed(
-                    new SnapshotException("The snapshot of table " + tableName + " failed: " + e, e));
-        }
+        });
     }
 
     /** EXPORTING: until the export completed; returns the LOADING state, or {@code null} if the consumer stopped. */
@@ -253,38 +241,10 @@ public final class SnapshotRunner {
         return done;
     }
 
-    /**
-     * Hands over to the stream at T minus the overlap, after checking the stream still holds records from then; with
-     * {@code snapshotOnly} there is no stream to hand over to.
-     */
+    /** Hands over to the stream at T minus the overlap ({@link HandOverCheck}). */
     private SnapshotResult handOver(SnapshotState state) {
-        HandOver handOver = handOverOf(state);
-        if (options.snapshotOnly()) {
-            LOG.info("Table {}: snapshot done (export {}, export time {}); snapshotOnly: the stream is not read",
-                    tableName, state.exportArn(), state.exportTime());
-            return new SnapshotResult.Completed(handOver);
-        }
-        long now = run.millis();
-        if (!streamStarted.getAsBoolean() && StreamRetention.mayBeTrimmed(handOver.streamFromMillis(), now)) {
-            String lost = "Table " + tableName + ": the snapshot (export " + state.exportArn() + ", export time "
-                          + state.exportTime() + ") needs the stream records created since "
-                          + Instant.ofEpochMilli(handOver.streamFromMillis()) + ", but the stream keeps records for "
-                          + StreamRetention.RETENTION.toHours() + " hours only: changes made between then and "
-                          + Instant.ofEpochMilli(now).minus(StreamRetention.RETENTION)
-                          + " may be lost. Take a new snapshot (another consumerId, or remove checkpoint key "
-                          + store.key() + " and the keys below it)";
-            metrics.error(lost);
-            LossPolicy.Outcome outcome = losses.report(LossPolicy.Kind.TRIMMED_DATA, lost, "The stream is not read",
-                    "Streaming from the oldest records still available", null);
-            if (outcome.halted()) {
-                return new SnapshotResult.Failed(
-                        new SnapshotException(lost + "; the stream is not read (trimmedDataPolicy=FAIL)"));
-            }
-        }
-        LOG.info("Table {}: snapshot done; streaming records created from {} (export time {} minus streamOverlap {} ms)",
-                tableName, Instant.ofEpochMilli(handOver.deliversFromMillis()), state.exportTime(),
-                options.streamOverlap());
-        return new SnapshotResult.Completed(handOver);
+        return HandOverCheck.complete(state, handOverOf(state), options.snapshotOnly(), streamStarted, run.millis(),
+                metrics, losses, store.key(), tableName, options.streamOverlap());
     }
 
     private HandOver handOverOf(SnapshotState state) {
@@ -315,6 +275,7 @@ public final class SnapshotRunner {
     }
 
     /** Writes the acknowledged lines of the data files being loaded; called when the consumer stops. */
+    @Override
     public void flush() {
         SnapshotLoader current = loader;
         if (current != null) {

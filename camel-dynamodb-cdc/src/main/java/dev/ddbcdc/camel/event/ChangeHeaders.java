@@ -24,6 +24,7 @@ public final class ChangeHeaders {
     public static final String EXPORT_ARN = "CamelDynamoDbCdcExportArn";
     public static final String EXPORT_DATA_FILE = "CamelDynamoDbCdcExportDataFile";
     public static final String EXPORT_LINE = "CamelDynamoDbCdcExportLine";
+    public static final String SCAN_SEGMENT = "CamelDynamoDbCdcScanSegment";
     public static final String BATCH_SIZE = "CamelDynamoDbCdcBatchSize";
     public static final String BATCH_ITEM_FAILURES = "CamelDynamoDbCdcBatchItemFailures";
 

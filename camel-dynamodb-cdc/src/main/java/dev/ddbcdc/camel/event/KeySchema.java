@@ -81,8 +81,21 @@ public final class KeySchema {
         return keys;
     }
 
-    private static Object required(Map<String, Object> item, String name) {
-        Object value = item.get(name);
+    /**
+     * The key attributes of an item as DynamoDB gives it, partition key first (what a Scan's LastEvaluatedKey holds for
+     * a page ending at the item); fails naming the attribute when one is missing.
+     */
+    public Map<String, AttributeValue> keyAttributesOf(Map<String, AttributeValue> item) {
+        Map<String, AttributeValue> keys = new LinkedHashMap<>(4);
+        keys.put(partitionKey, required(item, partitionKey));
+        if (sortKey != null) {
+            keys.put(sortKey, required(item, sortKey));
+        }
+        return keys;
+    }
+
+    private static <V> V required(Map<String, V> item, String name) {
+        V value = item.get(name);
         if (value == null) {
             throw new IllegalArgumentException("the item has no key attribute '" + name + "'");
         }

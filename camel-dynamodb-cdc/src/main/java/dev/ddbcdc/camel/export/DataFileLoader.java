@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -16,10 +14,11 @@ import java.util.zip.ZipException;
 import dev.ddbcdc.camel.checkpoint.CheckpointKeys;
 import dev.ddbcdc.camel.checkpoint.SnapshotCheckpointStore;
 import dev.ddbcdc.camel.event.SnapshotItemMapper;
+import dev.ddbcdc.camel.flow.AckWaits;
 import dev.ddbcdc.camel.flow.AckWindow;
-import dev.ddbcdc.camel.flow.Acknowledgement;
 import dev.ddbcdc.camel.flow.Backoff;
 import dev.ddbcdc.camel.flow.Delivery;
+import dev.ddbcdc.camel.flow.TicketAcknowledgement;
 import dev.ddbcdc.camel.port.ObjectStore;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -47,7 +46,6 @@ final class DataFileLoader {
     static final int CHECKPOINT_EVERY_LINES = 1000;
     static final long CHECKPOINT_EVERY_MILLIS = 1000;
     private static final int MAX_IN_FLIGHT = 1000;
-    private static final long WAIT_MILLIS = 10;
     private static final int BUFFER = 64 * 1024;
 
     private final ObjectStore s3;
@@ -64,6 +62,7 @@ final class DataFileLoader {
 
     private final Clock clock;
     private volatile AckWindow<Long> acks;
+    private AckWaits waits;
 
     DataFileLoader(ObjectStore s3, String bucket, DataFile file, ItemParser parser, SnapshotItemMapper mapper,
                    Delivery delivery, SnapshotCheckpointStore store, SnapshotMetrics metrics, BooleanSupplier running,
@@ -112,6 +111,7 @@ final class DataFileLoader {
                         store.markFileDone(file.key());
                     }
                 }, running);
+        waits = new AckWaits(acks, running, clock, DataFileLoader::pause, acknowledgmentTimeoutMillis);
         Backoff backoff = new Backoff(200, 30_000);
         while (running.getAsBoolean()) {
             boolean endReached = false;
@@ -123,10 +123,10 @@ final class DataFileLoader {
                 LOG.warn("{}: read failed after the line it had reached ({}); reading again from line {}", where,
                         e.getMessage(), acknowledgedLine(resumeAfter) + 1);
             }
-            if (endReached && awaitAcknowledgments() && acks.endIfDrained()) {
+            if (endReached && acknowledgedAtEnd() && acks.endIfDrained()) {
                 return true;
             }
-            awaitDrained();
+            waits.awaitDrained();
             if (!running.getAsBoolean()) {
                 break;
             }
@@ -188,7 +188,7 @@ final class DataFileLoader {
                         return -1;
                     }
                     if (room <= 0) {
-                        room = awaitRoomInFlight();
+                        room = waits.awaitRoom();
                     }
                     room--;
                     dispatch(items.item(), line);
@@ -229,55 +229,26 @@ final class DataFileLoader {
 
     /**
      * One item on its way: fills its exchange, names its id in the idempotent repository, and hears how it ended (one
-     * object for all three). The items of a batch are completed jointly: one step of the acknowledgement window and of
-     * the counter for the run.
+     * object for all three).
      */
-    private final class ItemExchange implements Consumer<Exchange>, Supplier<String>, Acknowledgement.Joint {
+    private final class ItemExchange extends TicketAcknowledgement<Long> implements Consumer<Exchange>, Supplier<String> {
 
         private final Map<String, Object> item;
-        private final AckWindow<Long>.Ticket ticket;
 
         ItemExchange(Map<String, Object> item, AckWindow<Long>.Ticket ticket) {
+            super(ticket, metrics.itemsAcknowledged, metrics.failedExchanges);
             this.item = item;
-            this.ticket = ticket;
         }
 
         @Override
         public void accept(Exchange exchange) {
-            mapper.fill(exchange, item, file.key(), ticket.position());
+            mapper.fill(exchange, item, file.key(), position());
         }
 
         /** The item's id in the idempotent repository. */
         @Override
         public String get() {
-            return CheckpointKeys.deliveredItem(file.key(), ticket.position());
-        }
-
-        @Override
-        public void completed() {
-            metrics.itemsAcknowledged.incrementAndGet();
-            ticket.complete();
-        }
-
-        @Override
-        public void failed(Throwable cause) {
-            metrics.failedExchanges.incrementAndGet();
-            ticket.fail();
-        }
-
-        @Override
-        public Object jointGroup() {
-            return ticket.window();
-        }
-
-        @Override
-        public void completedJointly(List<? extends Acknowledgement> run) {
-            List<AckWindow<Long>.Ticket> tickets = new ArrayList<>(run.size());
-            for (Acknowledgement item : run) {
-                tickets.add(((ItemExchange) item).ticket);
-            }
-            metrics.itemsAcknowledged.addAndGet(run.size());
-            ticket.window().completeAll(tickets);
+            return CheckpointKeys.deliveredItem(file.key(), position());
         }
     }
 
@@ -300,43 +271,6 @@ final class DataFileLoader {
         return acknowledged == null ? 0 : acknowledged;
     }
 
-    /** Waits for room under the in-flight cap and returns it (0 after a failure or a stop: the caller then returns). */
-    private int awaitRoomInFlight() {
-        int room;
-        while ((room = acks.room()) == 0 && acks.failed() == null && running.getAsBoolean()) {
-            pause(WAIT_MILLIS);
-        }
-        return room;
-    }
-
-    /** After the last line: true once every line is acknowledged; false on a failure, a timeout or a stop. */
-    private boolean awaitAcknowledgments() {
-        long deadline = clock.millis() + acknowledgmentTimeoutMillis;
-        while (!acks.drained() || acks.failed() != null) {
-            if (acks.failed() != null || !running.getAsBoolean()) {
-                return false;
-            }
-            if (clock.millis() > deadline) {
-                LOG.warn("{}: {} items were not acknowledged within s3DataFileAcknowledgmentTimeout ({} ms)", where,
-                        acks.inFlight(), acknowledgmentTimeoutMillis);
-                return false;
-            }
-            pause(WAIT_MILLIS);
-        }
-        return true;
-    }
-
-    /** Waits until every exchange in flight completed, or the acknowledgment timeout passed, or the consumer stops. */
-    private void awaitDrained() {
-        long deadline = clock.millis() + acknowledgmentTimeoutMillis;
-        while (!acks.drained() && clock.millis() < deadline) {
-            if (!running.getAsBoolean()) {
-                return;
-            }
-            pause(WAIT_MILLIS);
-        }
-    }
-
     /**
      * Opens the object; when the manifest gives its ETag, only if the object still has it (S3 checks it before
      * sending a byte), so a file that is not the one the export wrote is refused before any of its items is delivered.
@@ -354,6 +288,16 @@ final class DataFileLoader {
                                         + " the object was replaced, it is not the file the export wrote",
                     e);
         }
+    }
+
+    /** After the last line: true once every line is acknowledged; false on a failure, a timeout or a stop. */
+    private boolean acknowledgedAtEnd() {
+        AckWaits.End end = waits.awaitAcknowledgments();
+        if (end == AckWaits.End.TIMED_OUT) {
+            LOG.warn("{}: {} items were not acknowledged within s3DataFileAcknowledgmentTimeout ({} ms)", where,
+                    acks.inFlight(), acknowledgmentTimeoutMillis);
+        }
+        return end == AckWaits.End.ACKNOWLEDGED;
     }
 
     private static void pause(long millis) {

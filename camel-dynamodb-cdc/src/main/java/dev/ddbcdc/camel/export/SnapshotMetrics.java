@@ -2,6 +2,7 @@ package dev.ddbcdc.camel.export;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.DoubleAdder;
 
 /** Counters of the snapshot, read by tests, logs, the health check and the Micrometer meters. */
 public final class SnapshotMetrics {
@@ -9,8 +10,15 @@ public final class SnapshotMetrics {
     public final AtomicLong exportPolls = new AtomicLong();
     public final AtomicLong dataFilesTotal = new AtomicLong();
     public final AtomicLong dataFilesDone = new AtomicLong();
+    /** Items of the export's manifest; for a scan, DescribeTable's ItemCount (which DynamoDB updates every ~6 h). */
     public final AtomicLong itemsTotal = new AtomicLong();
-    /** Items the data file loaders handed to delivery (before the idempotent repository's filter). */
+    /** Segments of a Scan snapshot, and those scanned to their end with every item acknowledged. */
+    public final AtomicLong segmentsTotal = new AtomicLong();
+    public final AtomicLong segmentsDone = new AtomicLong();
+    /** Scan calls made, and the read capacity units they consumed (as DynamoDB reported them, else estimated). */
+    public final AtomicLong scanPages = new AtomicLong();
+    public final DoubleAdder readUnits = new DoubleAdder();
+    /** Items the data file loaders or scan segments handed to delivery (before the idempotent repository's filter). */
     public final AtomicLong itemsDispatched = new AtomicLong();
     /** Items delivered to the route as a READ exchange. */
     public final AtomicLong itemsDelivered = new AtomicLong();

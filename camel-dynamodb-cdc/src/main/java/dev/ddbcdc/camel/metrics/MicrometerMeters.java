@@ -103,7 +103,8 @@ final class MicrometerMeters implements AutoCloseable {
         counter("snapshot.files.loaded", "Data files whose every item was acknowledged",
                 s -> s.snapshot().dataFilesDone.get());
         meters.add(Gauge.builder(PREFIX + "snapshot.items", source, s -> s.snapshot().itemsTotal.get())
-                .description("Items in the export (0 until its manifest is read)").tags(tags).register(registry));
+                .description("Items in the export (0 until its manifest is read); for a scan, the table's item count"
+                             + " as DescribeTable gives it").tags(tags).register(registry));
         counter("snapshot.items.delivered", "Snapshot items delivered to the route as READ",
                 s -> s.snapshot().itemsDelivered.get());
         counter("snapshot.items.acknowledged", "Snapshot items whose exchange completed",
@@ -115,6 +116,15 @@ final class MicrometerMeters implements AutoCloseable {
                 s -> s.snapshot().itemsAlreadyDelivered.get());
         counter("snapshot.export.polls", "DescribeExport calls while waiting for the export",
                 s -> s.snapshot().exportPolls.get());
+        meters.add(Gauge.builder(PREFIX + "snapshot.segments", source, s -> s.snapshot().segmentsTotal.get())
+                .description("Segments of a snapshot by Scan (0 for an export)").tags(tags).register(registry));
+        meters.add(Gauge.builder(PREFIX + "snapshot.segments.scanned", source, s -> s.snapshot().segmentsDone.get())
+                .description("Segments of the scan read to their end with every item acknowledged").tags(tags)
+                .register(registry));
+        counter("snapshot.scan.calls", "Scan calls of a snapshot by Scan", s -> s.snapshot().scanPages.get());
+        counter("snapshot.scan.read.units", "Read capacity units the Scan calls consumed (as DynamoDB reported them,"
+                                            + " else estimated from the item sizes)",
+                s -> s.snapshot().readUnits.sum());
     }
 
     private void registerCluster() {

@@ -13,15 +13,37 @@ package dev.ddbcdc.camel.options;
  * @param exportPollInterval             ms between DescribeExport calls
  * @param maxConcurrentDataFiles         data files loaded at once
  * @param s3DataFileAcknowledgmentTimeout ms a data file's items may stay unacknowledged
- * @param streamOverlap                  ms before the export time the stream is read from
+ * @param streamOverlap                  ms before the snapshot time T the stream is read from
  * @param snapshotOnly                   the snapshot only: no stream after it (phase DONE)
+ * @param mode                           EXPORT or SCAN (without a snapshot there are no snapshot options)
+ * @param scan                           the Scan's options with {@link SnapshotMode#SCAN}, else {@code null}
  */
 public record SnapshotOptions(String consumerId, String exportArn, String exportS3Bucket, String exportS3Prefix,
                               String exportS3BucketOwner, String exportS3SseKmsKeyId, ExportFormat exportFormat,
                               long exportPollInterval, int maxConcurrentDataFiles,
-                              long s3DataFileAcknowledgmentTimeout, long streamOverlap, boolean snapshotOnly) {
+                              long s3DataFileAcknowledgmentTimeout, long streamOverlap, boolean snapshotOnly,
+                              SnapshotMode mode, ScanOptions scan) {
 
-    /** Snapshot then stream. */
+    public SnapshotOptions {
+        if (mode == null || mode == SnapshotMode.NONE) {
+            throw new IllegalArgumentException("snapshot options are of an EXPORT or a SCAN, not " + mode);
+        }
+        if ((mode == SnapshotMode.SCAN) != (scan != null)) {
+            throw new IllegalArgumentException("a SCAN snapshot, and only one, has scan options");
+        }
+    }
+
+    /** An export snapshot. */
+    public SnapshotOptions(String consumerId, String exportArn, String exportS3Bucket, String exportS3Prefix,
+                           String exportS3BucketOwner, String exportS3SseKmsKeyId, ExportFormat exportFormat,
+                           long exportPollInterval, int maxConcurrentDataFiles, long s3DataFileAcknowledgmentTimeout,
+                           long streamOverlap, boolean snapshotOnly) {
+        this(consumerId, exportArn, exportS3Bucket, exportS3Prefix, exportS3BucketOwner, exportS3SseKmsKeyId,
+                exportFormat, exportPollInterval, maxConcurrentDataFiles, s3DataFileAcknowledgmentTimeout,
+                streamOverlap, snapshotOnly, SnapshotMode.EXPORT, null);
+    }
+
+    /** An export snapshot, then the stream. */
     public SnapshotOptions(String consumerId, String exportArn, String exportS3Bucket, String exportS3Prefix,
                            String exportS3BucketOwner, String exportS3SseKmsKeyId, ExportFormat exportFormat,
                            long exportPollInterval, int maxConcurrentDataFiles, long s3DataFileAcknowledgmentTimeout,
@@ -29,5 +51,11 @@ public record SnapshotOptions(String consumerId, String exportArn, String export
         this(consumerId, exportArn, exportS3Bucket, exportS3Prefix, exportS3BucketOwner, exportS3SseKmsKeyId,
                 exportFormat, exportPollInterval, maxConcurrentDataFiles, s3DataFileAcknowledgmentTimeout,
                 streamOverlap, false);
+    }
+
+    /** A Scan snapshot. */
+    public static SnapshotOptions scan(String consumerId, ScanOptions scan, long streamOverlap, boolean snapshotOnly) {
+        return new SnapshotOptions(consumerId, null, null, null, null, null, ExportFormat.DYNAMODB_JSON, 0, 1, 0,
+                streamOverlap, snapshotOnly, SnapshotMode.SCAN, scan);
     }
 }

@@ -28,9 +28,10 @@ public final class StartTimestamp {
                                                + ": set startPosition=AT_TIMESTAMP to start from that time");
         }
         if (snapshot) {
-            throw new IllegalArgumentException("startPosition=AT_TIMESTAMP does not go with a snapshot (exportS3Bucket"
-                                               + " or exportArn): the stream then starts where the snapshot hands"
-                                               + " over, at the export time minus streamOverlap");
+            throw new IllegalArgumentException("startPosition=AT_TIMESTAMP does not go with a snapshot (snapshotMode"
+                                               + " SCAN or EXPORT, exportS3Bucket or exportArn): the stream then"
+                                               + " starts where the snapshot hands over, at its start time minus"
+                                               + " streamOverlap");
         }
         return parse(startTimestamp.trim());
     }

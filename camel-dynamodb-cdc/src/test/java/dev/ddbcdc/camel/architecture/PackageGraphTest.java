@@ -26,7 +26,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and enums): leaves, they use no package of the component;</li>
  * <li>{@code event} (changes to exchanges), {@code checkpoint} (positions and stores), {@code aws} (clients,
  * credentials, AWS error counting);</li>
- * <li>{@code export} (the snapshot's export and loading) and {@code stream} (reading the stream);</li>
+ * <li>{@code export} (the snapshot's export and loading, and the snapshot's counters and exception) and
+ * {@code stream} (reading the stream);</li>
+ * <li>{@code scan} (the snapshot by parallel Scan: segments, read budget; it reports through the export package's
+ * snapshot counters);</li>
  * <li>{@code engine} (the phases, the hand-over, the rules across snapshot and stream) and {@code store} (checkpoint
  * and idempotent repositories on a DynamoDB table, over the {@code aws} clients);</li>
  * <li>{@code metrics} (meters over the engine's counters) and {@code cluster} (standby: the engine run while this
@@ -45,9 +48,10 @@ class PackageGraphTest {
             Map.entry("event", 1), Map.entry("checkpoint", 1),
             Map.entry("port", 2),
             Map.entry("aws", 3), Map.entry("export", 3), Map.entry("stream", 3),
-            Map.entry("engine", 4), Map.entry("store", 4),
-            Map.entry("metrics", 5), Map.entry("cluster", 5),
-            Map.entry("", 6));
+            Map.entry("scan", 4),
+            Map.entry("engine", 5), Map.entry("store", 5),
+            Map.entry("metrics", 6), Map.entry("cluster", 6),
+            Map.entry("", 7));
     private static final Pattern USE = Pattern.compile("\\bdev\\.ddbcdc\\.camel\\.(?:([a-z]\\w*)\\.)?([A-Z]\\w*)");
 
     /** package -> the component's packages it uses ("" is the root). */

@@ -3,10 +3,12 @@ package dev.ddbcdc.camel.checkpoint;
 import dev.ddbcdc.camel.checkpoint.Phase;
 import org.junit.jupiter.api.Test;
 
+import static dev.ddbcdc.camel.checkpoint.Phase.DONE;
 import static dev.ddbcdc.camel.checkpoint.Phase.EXPORTING;
 import static dev.ddbcdc.camel.checkpoint.Phase.FAILED;
 import static dev.ddbcdc.camel.checkpoint.Phase.INIT;
 import static dev.ddbcdc.camel.checkpoint.Phase.LOADING;
+import static dev.ddbcdc.camel.checkpoint.Phase.SCANNING;
 import static dev.ddbcdc.camel.checkpoint.Phase.STANDBY;
 import static dev.ddbcdc.camel.checkpoint.Phase.STOPPED;
 import static dev.ddbcdc.camel.checkpoint.Phase.STREAMING;
@@ -25,6 +27,20 @@ class PhaseTest {
         assertEquals(EXPORTING, INIT.moveTo(EXPORTING));
         assertEquals(LOADING, EXPORTING.moveTo(LOADING));
         assertEquals(STREAMING, LOADING.moveTo(STREAMING));
+    }
+
+    @Test
+    void snapshotByScanThenStreamOrDone() {
+        assertEquals(SCANNING, INIT.moveTo(SCANNING));
+        assertEquals(STREAMING, SCANNING.moveTo(STREAMING));
+        assertEquals(DONE, SCANNING.moveTo(DONE));
+        assertEquals(FAILED, SCANNING.moveTo(FAILED));
+        assertEquals(STANDBY, SCANNING.moveTo(STANDBY));
+        assertEquals(STOPPED, SCANNING.moveTo(STOPPED));
+        assertThrows(IllegalStateException.class, () -> SCANNING.moveTo(LOADING));
+        assertThrows(IllegalStateException.class, () -> SCANNING.moveTo(EXPORTING));
+        assertThrows(IllegalStateException.class, () -> EXPORTING.moveTo(SCANNING));
+        assertThrows(IllegalStateException.class, () -> STREAMING.moveTo(SCANNING));
     }
 
     @Test

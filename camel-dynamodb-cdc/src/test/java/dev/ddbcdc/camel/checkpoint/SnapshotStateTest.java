@@ -61,4 +61,64 @@ class SnapshotStateTest {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> store.acknowledgedLine(file));
         assertTrue(e.getMessage().contains(store.fileKey(file)), e.getMessage());
     }
+
+    @Test
+    void exportValuesOfEarlierVersionsParseUnchanged() {
+        for (String value : new String[] { "EXPORTING 1 1700000000123 " + EXPORT, "LOADING 2 1700000000123 " + EXPORT,
+                "DONE 3 1700000000123 " + EXPORT }) {
+            SnapshotState state = SnapshotState.parse(value);
+            assertEquals(value, state.serialize());
+            assertEquals(dev.ddbcdc.camel.options.SnapshotMode.EXPORT, state.mode());
+            assertEquals(EXPORT, state.exportArn());
+            assertEquals(java.time.Instant.ofEpochMilli(1_700_000_000_123L), state.time());
+        }
+    }
+
+    @Test
+    void aScanRecordsItsModeStartTimeAndSegments() {
+        MemoryStateRepository repository = new MemoryStateRepository();
+        SnapshotCheckpointStore store = new SnapshotCheckpointStore(repository, new CheckpointKeys("c", TABLE));
+        SnapshotState scanning = SnapshotState.scanning(1_700_000_000_123L, 8);
+        store.save(scanning);
+        assertEquals("v1 SCAN SCANNING 1700000000123 8", repository.getState("dynamodb-cdc/c/" + TABLE + "/snapshot"));
+        SnapshotState read = store.load();
+        assertEquals(scanning, read);
+        assertEquals(dev.ddbcdc.camel.options.SnapshotMode.SCAN, read.mode());
+        assertEquals(Phase.SCANNING, read.phase());
+        assertEquals(8, read.segments());
+        assertEquals(1_700_000_000_123L, read.time().toEpochMilli());
+        assertNull(read.exportArn());
+        SnapshotState done = read.moveTo(STREAMING);
+        assertTrue(done.isDone());
+        assertEquals("SCAN DONE 1700000000123 8", done.serialize());
+        assertEquals(done, SnapshotState.parse(done.serialize()));
+        assertThrows(IllegalStateException.class, () -> read.moveTo(LOADING));
+        assertThrows(IllegalArgumentException.class, () -> SnapshotState.parse("SCAN LOADING 1 8"));
+        assertThrows(IllegalArgumentException.class, () -> SnapshotState.parse("SCANNING 1 1 " + EXPORT),
+                "an export is never SCANNING");
+        assertThrows(IllegalArgumentException.class, () -> SnapshotState.scanning(1, 0));
+    }
+
+    @Test
+    void segmentProgressIsKeptPerScanAndSegment() {
+        MemoryStateRepository repository = new MemoryStateRepository();
+        SnapshotCheckpointStore store = new SnapshotCheckpointStore(repository, new CheckpointKeys("c", TABLE));
+        SnapshotState scan = SnapshotState.scanning(1_700_000_000_123L, 4);
+        assertNull(store.segmentPosition(scan, 2));
+        ScanPosition after = ScanPosition.after(java.util.Map.of("pk",
+                software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("k 1")));
+        store.saveSegment(scan, 2, after);
+        assertEquals(after, store.segmentPosition(scan, 2));
+        assertEquals("v1 key:pk=S:k+1",
+                repository.getState("dynamodb-cdc/c/" + TABLE + "/snapshot/scan/1700000000123/2-of-4"));
+        assertNull(store.segmentPosition(scan, 1), "each segment its own key");
+        assertNull(store.segmentPosition(SnapshotState.scanning(1_700_000_000_124L, 4), 2), "each scan its own keys");
+        store.saveSegment(scan, 2, ScanPosition.end());
+        assertTrue(store.segmentPosition(scan, 2).isEnd());
+        repository.setState(store.segmentKey(scan, 2), "junk");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> store.segmentPosition(scan, 2));
+        assertTrue(e.getMessage().contains(store.segmentKey(scan, 2)), e.getMessage());
+        assertEquals("dynamodb-cdc/item/scan/1700000000123/pk=S:k+1",
+                CheckpointKeys.deliveredScanItem(1_700_000_000_123L, after));
+    }
 }

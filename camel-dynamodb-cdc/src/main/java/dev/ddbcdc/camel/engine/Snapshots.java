@@ -1,0 +1,77 @@
+package dev.ddbcdc.camel.engine;
+
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+import dev.ddbcdc.camel.checkpoint.Phase;
+import dev.ddbcdc.camel.checkpoint.SnapshotCheckpointStore;
+import dev.ddbcdc.camel.checkpoint.SnapshotState;
+import dev.ddbcdc.camel.export.ExportService;
+import dev.ddbcdc.camel.export.SnapshotMetrics;
+import dev.ddbcdc.camel.flow.Delivery;
+import dev.ddbcdc.camel.flow.LossPolicy;
+import dev.ddbcdc.camel.flow.RunContext;
+import dev.ddbcdc.camel.options.SnapshotMode;
+import dev.ddbcdc.camel.options.SnapshotOptions;
+import dev.ddbcdc.camel.scan.ScanBudget;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
+
+/**
+ * The one place where the kind of snapshot is chosen: the configured {@link SnapshotMode} makes a
+ * {@link SnapshotRunner} (export) or a {@link ScanSnapshot} (parallel Scan), after the checks that let bad
+ * configuration fail the start with a message that says what to do. Whoever needs a snapshot (the first start, a
+ * re-snapshot) asks here.
+ */
+final class Snapshots {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Snapshots.class);
+
+    private Snapshots() {
+    }
+
+    /**
+     * @param streamStarted whether the stream was already started from a previous hand-over
+     * @param phases        told when the snapshot enters EXPORTING, LOADING or SCANNING
+     */
+    static Snapshot prepare(CdcEngine.Setup setup, CdcEngine.Ports ports, SnapshotCheckpointStore store,
+                            Delivery delivery, SnapshotMetrics metrics, RunContext run, LossPolicy losses,
+                            BooleanSupplier streamStarted, Consumer<Phase> phases) {
+        SnapshotOptions options = setup.snapshot();
+        String tableName = setup.table().tableName();
+        SnapshotState persisted = store.load();
+        boolean otherKindDone = persisted != null && persisted.mode() != options.mode() && persisted.isDone();
+        if (persisted != null && persisted.mode() != options.mode() && !persisted.isDone()) {
+            throw new IllegalStateException("snapshotMode is " + options.mode() + ", but this consumer's checkpoint"
+                                            + " (key " + store.key() + ") holds an unfinished snapshot by "
+                                            + persisted.mode() + " (" + persisted.source() + "). Set snapshotMode="
+                                            + persisted.mode() + " until it is done, or remove that key and the"
+                                            + " keys below it (or use another consumerId) to begin a new snapshot");
+        }
+        if (otherKindDone) {
+            LOG.info("Table {}: the snapshot ({}) was done before; going on with the stream", tableName,
+                    persisted.source());
+        }
+        if (options.mode() == SnapshotMode.SCAN) {
+            TableDescription table = ports.table().describeTable(tableName);
+            ScanBudget budget = ScanBudget.resolve(options.scan().budget(), table);
+            if (persisted != null && !persisted.isDone() && persisted.segments() != options.scan().segments()) {
+                throw new IllegalStateException("scanSegments is " + options.scan().segments() + ", but the scan in"
+                                                + " progress (checkpoint key " + store.key() + ") was begun with "
+                                                + persisted.segments() + " segments, and its positions are keys of"
+                                                + " that segmentation only. Set scanSegments=" + persisted.segments()
+                                                + " until the scan is done (the stream then takes over), or remove"
+                                                + " that key and the keys below it to begin a new scan");
+            }
+            return new ScanSnapshot(options, ports.scans(), budget, table.itemCount() == null ? 0 : table.itemCount(),
+                    store, delivery, metrics, run, setup.keySchema(), tableName, losses, streamStarted, phases);
+        }
+        ExportService exports = new ExportService(ports.exports(), tableName, setup.table().tableArn());
+        if (!otherKindDone) {
+            SnapshotPreflight.check(options, store, exports, ports.objects(), tableName);
+        }
+        return new SnapshotRunner(options, exports, ports.objects(), store, delivery, metrics, run, setup.keySchema(),
+                tableName, setup.table().tableArn(), losses, streamStarted, phases);
+    }
+}
