@@ -9,6 +9,7 @@ import dev.ddbcdc.camel.flow.TrimmedDataException;
 import dev.ddbcdc.localaws.LocalAws;
 import dev.ddbcdc.localaws.Tables;
 import org.apache.camel.health.HealthCheck;
+import org.apache.camel.support.processor.state.MemoryStateRepository;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
@@ -18,8 +19,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The snapshot hands over to the stream at the export time minus the overlap; if the stream records from then are
- * already trimmed (here: DynamoDB Local's clock moved 25 hours on), the gap is surfaced, never silent. Under
+ * The snapshot hands over to the stream at the export time minus the overlap; if the stream records from then may
+ * already be trimmed (here: a snapshot whose checkpoint says its export time was 25 hours ago, as for a consumer
+ * that stopped during the load and came back a day later), the gap is surfaced, never silent. Under
  * {@code trimmedDataPolicy=FAIL} (the default) the consumer stops in phase FAILED (readiness DOWN, the cause passed to
  * the exception handler) and delivers nothing written after the hand-over point. Own test kit: aging records affects
  * every table of a DynamoDB Local.
@@ -40,10 +42,15 @@ class SnapshotTrimmedStreamTest {
             String exportArn = aws.dynamoDb().exportTableToPointInTime(b -> b.tableArn(tableArn).s3Bucket("aged")
                     .clientToken(UUID.randomUUID().toString())).exportDescription().exportArn();
             aws.exports().awaitNoExportRunning(Duration.ofSeconds(30));
-            aws.dynamoDbLocal().dilateEventTimes(Duration.ofHours(25));
+            // the load began a day ago: the checkpoint holds the export, loading, with its export time then
+            MemoryStateRepository checkpoints = new MemoryStateRepository();
+            long dayAgo = System.currentTimeMillis() - Duration.ofHours(25).toMillis();
+            checkpoints.setState("dynamodb-cdc/aged/" + tableArn + "/snapshot",
+                    "v1 LOADING 1 " + dayAgo + " " + exportArn);
 
-            try (CdcHarness cdc = new CdcHarness()) {
-                cdc.start(CdcHarness.snapshotUri(aws, "aged", null, "exportArn=" + exportArn));
+            try (CdcHarness cdc = new CdcHarness().bind("checkpoints", checkpoints)) {
+                cdc.start(CdcHarness.snapshotUri(aws, "aged", null, "exportArn=" + exportArn
+                        + "&consumerId=aged&checkpointRepository=#checkpoints"));
                 cdc.await(20, Duration.ofSeconds(30));
                 CdcHarness.awaitCondition(() -> cdc.handled.stream().anyMatch(t -> t instanceof TrimmedDataException),
                         Duration.ofSeconds(20), () -> "the trimmed stream records reached the exception handler: "

@@ -110,6 +110,11 @@ public final class ShardPosition {
         return kind == Kind.AFTER || kind == Kind.FROM;
     }
 
+    /** Whether this is {@code from(millis)} from a time (not from the oldest record, {@code from(0)}). */
+    public boolean isFromTime() {
+        return kind == Kind.FROM && fromMillis > 0;
+    }
+
     /** Whether this position can be written as a checkpoint (all but trim horizon). */
     public boolean isStorable() {
         return kind != Kind.TRIM_HORIZON;

@@ -9,6 +9,7 @@ import dev.ddbcdc.camel.flow.AckWindow;
 import dev.ddbcdc.camel.flow.Acknowledgement;
 import dev.ddbcdc.camel.flow.Backoff;
 import dev.ddbcdc.camel.flow.LossPolicy;
+import dev.ddbcdc.camel.flow.StreamRetention;
 import dev.ddbcdc.camel.options.StreamOptions;
 import dev.ddbcdc.camel.port.StreamProxy;
 import org.slf4j.Logger;
@@ -63,6 +64,7 @@ final class ShardReader implements Runnable {
     private final Backoff backoff = new Backoff(100, 10_000);
     private final AckWindow<String> window;
     private final RecordAge age;
+    private final Clock clock;
 
     private final boolean closed;
     private ShardPosition start;
@@ -107,6 +109,7 @@ final class ShardReader implements Runnable {
                 }, host::isRunning);
         this.lastRead = start.sequenceNumber();
         this.age = new RecordAge(options.maxRecordAge(), clock, losses, metrics, tableName, shardId);
+        this.clock = clock;
     }
 
     String shardId() {
@@ -288,7 +291,10 @@ final class ShardReader implements Runnable {
 
     private long onTrimmed(RuntimeException e) {
         boolean shardGone = StreamErrors.classify(e) == StreamErrors.SHARD_GONE;
-        if (lastRead == null && !startMustBeComplete) {
+        // a start from a time within the retention: what was trimmed was older than that time, so not promised
+        boolean trimmedBeforeStart = !shardGone && start.isFromTime() && lastRead == null
+                                     && !StreamRetention.mayBeTrimmed(start.deliversFromMillis(), clock.millis());
+        if (lastRead == null && (!startMustBeComplete || trimmedBeforeStart)) {
             // nothing promised before the oldest record still there: no loss
             if (shardGone || closed) {
                 LOG.info("Table {} shard {} has no readable records left", tableName, shardId);

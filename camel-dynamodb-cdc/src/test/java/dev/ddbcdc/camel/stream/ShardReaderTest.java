@@ -322,6 +322,30 @@ class ShardReaderTest {
         assertEquals(List.of("5"), delivered);
     }
 
+    /**
+     * A start from a time within the retention (a snapshot's hand-over): whatever was trimmed was older than 24 hours,
+     * so older than that time and not promised (DynamoDB trims continuously, so a fresh iterator can meet it).
+     */
+    @Test
+    void trimmedRecordsBeforeAStartFromATimeWithinTheRetentionAreNoLoss() {
+        ShardReader reader = reader(ShardPosition.from(System.currentTimeMillis() - 3_600_000));
+        proxy.answers.add(trimmed());
+        proxy.answers.add(page("next", record("5")));
+        reader.step();
+        reader.step();
+        assertEquals(List.of(), host.losses);
+        assertEquals(List.of("5"), delivered);
+    }
+
+    @Test
+    void trimmedRecordsAtAStartFromATimeBeyondTheRetentionAreALoss() {
+        ShardReader reader = reader(ShardPosition.from(System.currentTimeMillis() - 25 * 3_600_000L));
+        proxy.answers.add(trimmed());
+        assertEquals(-1, reader.step());
+        assertEquals(1, host.losses.size());
+        assertTrue(host.losses.get(0).getMessage().contains("created from"), host.losses.get(0).getMessage());
+    }
+
     @Test
     void trimmedDataUnderFailStopsTheLineageAndReportsTheLossOnce() {
         store.save("s1", ShardPosition.after("4"));
