@@ -9,6 +9,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
@@ -34,6 +35,8 @@ public final class SnapshotLoader {
     private final String tableName;
     private final int files;
     private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+    /** Files done in this load: the metrics' count spans the consumer's snapshots. */
+    private final AtomicInteger filesDone = new AtomicInteger();
 
     public SnapshotLoader(ObjectStore s3, String bucket, ExportManifest manifest, SnapshotItemMapper mapper,
                           Delivery delivery, SnapshotCheckpointStore store, SnapshotMetrics metrics,
@@ -76,7 +79,7 @@ public final class SnapshotLoader {
         if (failure.get() != null) {
             throw failure.get();
         }
-        return running.getAsBoolean() && metrics.dataFilesDone.get() == files;
+        return running.getAsBoolean() && filesDone.get() == files;
     }
 
     private void work(CountDownLatch finished) {
@@ -86,7 +89,8 @@ public final class SnapshotLoader {
                 if (!loader.load()) {
                     return;
                 }
-                long done = metrics.dataFilesDone.incrementAndGet();
+                long done = filesDone.incrementAndGet();
+                metrics.dataFilesDone.incrementAndGet();
                 LOG.info("Table {}: data file {}/{} loaded: {} ({} of {} items acknowledged in this run)", tableName,
                         done, files, loader.file().key(), metrics.itemsAcknowledged.get(),
                         metrics.itemsTotal.get() - metrics.itemsAlreadyDone.get());
