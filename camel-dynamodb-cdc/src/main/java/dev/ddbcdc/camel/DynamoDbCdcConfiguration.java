@@ -132,13 +132,17 @@ public class DynamoDbCdcConfiguration implements Cloneable {
                             + " table usually has few open shards at a time.")
     private int maxConcurrentShards = 4;
     @UriParam(label = "consumer", defaultValue = "FAIL",
-              description = "When records not yet read were trimmed (older than 24 hours): FAIL stops the affected shard"
-                            + " lineage, CONTINUE goes on from the oldest available record. Both log the loss at ERROR,"
-                            + " count it and pass it to the exception handler. After a snapshot it also applies when the"
-                            + " stream may no longer hold the records from the export time minus streamOverlap: FAIL"
-                            + " does not start the stream. And when the table's stream was replaced (disabled and"
-                            + " enabled again) while the consumer was stopped: FAIL reads nothing (phase FAILED),"
-                            + " CONTINUE reads the new stream from its oldest record.")
+              description = "What a gap does. When records not yet read were trimmed (older than 24 hours): FAIL stops"
+                            + " the affected shard lineage, CONTINUE goes on from the oldest available record,"
+                            + " RESNAPSHOT takes a new snapshot of the table and then reads the stream from its"
+                            + " hand-over (under a new checkpoint generation; needs a snapshot that can be taken"
+                            + " again: exportS3Bucket). All log the loss at ERROR, count it and pass it to the exception"
+                            + " handler. After a snapshot it also applies when the stream may no longer hold the"
+                            + " records from the export time minus streamOverlap: FAIL does not start the stream,"
+                            + " RESNAPSHOT takes one new snapshot (not a second one in a row). And when the table's"
+                            + " stream was replaced (disabled and enabled again): FAIL reads nothing (phase FAILED),"
+                            + " CONTINUE reads the new stream from its oldest record at the next start, RESNAPSHOT takes"
+                            + " a new snapshot at once, also while running.")
     private TrimmedDataPolicy trimmedDataPolicy = TrimmedDataPolicy.FAIL;
     @UriParam(label = "consumer", javaType = "java.time.Duration",
               description = "Skip stream records older than this when they are read (their approximate creation time"
@@ -377,6 +381,14 @@ public class DynamoDbCdcConfiguration implements Cloneable {
     }
 
     private void validateSnapshot() {
+        if (trimmedDataPolicy == TrimmedDataPolicy.RESNAPSHOT && (!isSnapshotEnabled() || exportArn != null)) {
+            throw new IllegalArgumentException("trimmedDataPolicy=RESNAPSHOT recovers a gap by taking a new snapshot,"
+                                               + " so it needs one this consumer can take: set exportS3Bucket (a new"
+                                               + " export each time) or snapshotMode=SCAN"
+                                               + (exportArn != null ? ", instead of exportArn, an existing export that"
+                                                                      + " cannot be taken again" : "")
+                                               + "; or use FAIL or CONTINUE");
+        }
         SnapshotMode mode = effectiveSnapshotMode();
         if (mode == SnapshotMode.SCAN) {
             scanOptions();

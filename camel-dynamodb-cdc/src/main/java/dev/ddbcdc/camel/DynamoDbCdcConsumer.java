@@ -13,6 +13,7 @@ import dev.ddbcdc.camel.aws.AwsConnections;
 import dev.ddbcdc.camel.aws.TableReference;
 import dev.ddbcdc.camel.checkpoint.CheckpointKeys;
 import dev.ddbcdc.camel.checkpoint.FencedStateRepository;
+import dev.ddbcdc.camel.checkpoint.Generation;
 import dev.ddbcdc.camel.checkpoint.Phase;
 import dev.ddbcdc.camel.checkpoint.ShardCheckpointStore;
 import dev.ddbcdc.camel.checkpoint.SnapshotCheckpointStore;
@@ -173,7 +174,8 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements HealthCheckA
     /** The engine over {@code checkpoints}: the repository itself, or a leader's fenced view of it. */
     private CdcEngine newEngine(TableFacts table, StateRepository<String, String> checkpoints) {
         String tableName = table.tableName();
-        CheckpointKeys keys = new CheckpointKeys(configuration.getConsumerId(), table.checkpointArn());
+        CheckpointKeys first = new CheckpointKeys(configuration.getConsumerId(), table.checkpointArn());
+        CheckpointKeys keys = first.of(new ShardCheckpointStore(checkpoints, first).generation());
         boolean snapshot = configuration.isSnapshotEnabled();
         // a batch or a lane's record of this engine's run is sent only while that run goes on
         AtomicReference<CdcEngine> built = new AtomicReference<>();
@@ -194,9 +196,48 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements HealthCheckA
                 : new LaneDispatcher(delivery, configuration.getLanesPerShard(), lanes, running);
         CdcEngine next = new CdcEngine(setup, ports, new ShardCheckpointStore(checkpoints, keys),
                 snapshot ? new SnapshotCheckpointStore(checkpoints, keys) : null, delivery, dispatcher, metrics,
-                snapshotMetrics, executor, (message, error) -> getExceptionHandler().handleException(message, error));
+                snapshotMetrics, executor, new CdcEngine.Events() {
+                    @Override
+                    public void handle(String message, RuntimeException error) {
+                        getExceptionHandler().handleException(message, error);
+                    }
+
+                    @Override
+                    public void renew(Generation generation) {
+                        renewEngine(tableName, checkpoints, generation);
+                    }
+                });
         built.set(next);
         return next;
+    }
+
+    /**
+     * Replaces the engine by one over the keys of {@code generation} (a gap recovered under
+     * trimmedDataPolicy=RESNAPSHOT), for the table as it is now, unless the route stopped or this instance lost the
+     * lead meanwhile.
+     */
+    private void renewEngine(String tableName, StateRepository<String, String> checkpoints, Generation generation) {
+        try {
+            CdcEngine next = newEngine(describe(tableName), checkpoints);
+            Standby waiting = standby;
+            if (waiting != null ? waiting.renew(next, () -> engine = next) : startUnlessStopping(next)) {
+                LOG.info("Table {}: reading under checkpoint {}", tableName, generation);
+            }
+        } catch (RuntimeException e) {
+            String message = "Table " + tableName + ": could not begin checkpoint " + generation + ": " + e.getMessage()
+                             + ". Restart the route to try again";
+            LOG.error("{}", message, e);
+            getExceptionHandler().handleException(message, e);
+        }
+    }
+
+    private synchronized boolean startUnlessStopping(CdcEngine next) {
+        if (!isRunAllowed() || isStoppingOrStopped()) {
+            return false;
+        }
+        engine = next;
+        next.start();
+        return true;
     }
 
     /** Joins the cluster: the engine runs only while this instance leads the namespace ({@link Standby}). */
@@ -284,7 +325,10 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements HealthCheckA
         if (waiting != null) {
             waiting.stopReading(); // the lead is kept until what is in flight has stored its positions
         }
-        CdcEngine current = engine;
+        CdcEngine current;
+        synchronized (this) { // no engine of a next generation starts after this
+            current = engine;
+        }
         if (current != null) {
             current.stop(STOP_AWAIT_MILLIS);
         }

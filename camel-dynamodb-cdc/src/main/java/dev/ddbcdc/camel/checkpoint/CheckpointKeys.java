@@ -9,6 +9,8 @@ package dev.ddbcdc.camel.checkpoint;
  * positions. Shards found after that are read from their oldest record, whatever {@code startPosition} says.</li>
  * <li>{@code dynamodb-cdc/<consumerId>/<tableArn>/followed-stream}: the ARN of the stream this consumer follows, so
  * that a stream replaced while the consumer was stopped is noticed at the next start.</li>
+ * <li>{@code dynamodb-cdc/<consumerId>/<tableArn>/generation}: the {@link Generation} of the keys below (none: the
+ * first).</li>
  * <li>{@code dynamodb-cdc/<consumerId>/<tableArn>/leader}: the epoch of the instance that leads (clustered consumers
  * only, {@link LeaderEpoch}); every checkpoint write of that leader is guarded by it.</li>
  * <li>{@code dynamodb-cdc/<consumerId>/<tableArn>/snapshot}: the snapshot's phase, export ARN and export time.</li>
@@ -23,7 +25,9 @@ package dev.ddbcdc.camel.checkpoint;
  * {@code dynamodb-cdc/item/scan/<scanStartMillis>/<serialized key>} for a delivered scan item (the same id at every
  * restart of one scan, whichever segmentation it has).
  * <p>
- * The stream ARN begins with the table ARN, so the namespace is the table plus the consumer id.
+ * The stream ARN begins with the table ARN, so the namespace is the table plus the consumer id. From the second
+ * {@link Generation} on, the shard, stream marker, snapshot and data file keys carry it after the consumer id
+ * ({@code dynamodb-cdc/<consumerId>/generation-2/...}); the followed stream, generation and leader keys do not.
  */
 public final class CheckpointKeys {
 
@@ -34,12 +38,42 @@ public final class CheckpointKeys {
     private final String snapshotKey;
     private final String followedStreamKey;
     private final String leaderKey;
+    private final String generationKey;
+    private final int generation;
+    private final String consumerId;
+    private final String streamArn;
 
+    /** The keys of the first generation. */
     public CheckpointKeys(String consumerId, String streamArn) {
-        this.streamPrefix = PREFIX + consumerId + "/" + streamArn;
-        this.snapshotKey = PREFIX + consumerId + "/" + tableArnOf(streamArn) + "/snapshot";
+        this(consumerId, streamArn, 1);
+    }
+
+    /** The keys of {@code generation} (1 and up). */
+    public CheckpointKeys(String consumerId, String streamArn, int generation) {
+        String ofGeneration = PREFIX + consumerId + (generation > 1 ? "/generation-" + generation : "") + "/";
+        this.consumerId = consumerId;
+        this.streamArn = streamArn;
+        this.generation = generation;
+        this.streamPrefix = ofGeneration + streamArn;
+        this.snapshotKey = ofGeneration + tableArnOf(streamArn) + "/snapshot";
         this.followedStreamKey = PREFIX + consumerId + "/" + tableArnOf(streamArn) + "/followed-stream";
         this.leaderKey = PREFIX + consumerId + "/" + tableArnOf(streamArn) + "/leader";
+        this.generationKey = PREFIX + consumerId + "/" + tableArnOf(streamArn) + "/generation";
+    }
+
+    /** The keys of {@code other} generation, on the same stream. */
+    public CheckpointKeys of(Generation other) {
+        return new CheckpointKeys(consumerId, streamArn, other.number());
+    }
+
+    /** The generation these keys are of. */
+    public int generation() {
+        return generation;
+    }
+
+    /** The key of the consumer's current {@link Generation} on the table. */
+    public String generationKey() {
+        return generationKey;
     }
 
     /** A stream ARN is {@code <tableArn>/stream/<label>}. */

@@ -69,4 +69,24 @@ public final class ShardCheckpointStore {
     public String followedStreamKey() {
         return keys.followedStream();
     }
+
+    /** The consumer's current generation on the table (the first when none was recorded). */
+    public Generation generation() {
+        String key = keys.generationKey();
+        String value = CheckpointValues.read(key, repository.getState(key));
+        try {
+            return Generation.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("Checkpoint key " + key + " holds an unreadable value '" + value + "'", e);
+        }
+    }
+
+    /** Records {@code next} as the consumer's generation: from now on its keys are the ones read and written. */
+    public void beginGeneration(Generation next) {
+        repository.setState(keys.generationKey(), CheckpointValues.write(next.serialize()));
+    }
+
+    public String generationKey() {
+        return keys.generationKey();
+    }
 }

@@ -50,6 +50,8 @@ public final class Standby implements NamespaceLeadership.Listener {
     private final AtomicLong refusedWrites = new AtomicLong();
     private volatile NamespaceLeadership leadership;
     private volatile CdcEngine engine;
+    /** The engine whose checkpoint writes the current leadership's fence guards (a renewal replaces it). */
+    private volatile AtomicReference<CdcEngine> ofLeadership = new AtomicReference<>();
     private volatile boolean leading;
     private volatile long epoch;
     private volatile String failure;
@@ -87,6 +89,7 @@ public final class Standby implements NamespaceLeadership.Listener {
             LOG.info("Table {}: leading with epoch {} (member {}); resuming from the stored checkpoints",
                     table.tableName(), claim.epoch(), claim.member());
             AtomicReference<CdcEngine> fencedEngine = new AtomicReference<>();
+            ofLeadership = fencedEngine;
             CdcEngine next = engines.apply(table,
                     new FencedCheckpoints(checkpoints, leaderKey, claim, refusedWrites, () -> {
                         // on the thread whose write was refused: its reader must not dispatch the next record
@@ -116,11 +119,31 @@ public final class Standby implements NamespaceLeadership.Listener {
 
     @Override
     public void deposed() {
-        leading = false;
-        CdcEngine current = engine;
+        CdcEngine current;
+        synchronized (this) { // no engine of a next generation starts after this
+            leading = false;
+            current = engine;
+        }
         if (current != null) {
             current.stop(0);
         }
+    }
+
+    /**
+     * Replaces this leadership's engine by {@code next}, over the keys of the next checkpoint generation, and starts
+     * it; false (nothing started) when the lead was lost or the consumer is stopping.
+     *
+     * @param installed told before {@code next} starts
+     */
+    public synchronized boolean renew(CdcEngine next, Runnable installed) {
+        if (!leading || closing) {
+            return false;
+        }
+        engine = next;
+        ofLeadership.set(next);
+        installed.run();
+        next.start();
+        return true;
     }
 
     /**
@@ -128,8 +151,11 @@ public final class Standby implements NamespaceLeadership.Listener {
      * positions under this leader's epoch before another instance takes over ({@link #stop(long)}).
      */
     public void stopReading() {
-        closing = true;
-        CdcEngine current = engine;
+        CdcEngine current;
+        synchronized (this) {
+            closing = true;
+            current = engine;
+        }
         if (current != null) {
             current.stop(0);
         }

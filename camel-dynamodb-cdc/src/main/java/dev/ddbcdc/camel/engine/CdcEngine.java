@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 
+import dev.ddbcdc.camel.checkpoint.Generation;
 import dev.ddbcdc.camel.checkpoint.Phase;
 import dev.ddbcdc.camel.checkpoint.ShardCheckpointStore;
 import dev.ddbcdc.camel.checkpoint.ShardPosition;
@@ -52,6 +53,8 @@ import org.slf4j.LoggerFactory;
 public final class CdcEngine {
 
     private static final Logger LOG = LoggerFactory.getLogger(CdcEngine.class);
+    /** How long a run ended for the next generation may take to settle before the new engine starts. */
+    private static final long RENEW_AWAIT_MILLIS = 30_000;
 
     /** The AWS calls the engine makes. */
     public record Ports(TablePort table, ExportPort exports, ObjectStore objects, StreamProxy stream, ScanPort scans) {
@@ -61,9 +64,20 @@ public final class CdcEngine {
         }
     }
 
-    /** Where the engine reports errors: the consumer's exception handler. */
+    /** Where the engine reports errors (the consumer's exception handler) and asks to be renewed. */
     public interface Events {
         void handle(String message, RuntimeException error);
+
+        /**
+         * The engine ended its run and recorded {@code next} as the consumer's checkpoint generation, to recover a gap
+         * with a new snapshot (trimmedDataPolicy=RESNAPSHOT): build a new engine for the table as it is now (its
+         * stream may have been replaced) over that generation's keys, and start it. Called on a pool thread once the
+         * ended run is idle.
+         */
+        default void renew(Generation next) {
+            handle("The consumer cannot begin checkpoint " + next + " by itself: restart the route",
+                    new IllegalStateException("no renewal for " + next));
+        }
     }
 
     /** What is fixed for the engine's lifetime. */
@@ -86,6 +100,7 @@ public final class CdcEngine {
     private final ScheduledExecutorService executor;
     private final Events events;
     private final String tableName;
+    private final GapRecovery recovery;
     private volatile Phase phase = Phase.INIT;
     private volatile String failure;
     private RunContext run;
@@ -93,6 +108,8 @@ public final class CdcEngine {
     private Snapshot snapshot;
     /** The snapshot's hand-over, once the snapshot completed in this run. */
     private volatile HandOver handOver;
+    /** The checkpoint generation this engine reads and writes, read at each start. */
+    private volatile Generation generation = Generation.FIRST;
 
     public CdcEngine(Setup setup, Ports ports, ShardCheckpointStore shards, SnapshotCheckpointStore snapshots,
                      Delivery delivery, RecordDispatcher dispatcher, StreamMetrics metrics,
@@ -108,6 +125,7 @@ public final class CdcEngine {
         this.executor = executor;
         this.events = events;
         this.tableName = setup.table().tableName();
+        this.recovery = new GapRecovery(setup);
     }
 
     /**
@@ -124,28 +142,27 @@ public final class CdcEngine {
         coordinator = null;
         snapshot = null;
         run = new RunContext(setup.clock(), executor);
-        LossPolicy losses = lossPolicy();
+        generation = shards.generation();
+        LossPolicy losses = lossPolicy(run);
         FirstStart firstStart = FirstStart.of(setup.stream());
         boolean snapshotOnly = setup.snapshotEnabled() && setup.snapshot().snapshotOnly();
-        // the stream was replaced while stopped and the policy goes on: read the new one from its oldest record
-        boolean replaced = false;
         StreamFollowing following = snapshotOnly ? null
                 : new StreamFollowing(shards, tableName, setup.table().streamArn());
-        if (following != null && following.verdict() == StreamFollowing.Verdict.REPLACED) {
-            LossPolicy.Outcome outcome = losses.report(LossPolicy.Kind.STREAM_REPLACED, following.gapMessage(),
-                    "Nothing is read. To go on with the new stream from its oldest record, accepting the gap, restart"
-                    + " with trimmedDataPolicy=CONTINUE; to capture the gap too, take a new snapshot with a new"
-                    + " consumerId",
-                    "Going on with the new stream from its oldest record", null);
-            if (outcome.halted()) {
-                metrics.streamProblem(outcome.message());
-                fail(run, outcome.message()); // nothing is read in this run; the next start looks again
-                return;
-            }
-            replaced = true;
-            firstStart = FirstStart.at(StartPosition.TRIM_HORIZON);
+        StreamFollowing.Decision decision = following == null ? StreamFollowing.Decision.SAME
+                : following.atStart(losses, recovery.snapshotCoversReplacement(generation, snapshots));
+        if (decision == StreamFollowing.Decision.RECOVERING) {
+            return; // the run ended: the next generation's engine takes a new snapshot
         }
-        if (following != null && !replaced) {
+        if (decision == StreamFollowing.Decision.HALTED) {
+            metrics.streamProblem(following.haltMessage());
+            fail(run, following.haltMessage()); // nothing is read in this run; the next start looks again
+            return;
+        }
+        // the stream was replaced while stopped and the policy goes on: read the new one from its oldest record
+        boolean replaced = decision == StreamFollowing.Decision.FROM_OLDEST;
+        if (replaced) {
+            firstStart = FirstStart.at(StartPosition.TRIM_HORIZON);
+        } else if (decision == StreamFollowing.Decision.SAME && following != null) {
             following.follow(); // records the stream at a first start; a replacement is followed once it is read
         }
         RunContext current = run;
@@ -153,10 +170,12 @@ public final class CdcEngine {
             if (setup.snapshotEnabled()) {
                 boolean streamReplaced = replaced;
                 Snapshot runner = Snapshots.prepare(setup, ports, snapshots, delivery, snapshotMetrics, run, losses,
+                        generation, recovery.versionFloorMillis(generation),
                         () -> streamReplaced || shards.streamStarted(), next -> moveTo(current, next));
                 snapshot = runner;
                 FirstStart afterReplacement = replaced ? firstStart : null;
-                run.submit(() -> runSnapshot(runner, current, losses, afterReplacement, following), 0);
+                run.submit(() -> runSnapshot(runner, current, losses, afterReplacement, following),
+                        recovery.snapshotDelayMillis(generation, snapshots, run.millis()));
             } else {
                 refuseTrimmedStart(firstStart);
                 startStreaming(current, firstStart, losses, following);
@@ -179,7 +198,7 @@ public final class CdcEngine {
         }
     }
 
-    private LossPolicy lossPolicy() {
+    private LossPolicy lossPolicy(RunContext current) {
         return new LossPolicy(setup.stream().trimmedDataPolicy(), new LossPolicy.Sink() {
             @Override
             public void count(LossPolicy.Kind kind, String message) {
@@ -192,6 +211,50 @@ public final class CdcEngine {
             public void handle(String message, RuntimeException loss) {
                 events.handle(message, loss);
             }
+
+            @Override
+            public String cannotRecover(LossPolicy.Kind kind) {
+                return recovery.cannotRecover(kind, generation);
+            }
+
+            @Override
+            public void recover(LossPolicy.Kind kind, String message) {
+                renew(current, GapRecovery.causeOf(kind));
+            }
+        });
+    }
+
+    /**
+     * Ends {@code current} and records the next checkpoint generation, whose engine takes a new snapshot; the
+     * consumer builds and starts that engine once the ended run is idle ({@link Events#renew}).
+     */
+    private void renew(RunContext current, Generation.Cause cause) {
+        Generation next;
+        synchronized (this) {
+            if (!isCurrent(current)) {
+                return;
+            }
+            next = generation.next(cause, setup.clock().millis());
+            try {
+                shards.beginGeneration(next); // fenced like every checkpoint write of a clustered consumer
+            } catch (RuntimeException e) {
+                events.handle("Could not record checkpoint " + next + " to recover the gap: " + e.getMessage(), e);
+                fail(current, "Could not record checkpoint " + next + ": " + e.getMessage());
+                return;
+            }
+            current.stop();
+        }
+        LOG.warn("Table {}: checkpoint {} begins: a new snapshot, then the stream from its hand-over (keys under {})",
+                tableName, next, shards.generationKey());
+        executor.execute(() -> {
+            current.awaitIdle(RENEW_AWAIT_MILLIS);
+            flush();
+            synchronized (this) {
+                if (run == current && phase != Phase.STOPPED) {
+                    moveTo(Phase.STOPPED);
+                }
+            }
+            events.renew(next);
         });
     }
 
@@ -263,8 +326,12 @@ public final class CdcEngine {
             return;
         }
         String streamArn = setup.table().streamArn();
-        TableWatch watch = new TableWatch(ports.table(), tableName, streamArn, metrics,
-                changed -> events.handle(changed.getMessage(), changed));
+        TableWatch watch = new TableWatch(ports.table(), tableName, streamArn, metrics, changed -> {
+            events.handle(changed.getMessage(), changed);
+            if (changed.isReplaced() && recovery.recoversReplacedStream(generation)) {
+                renew(current, Generation.Cause.STREAM_REPLACED);
+            }
+        });
         StreamCoordinator streaming = new StreamCoordinator(setup.stream(), ports.stream(), shards, dispatcher, current,
                 metrics, losses, firstStart, setup.ownership(), new StreamCoordinator.Halts() {
                     @Override

@@ -46,11 +46,11 @@ final class HandOverCheck {
                           + " may be lost. Take a new snapshot (another consumerId, or remove checkpoint key "
                           + snapshotKey + " and the keys below it)";
             metrics.error(lost);
-            LossPolicy.Outcome outcome = losses.report(LossPolicy.Kind.TRIMMED_DATA, lost, "The stream is not read",
-                    "Streaming from the oldest records still available", null);
+            LossPolicy.Outcome outcome = losses.report(LossPolicy.Kind.HAND_OVER_TRIMMED, lost,
+                    "The stream is not read", "Streaming from the oldest records still available", null);
             if (outcome.halted()) {
-                return new SnapshotResult.Failed(
-                        new SnapshotException(lost + "; the stream is not read (trimmedDataPolicy=FAIL)"));
+                // under RESNAPSHOT the engine has ended this run already, for the next generation's snapshot
+                return new SnapshotResult.Failed(new SnapshotException(outcome.message()));
             }
         }
         LOG.info("Table {}: snapshot done; streaming records created from {} ({} minus streamOverlap {} ms)",

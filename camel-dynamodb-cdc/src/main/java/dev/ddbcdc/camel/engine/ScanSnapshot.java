@@ -35,6 +35,8 @@ final class ScanSnapshot implements Snapshot {
     private static final Logger LOG = LoggerFactory.getLogger(ScanSnapshot.class);
 
     private final SnapshotOptions options;
+    /** The time whose document version the items carry at least ({@link HandOver}; 0: none). */
+    private final long versionFloorMillis;
     private final ScanPort scans;
     private final ScanBudget budget;
     private final long itemCount;
@@ -52,9 +54,10 @@ final class ScanSnapshot implements Snapshot {
     /** @param itemCount the table's item count as DescribeTable gave it (approximate: updated about every 6 hours) */
     ScanSnapshot(SnapshotOptions options, ScanPort scans, ScanBudget budget, long itemCount,
                  SnapshotCheckpointStore store, Delivery delivery, SnapshotMetrics metrics, RunContext run,
-                 KeySchema keySchema, String tableName, LossPolicy losses, BooleanSupplier streamStarted,
-                 Consumer<Phase> phases) {
+                 KeySchema keySchema, String tableName, long versionFloorMillis, LossPolicy losses,
+                 BooleanSupplier streamStarted, Consumer<Phase> phases) {
         this.options = options;
+        this.versionFloorMillis = versionFloorMillis;
         this.scans = scans;
         this.budget = budget;
         this.itemCount = itemCount;
@@ -116,7 +119,7 @@ final class ScanSnapshot implements Snapshot {
     }
 
     private HandOver handOverOf(SnapshotState state) {
-        return HandOver.of(state.exportArn(), state.time(), options.streamOverlap());
+        return HandOver.of(state.exportArn(), state.time(), options.streamOverlap(), versionFloorMillis);
     }
 
     @Override

@@ -58,6 +58,7 @@ public final class SnapshotRunner implements Snapshot {
     private final KeySchema keySchema;
     private final String tableName;
     private final String tableArn;
+    private final long versionFloorMillis;
     private final LossPolicy losses;
     private final BooleanSupplier streamStarted;
     private final Consumer<Phase> phases;
@@ -66,13 +67,14 @@ public final class SnapshotRunner implements Snapshot {
     private ExportDescription completed;
 
     /**
+     * @param versionFloorMillis the time whose document version the items carry at least ({@link HandOver}; 0: none)
      * @param streamStarted whether the stream was already started from a previous hand-over
      * @param phases        told when the snapshot enters EXPORTING and LOADING
      */
     public SnapshotRunner(SnapshotOptions options, ExportService exports, ObjectStore s3,
                           SnapshotCheckpointStore store, Delivery delivery, SnapshotMetrics metrics, RunContext run,
-                          KeySchema keySchema, String tableName, String tableArn, LossPolicy losses,
-                          BooleanSupplier streamStarted, Consumer<Phase> phases) {
+                          KeySchema keySchema, String tableName, String tableArn, long versionFloorMillis,
+                          LossPolicy losses, BooleanSupplier streamStarted, Consumer<Phase> phases) {
         this.options = options;
         this.exports = exports;
         this.s3 = s3;
@@ -83,6 +85,7 @@ public final class SnapshotRunner implements Snapshot {
         this.keySchema = keySchema;
         this.tableName = tableName;
         this.tableArn = tableArn;
+        this.versionFloorMillis = versionFloorMillis;
         this.losses = losses;
         this.streamStarted = streamStarted;
         this.phases = phases;
@@ -248,7 +251,7 @@ public final class SnapshotRunner implements Snapshot {
     }
 
     private HandOver handOverOf(SnapshotState state) {
-        return HandOver.of(state.exportArn(), state.exportTime(), options.streamOverlap());
+        return HandOver.of(state.exportArn(), state.exportTime(), options.streamOverlap(), versionFloorMillis);
     }
 
     /** Calls {@code call}, retrying throttling and transient errors with backoff; {@code null} if stopped meanwhile. */

@@ -3,6 +3,7 @@ package dev.ddbcdc.camel.engine;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
+import dev.ddbcdc.camel.checkpoint.Generation;
 import dev.ddbcdc.camel.checkpoint.Phase;
 import dev.ddbcdc.camel.checkpoint.SnapshotCheckpointStore;
 import dev.ddbcdc.camel.checkpoint.SnapshotState;
@@ -32,12 +33,15 @@ final class Snapshots {
     }
 
     /**
-     * @param streamStarted whether the stream was already started from a previous hand-over
-     * @param phases        told when the snapshot enters EXPORTING, LOADING or SCANNING
+     * @param generation         the checkpoint generation the snapshot is of (each takes its own export)
+     * @param versionFloorMillis the time whose document version the items carry at least ({@link HandOver})
+     * @param streamStarted      whether the stream was already started from a previous hand-over
+     * @param phases             told when the snapshot enters EXPORTING, LOADING or SCANNING
      */
     static Snapshot prepare(CdcEngine.Setup setup, CdcEngine.Ports ports, SnapshotCheckpointStore store,
                             Delivery delivery, SnapshotMetrics metrics, RunContext run, LossPolicy losses,
-                            BooleanSupplier streamStarted, Consumer<Phase> phases) {
+                            Generation generation, long versionFloorMillis, BooleanSupplier streamStarted,
+                            Consumer<Phase> phases) {
         SnapshotOptions options = setup.snapshot();
         String tableName = setup.table().tableName();
         SnapshotState persisted = store.load();
@@ -65,13 +69,15 @@ final class Snapshots {
                                                 + " that key and the keys below it to begin a new scan");
             }
             return new ScanSnapshot(options, ports.scans(), budget, table.itemCount() == null ? 0 : table.itemCount(),
-                    store, delivery, metrics, run, setup.keySchema(), tableName, losses, streamStarted, phases);
+                    store, delivery, metrics, run, setup.keySchema(), tableName, versionFloorMillis, losses,
+                    streamStarted, phases);
         }
-        ExportService exports = new ExportService(ports.exports(), tableName, setup.table().tableArn());
+        ExportService exports = new ExportService(ports.exports(), tableName, setup.table().tableArn(),
+                generation.number());
         if (!otherKindDone) {
             SnapshotPreflight.check(options, store, exports, ports.objects(), tableName);
         }
         return new SnapshotRunner(options, exports, ports.objects(), store, delivery, metrics, run, setup.keySchema(),
-                tableName, setup.table().tableArn(), losses, streamStarted, phases);
+                tableName, setup.table().tableArn(), versionFloorMillis, losses, streamStarted, phases);
     }
 }

@@ -1,6 +1,9 @@
 package dev.ddbcdc.camel.engine;
 
 import dev.ddbcdc.camel.checkpoint.ShardCheckpointStore;
+import dev.ddbcdc.camel.flow.LossPolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The rule for a table whose stream was replaced (disabled and enabled again: a new ARN) while this consumer was
@@ -12,6 +15,22 @@ import dev.ddbcdc.camel.checkpoint.ShardCheckpointStore;
  * records its stream at this start and notices a replacement from its next start on.
  */
 public final class StreamFollowing {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamFollowing.class);
+
+    /** What a start does about the stream it found. */
+    public enum Decision {
+        /** The followed stream: read it as the checkpoints say. */
+        SAME,
+        /** Replaced before this generation's snapshot began, which captures the gap: now followed. */
+        COVERED,
+        /** Replaced, gap reported, going on with the new stream from its oldest record (CONTINUE). */
+        FROM_OLDEST,
+        /** Replaced, gap reported, a new snapshot begins in the next generation (RESNAPSHOT). */
+        RECOVERING,
+        /** Replaced, gap reported, nothing is read ({@link #haltMessage()}; FAIL). */
+        HALTED
+    }
 
     /** What the start found. */
     public enum Verdict {
@@ -25,6 +44,7 @@ public final class StreamFollowing {
     private final String tableName;
     private final String streamArn;
     private final String previous;
+    private String haltMessage;
 
     public StreamFollowing(ShardCheckpointStore store, String tableName, String streamArn) {
         this.store = store;
@@ -35,6 +55,38 @@ public final class StreamFollowing {
 
     public Verdict verdict() {
         return previous == null || previous.equals(streamArn) ? Verdict.SAME : Verdict.REPLACED;
+    }
+
+    /**
+     * Decides, at a start, what to do about the stream: a replaced one is captured by a snapshot about to begin
+     * ({@code snapshotCovers}), or else a gap for {@code losses}, which reports it.
+     */
+    public Decision atStart(LossPolicy losses, boolean snapshotCovers) {
+        if (verdict() == Verdict.SAME) {
+            return Decision.SAME;
+        }
+        if (snapshotCovers) {
+            LOG.info("Table {}: the stream was replaced before the snapshot of this checkpoint generation began, which"
+                     + " captures the gap; following stream {}", tableName, streamArn);
+            follow();
+            return Decision.COVERED;
+        }
+        LossPolicy.Outcome outcome = losses.report(LossPolicy.Kind.STREAM_REPLACED, gapMessage(),
+                "Nothing is read. To go on with the new stream from its oldest record, accepting the gap, restart"
+                + " with trimmedDataPolicy=CONTINUE; to capture the gap too, restart with"
+                + " trimmedDataPolicy=RESNAPSHOT (a new snapshot), or take a new snapshot with a new consumerId",
+                "Going on with the new stream from its oldest record", null);
+        haltMessage = outcome.message();
+        return switch (outcome.decision()) {
+            case RECOVER -> Decision.RECOVERING;
+            case HALT -> Decision.HALTED;
+            case CONTINUE -> Decision.FROM_OLDEST;
+        };
+    }
+
+    /** The reported gap, once {@link #atStart} decided {@link Decision#HALTED}. */
+    public String haltMessage() {
+        return haltMessage;
     }
 
     /** Records the current stream as the one this consumer follows (when going on with it). */

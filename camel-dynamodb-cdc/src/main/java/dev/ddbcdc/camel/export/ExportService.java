@@ -22,11 +22,14 @@ public final class ExportService {
     private final ExportPort client;
     private final String tableName;
     private final String tableArn;
+    private final int generation;
 
-    public ExportService(ExportPort client, String tableName, String tableArn) {
+    /** @param generation the consumer's checkpoint generation: each takes its own snapshot */
+    public ExportService(ExportPort client, String tableName, String tableArn, int generation) {
         this.client = client;
         this.tableName = tableName;
         this.tableArn = tableArn;
+        this.generation = generation;
     }
 
     /** Fails with a message that says how to enable point-in-time recovery when it is not enabled. */
@@ -42,7 +45,8 @@ public final class ExportService {
     }
 
     /**
-     * Requests a full export. The client token is derived from the consumer, table, destination and attempt, so a
+     * Requests a full export. The client token is derived from the consumer, table, destination, attempt and
+     * checkpoint generation, so a
      * request repeated after a crash (before its ARN was checkpointed) returns the same export.
      */
     public ExportDescription request(SnapshotOptions options, int attempt) {
@@ -69,7 +73,8 @@ public final class ExportService {
     String clientToken(SnapshotOptions options, int attempt) {
         String identity = String.join("\n", "dynamodb-cdc", options.consumerId(), tableArn,
                 options.exportS3Bucket(), String.valueOf(options.exportS3Prefix()),
-                options.exportFormat().name(), Integer.toString(attempt));
+                options.exportFormat().name(), Integer.toString(attempt))
+                          + (generation > 1 ? "\ngeneration " + generation : "");
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 16);

@@ -20,7 +20,12 @@ public final class LossPolicy {
         /** Stream records were trimmed (or their shard is gone) before they were read. */
         TRIMMED_DATA,
         /** The table's stream was replaced: the changes between the old and the new stream are in neither. */
-        STREAM_REPLACED
+        STREAM_REPLACED,
+        /**
+         * The snapshot took longer than the stream's retention allows: the records from its hand-over on may be
+         * trimmed. Counted as trimmed data.
+         */
+        HAND_OVER_TRIMMED
     }
 
     /** What the caller does next. */
@@ -28,13 +33,19 @@ public final class LossPolicy {
         /** Stop what lost the changes (a lineage, the stream) until the user decides (trimmedDataPolicy=FAIL). */
         HALT,
         /** Go on from the oldest record still there (trimmedDataPolicy=CONTINUE). */
-        CONTINUE
+        CONTINUE,
+        /**
+         * Stop what lost the changes; the consumer takes a new snapshot and streams from its hand-over
+         * (trimmedDataPolicy=RESNAPSHOT), which {@link Sink#recover} has begun.
+         */
+        RECOVER
     }
 
     /** The decision, and the message that was logged and reported (what was lost and what happens now). */
     public record Outcome(Decision decision, String message) {
+        /** Whether what lost the changes stops: it halts, or the consumer recovers without it. */
         public boolean halted() {
-            return decision == Decision.HALT;
+            return decision != Decision.CONTINUE;
         }
     }
 
@@ -45,6 +56,18 @@ public final class LossPolicy {
 
         /** Passes the loss to the consumer's exception handler. */
         void handle(String message, RuntimeException loss);
+
+        /**
+         * Why this loss cannot be recovered by a new snapshot (trimmedDataPolicy=RESNAPSHOT), or {@code null} when it
+         * can: then {@link #recover} follows the report.
+         */
+        default String cannotRecover(Kind kind) {
+            return "this consumer takes no snapshot";
+        }
+
+        /** Begins the recovery of a reported loss: a new snapshot, then the stream from its hand-over. */
+        default void recover(Kind kind, String message) {
+        }
     }
 
     private final TrimmedDataPolicy policy;
@@ -64,15 +87,28 @@ public final class LossPolicy {
      * @param cause       the AWS error that showed the loss, or {@code null}
      */
     public Outcome report(Kind kind, String lost, String ifHalted, String ifContinued, Throwable cause) {
-        Decision decision = policy == TrimmedDataPolicy.FAIL ? Decision.HALT : Decision.CONTINUE;
-        String message = lost + ". " + (decision == Decision.HALT
-                ? ifHalted + " (trimmedDataPolicy=FAIL)"
-                : ifContinued + " (trimmedDataPolicy=CONTINUE)");
+        String unrecoverable = policy == TrimmedDataPolicy.RESNAPSHOT ? sink.cannotRecover(kind) : null;
+        Decision decision = switch (policy) {
+            case FAIL -> Decision.HALT;
+            case CONTINUE -> Decision.CONTINUE;
+            case RESNAPSHOT -> unrecoverable == null ? Decision.RECOVER : Decision.HALT;
+        };
+        String message = lost + ". " + switch (decision) {
+            case HALT -> ifHalted + (unrecoverable == null ? " (trimmedDataPolicy=FAIL)"
+                    : " (trimmedDataPolicy=RESNAPSHOT, but no new snapshot is taken: " + unrecoverable + ")");
+            case CONTINUE -> ifContinued + " (trimmedDataPolicy=CONTINUE)";
+            case RECOVER -> "A new snapshot of the table is taken, then the stream is read from its hand-over; a sink"
+                            + " that keeps the highest document version of each item converges to the table"
+                            + " (trimmedDataPolicy=RESNAPSHOT)";
+        };
         sink.count(kind, message);
         LOG.error("{}", message);
         RuntimeException loss = kind == Kind.STREAM_REPLACED ? new StreamChangedException(message, cause)
                 : new TrimmedDataException(message, cause);
         sink.handle(message, loss);
+        if (decision == Decision.RECOVER) {
+            sink.recover(kind, message);
+        }
         return new Outcome(decision, message);
     }
 

@@ -7,8 +7,20 @@ package dev.ddbcdc.camel.flow;
 public class StreamChangedException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
+    private final boolean replaced;
 
     public StreamChangedException(String message, Throwable cause) {
+        this(message, cause, false);
+    }
+
+    /** @param replaced the table has a new stream (rather than none, or no table) */
+    public StreamChangedException(String message, Throwable cause, boolean replaced) {
         super(message, cause);
+        this.replaced = replaced;
+    }
+
+    /** Whether the table's stream was replaced by a new one, which can be read. */
+    public boolean isReplaced() {
+        return replaced;
     }
 }

@@ -88,6 +88,23 @@ public final class TableFacts {
     }
 
     /** What the consumer's checkpoint keys are made of: the stream's ARN, or the table's when it has no stream. */
+    /**
+     * When the table's stream was created, from its label (the end of its ARN: DynamoDB's stream label is the
+     * creation time, ISO 8601, UTC); 0 without a stream or when the label is not a time.
+     */
+    public long streamCreatedMillis() {
+        int label = streamArn == null ? -1 : streamArn.lastIndexOf("/stream/");
+        if (label < 0) {
+            return 0;
+        }
+        try {
+            return java.time.LocalDateTime.parse(streamArn.substring(label + "/stream/".length()))
+                    .toInstant(java.time.ZoneOffset.UTC).toEpochMilli();
+        } catch (java.time.format.DateTimeParseException e) {
+            return 0;
+        }
+    }
+
     public String checkpointArn() {
         return streamArn != null ? streamArn : tableArn;
     }

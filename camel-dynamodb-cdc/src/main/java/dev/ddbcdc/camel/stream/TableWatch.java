@@ -45,8 +45,11 @@ public final class TableWatch implements Runnable {
     public synchronized void run() {
         String problem;
         ResourceNotFoundException cause = null;
+        boolean replaced = false;
         try {
-            problem = problem(client.describeTable(tableName));
+            TableDescription table = client.describeTable(tableName);
+            problem = problem(table);
+            replaced = problem != null && isEnabled(table);
         } catch (ResourceNotFoundException e) {
             cause = e;
             problem = "DynamoDB table '" + tableName + "' was deleted while this consumer was reading its stream "
@@ -65,14 +68,16 @@ public final class TableWatch implements Runnable {
         metrics.streamProblem(problem);
         metrics.error(problem);
         LOG.error("{}", problem);
-        reporter.accept(new StreamChangedException(problem, cause));
+        reporter.accept(new StreamChangedException(problem, cause, replaced));
+    }
+
+    private static boolean isEnabled(TableDescription table) {
+        return table.streamSpecification() != null && Boolean.TRUE.equals(table.streamSpecification().streamEnabled());
     }
 
     private String problem(TableDescription table) {
         String latest = table.latestStreamArn();
-        boolean enabled = table.streamSpecification() != null
-                          && Boolean.TRUE.equals(table.streamSpecification().streamEnabled());
-        if (!enabled) {
+        if (!isEnabled(table)) {
             return "The stream of DynamoDB table '" + tableName + "' was disabled (this consumer reads stream "
                    + streamArn + "): changes made from now on are not captured. The old stream is read to its end."
                    + " Enable the stream again and restart the route; changes made while it was disabled are in no"
@@ -82,9 +87,10 @@ public final class TableWatch implements Runnable {
             return "The stream of DynamoDB table '" + tableName + "' was replaced: this consumer reads stream "
                    + streamArn + " but the table's stream is now " + latest + " (disabled and enabled again)."
                    + " Changes made between the two are in neither stream. This consumer reads the old stream to its"
-                   + " end and does not switch by itself. A restart follows the new stream only with"
-                   + " trimmedDataPolicy=CONTINUE, from its oldest record (with FAIL it reads nothing and says so"
-                   + " again); take a new snapshot (new consumerId) to capture the gap";
+                   + " end and does not switch by itself, unless trimmedDataPolicy=RESNAPSHOT: then it takes a new"
+                   + " snapshot at once and follows the new stream from its hand-over. A restart follows the new"
+                   + " stream with trimmedDataPolicy=CONTINUE, from its oldest record (with FAIL it reads nothing and"
+                   + " says so again); take a new snapshot (RESNAPSHOT, or a new consumerId) to capture the gap";
         }
         return null;
     }

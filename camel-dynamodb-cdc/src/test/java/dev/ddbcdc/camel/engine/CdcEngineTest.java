@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import dev.ddbcdc.camel.checkpoint.CheckpointKeys;
+import dev.ddbcdc.camel.checkpoint.Generation;
 import dev.ddbcdc.camel.checkpoint.Phase;
 import dev.ddbcdc.camel.checkpoint.ShardCheckpointStore;
 import dev.ddbcdc.camel.checkpoint.ShardPosition;
@@ -175,7 +176,20 @@ class CdcEngineTest {
         ack.completed();
     };
 
-    final CdcEngine.Events events = (message, error) -> reported.add(new Reported(message, error, phaseNow()));
+    /** The generations the engine asked to be renewed for (trimmedDataPolicy=RESNAPSHOT). */
+    final List<Generation> renewals = new CopyOnWriteArrayList<>();
+
+    final CdcEngine.Events events = new CdcEngine.Events() {
+        @Override
+        public void handle(String message, RuntimeException error) {
+            reported.add(new Reported(message, error, phaseNow()));
+        }
+
+        @Override
+        public void renew(Generation next) {
+            renewals.add(next);
+        }
+    };
 
     /** The export calls go to {@link #exports}, each noting the engine's phase; point-in-time recovery may be off. */
     final class ObservedExports implements ExportPort {
@@ -507,6 +521,37 @@ class CdcEngineTest {
         scheduler.advance(600_000);
         assertEquals(0, replaced.listCalls());
         assertEquals(List.of(), delivered);
+    }
+
+    /**
+     * Rule: under RESNAPSHOT, a stream replaced while stopped is reported once, then the next checkpoint generation
+     * is recorded and the engine ends its run and asks to be renewed (the consumer builds the engine of that
+     * generation, whose new snapshot captures the gap): this engine reads and exports nothing, and is not FAILED.
+     * Fails if the gap were not reported first, if the new stream were read, or if the generation were not recorded.
+     */
+    @Test
+    void aStreamReplacedWhileStoppedUnderResnapshotBeginsTheNextGenerationAndAsksForANewEngine() {
+        runOnTheOldStream();
+        FakeStream replaced = new FakeStream(NEW_STREAM_ARN);
+        replaced.shard("n1", null);
+        CdcEngine engine = engine(NEW_STREAM_ARN, replaced, TrimmedDataPolicy.RESNAPSHOT, snapshotOptions(),
+                scheduler);
+
+        engine.start();
+        advanceUntil("the engine asks to be renewed", () -> !renewals.isEmpty());
+
+        Generation next = renewals.get(0);
+        assertEquals(new Generation(2, Generation.Cause.STREAM_REPLACED, next.sinceMillis()), next);
+        assertEquals(next, shards(NEW_STREAM_ARN).generation(), "recorded before the renewal");
+        assertEquals(Phase.STOPPED, engine.phase());
+        assertNull(engine.failure());
+        assertEquals(1, reported.size(), "reported once: " + reported);
+        StreamChangedException changed = assertInstanceOf(StreamChangedException.class, reported.get(0).error());
+        assertTrue(changed.getMessage().contains("trimmedDataPolicy=RESNAPSHOT"), changed.getMessage());
+        scheduler.advance(600_000);
+        assertEquals(List.of(), exportPort.phases, "no export by this engine");
+        assertEquals(0, replaced.listCalls(), "nothing of the new stream is read by this engine");
+        assertEquals(List.of(Generation.FIRST.next(Generation.Cause.STREAM_REPLACED, next.sinceMillis())), renewals);
     }
 
     /**

@@ -153,8 +153,8 @@ class SnapshotRunnerTest {
 
     SnapshotRunner runner(SnapshotOptions options, TrimmedDataPolicy policy) {
         LossPolicy lossPolicy = new LossPolicy(policy, losses);
-        return new SnapshotRunner(options, new ExportService(exports, TABLE, TABLE_ARN), s3, store, delivery, metrics,
-                run, new KeySchema("pk", null), TABLE, TABLE_ARN, lossPolicy, () -> streamStarted, phases::add);
+        return new SnapshotRunner(options, new ExportService(exports, TABLE, TABLE_ARN, 1), s3, store, delivery, metrics,
+                run, new KeySchema("pk", null), TABLE, TABLE_ARN, 0, lossPolicy, () -> streamStarted, phases::add);
     }
 
     /** Runs the snapshot on another thread and waits for its result, at most {@value #RUN_LIMIT_SECONDS} s. */
@@ -246,7 +246,7 @@ class SnapshotRunnerTest {
         SnapshotResult result = runToEnd(runner(options()));
 
         HandOver handOver = assertInstanceOf(SnapshotResult.Completed.class, result).handOver();
-        assertEquals(new HandOver(ARN_A, EXPORT_TIME, EXPORT_TIME.toEpochMilli() - OVERLAP), handOver);
+        assertEquals(new HandOver(ARN_A, EXPORT_TIME, EXPORT_TIME.toEpochMilli() - OVERLAP, 0), handOver);
         assertEquals(0, exports.calls(), "no export call");
         assertEquals(List.of(), s3.opens(), "nothing is read");
         assertEquals(List.of(), delivery.deliveredKeys);
@@ -280,7 +280,7 @@ class SnapshotRunnerTest {
         probe.export("probe-1");
         probe.export("probe-2");
         probe.answerNextRequestWith("probe-1").answerNextRequestWith("probe-2");
-        ExportService service = new ExportService(probe, TABLE, TABLE_ARN);
+        ExportService service = new ExportService(probe, TABLE, TABLE_ARN, 1);
         service.request(options(), 1);
         service.request(options(), 2);
         return probe.clientTokens();
