@@ -44,12 +44,14 @@ final class IonLineParser {
     private int pos;
     private int end;
     private final StringBuilder chars = new StringBuilder(64);
+    private final NameCache names = new NameCache();
 
     /** The item of the line, or null when the line is to be read by ion-java. */
     Map<String, Object> parse(byte[] utf8, int offset, int length) {
         b = utf8;
         pos = offset;
         end = offset + length;
+        names.newLine();
         try {
             return line();
         } catch (RuntimeException | StackOverflowError e) {
@@ -116,7 +118,7 @@ final class IonLineParser {
         String name;
         if (c == '"') {
             pos++;
-            name = string('"');
+            name = string('"', true);
         } else if (c == '\'') {
             if (pos + 1 < end && b[pos + 1] == '\'') {
                 if (pos + 2 < end && b[pos + 2] == '\'') {
@@ -126,12 +128,12 @@ final class IonLineParser {
                 name = "";
             } else {
                 pos++;
-                name = string('\'');
+                name = string('\'', true);
             }
         } else {
             int start = pos;
             identifier();
-            name = ascii(start, pos);
+            name = names.ascii(b, start, pos);
             if (c == '$' && symbolId(start) || "null".equals(name) || "true".equals(name) || "false".equals(name)
                 || "nan".equals(name)) {
                 throw GIVE_UP;
@@ -164,7 +166,7 @@ final class IonLineParser {
         byte c = peek();
         if (c == '"') {
             pos++;
-            return string('"');
+            return string('"', false);
         }
         if (c == '-' || c >= '0' && c <= '9') {
             return number();
@@ -241,12 +243,12 @@ final class IonLineParser {
         return values;
     }
 
-    /** A string or quoted symbol after its opening quote, up to and past the closing one. */
-    private String string(char quote) {
+    /** A string or quoted symbol (a field name: {@code name}) after its opening quote, up to and past the closing one. */
+    private String string(char quote, boolean name) {
         for (int i = pos; i < end; i++) {
             byte c = b[i];
             if (c == quote) {
-                String s = ascii(pos, i);
+                String s = name ? names.ascii(b, pos, i) : ascii(pos, i);
                 pos = i + 1;
                 return s;
             }
@@ -341,7 +343,7 @@ final class IonLineParser {
         if (close + 1 >= end || b[close + 1] != '}') {
             throw GIVE_UP;
         }
-        byte[] bytes = IonText.base64(b, start, last);
+        byte[] bytes = ExportText.base64(b, start, last);
         pos = close + 2;
         return bytes;
     }
