@@ -133,11 +133,12 @@ final class IonLineParser {
         } else {
             int start = pos;
             identifier();
-            name = names.ascii(b, start, pos);
-            if (c == '$' && symbolId(start) || "null".equals(name) || "true".equals(name) || "false".equals(name)
-                || "nan".equals(name)) {
+            int length = pos - start;
+            if (c == '$' && symbolId(start) || length == 4 && (is(start, "null") || is(start, "true"))
+                || length == 5 && is(start, "false") || length == 3 && is(start, "nan")) {
                 throw GIVE_UP;
             }
+            name = names.ascii(b, start, pos);
         }
         spaces();
         expect(':');
