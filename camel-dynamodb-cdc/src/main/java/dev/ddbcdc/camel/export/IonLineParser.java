@@ -21,18 +21,8 @@ import java.util.Map;
  * other annotations, symbol ids, timestamps, a line that is not one item, Ion that is not valid, ...) it returns null,
  * and the line is left to ion-java, which reads it or says what is wrong with it. Not thread-safe; one per reader.
  */
-final class IonLineParser {
+final class IonLineParser extends NativeLineParser {
 
-    /** Thrown (without a stack trace) to give a line up to ion-java. */
-    private static final class GiveUp extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        GiveUp() {
-            super(null, null, false, false);
-        }
-    }
-
-    private static final GiveUp GIVE_UP = new GiveUp();
     /** ion-java reads deeper nesting too; DynamoDB allows 32 levels, so deeper lines are simply left to it. */
     private static final int MAX_DEPTH = 64;
     private static final int STRING_SET = 1;
@@ -40,28 +30,8 @@ final class IonLineParser {
     private static final int BINARY_SET = 3;
     private static final byte[] IVM = "$ion_1_0".getBytes(StandardCharsets.US_ASCII);
 
-    private byte[] b;
-    private int pos;
-    private int end;
-    private final StringBuilder chars = new StringBuilder(64);
-    private final NameCache names = new NameCache();
-
-    /** The item of the line, or null when the line is to be read by ion-java. */
-    Map<String, Object> parse(byte[] utf8, int offset, int length) {
-        b = utf8;
-        pos = offset;
-        end = offset + length;
-        names.newLine();
-        try {
-            return line();
-        } catch (RuntimeException | StackOverflowError e) {
-            return null;
-        } finally {
-            b = null;
-        }
-    }
-
-    private Map<String, Object> line() {
+    @Override
+    Map<String, Object> line() {
         spaces();
         if (startsWith(IVM) && pos + IVM.length < end && isSpace(b[pos + IVM.length])) {
             pos += IVM.length;
@@ -92,24 +62,6 @@ final class IonLineParser {
             throw GIVE_UP;
         }
         return item;
-    }
-
-    /** After a value in a container: true after a comma (another value follows), false after the close. */
-    private boolean nextOrClose(char close) {
-        spaces();
-        byte c = peek();
-        pos++;
-        if (c == ',') {
-            spaces();
-            if (peek() == close) {
-                throw GIVE_UP;
-            }
-            return true;
-        }
-        if (c == close) {
-            return false;
-        }
-        throw GIVE_UP;
     }
 
     /** The field name and its colon, the value after it reached. */
@@ -403,33 +355,5 @@ final class IonLineParser {
             }
         }
         return true;
-    }
-
-    private String ascii(int from, int to) {
-        return new String(b, from, to - from, StandardCharsets.ISO_8859_1);
-    }
-
-    private void spaces() {
-        while (pos < end && isSpace(b[pos])) {
-            pos++;
-        }
-    }
-
-    private static boolean isSpace(byte c) {
-        return c == ' ' || c == '\t';
-    }
-
-    private byte peek() {
-        if (pos >= end) {
-            throw GIVE_UP;
-        }
-        return b[pos];
-    }
-
-    private void expect(char c) {
-        if (peek() != c) {
-            throw GIVE_UP;
-        }
-        pos++;
     }
 }

@@ -1,7 +1,6 @@
 package dev.ddbcdc.camel.export;
 
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -21,45 +20,15 @@ import java.util.Map;
  * returns null, and the line is left to Jackson, which reads it or says what is wrong with it. Not thread-safe; one
  * per reader.
  */
-final class JsonLineParser {
+final class JsonLineParser extends NativeLineParser {
 
-    /** Thrown (without a stack trace) to give a line up to Jackson. */
-    private static final class GiveUp extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        GiveUp() {
-            super(null, null, false, false);
-        }
-    }
-
-    private static final GiveUp GIVE_UP = new GiveUp();
     /** Jackson reads deeper nesting too (up to its limit); DynamoDB allows 32 levels, so deeper lines are left to it. */
     private static final int MAX_DEPTH = 64;
     /** Jackson limits names (50,000 characters by default); longer names, in bytes, are left to it. */
     private static final int MAX_NAME_BYTES = 40_000;
 
-    private byte[] b;
-    private int pos;
-    private int end;
-    private final StringBuilder chars = new StringBuilder(64);
-    private final NameCache names = new NameCache();
-
-    /** The item of the line, or null when the line is to be read by Jackson. */
-    Map<String, Object> parse(byte[] utf8, int offset, int length) {
-        b = utf8;
-        pos = offset;
-        end = offset + length;
-        names.newLine();
-        try {
-            return line();
-        } catch (RuntimeException | StackOverflowError e) {
-            return null;
-        } finally {
-            b = null;
-        }
-    }
-
-    private Map<String, Object> line() {
+    @Override
+    Map<String, Object> line() {
         spaces();
         expect('{');
         spaces();
@@ -206,21 +175,6 @@ final class JsonLineParser {
         return value;
     }
 
-    /** After a value in a container: true after a comma (another value follows), false after the close. */
-    private boolean nextOrClose(char close) {
-        spaces();
-        byte c = peek();
-        pos++;
-        if (c == ',') {
-            spaces();
-            return true;
-        }
-        if (c == close) {
-            return false;
-        }
-        throw GIVE_UP;
-    }
-
     /** An attribute name after its opening quote, up to and past the closing one. */
     private String name() {
         int limit = Math.min(end, pos + MAX_NAME_BYTES);
@@ -250,7 +204,7 @@ final class JsonLineParser {
         for (int i = pos; i < end; i++) {
             byte c = b[i];
             if (c == '"') {
-                String s = new String(b, pos, i - pos, StandardCharsets.ISO_8859_1);
+                String s = ascii(pos, i);
                 pos = i + 1;
                 return s;
             }
@@ -370,7 +324,7 @@ final class JsonLineParser {
         }
         BigDecimal number = i == close && digits > 0 && digits <= 18
                 ? BigDecimal.valueOf(negative ? -unscaled : unscaled, scale)
-                : new BigDecimal(new String(b, pos, close - pos, StandardCharsets.ISO_8859_1));
+                : new BigDecimal(ascii(pos, close));
         pos = close + 1;
         return number;
     }
@@ -387,29 +341,5 @@ final class JsonLineParser {
         spaces();
         expect(':');
         spaces();
-    }
-
-    private void spaces() {
-        while (pos < end && isSpace(b[pos])) {
-            pos++;
-        }
-    }
-
-    private static boolean isSpace(byte c) {
-        return c == ' ' || c == '\t';
-    }
-
-    private byte peek() {
-        if (pos >= end) {
-            throw GIVE_UP;
-        }
-        return b[pos];
-    }
-
-    private void expect(char c) {
-        if (peek() != c) {
-            throw GIVE_UP;
-        }
-        pos++;
     }
 }
