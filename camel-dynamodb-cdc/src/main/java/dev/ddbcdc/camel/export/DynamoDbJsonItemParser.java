@@ -25,7 +25,7 @@ final class DynamoDbJsonItemParser implements ItemParser {
 
     private static final JsonFactory JSON = new JsonFactory();
     /** For whole files: the parser must not close the stream at its end, the file's checksum still reads it. */
-    private static final JsonFactory FILES = JsonFactory.builder().disable(StreamReadFeature.AUTO_CLOSE_SOURCE).build();
+    static final JsonFactory FILES = JsonFactory.builder().disable(StreamReadFeature.AUTO_CLOSE_SOURCE).build();
 
     @Override
     public Map<String, Object> parse(byte[] utf8, int offset, int length) {
@@ -44,7 +44,7 @@ final class DynamoDbJsonItemParser implements ItemParser {
 
     @Override
     public ItemReader reader(InputStream gunzipped, long linesBefore) throws IOException {
-        return new JsonItemReader(FILES, gunzipped, linesBefore);
+        return new JsonLineReader(FILES, gunzipped, linesBefore);
     }
 
     /**

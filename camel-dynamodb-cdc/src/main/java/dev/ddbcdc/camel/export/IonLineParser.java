@@ -21,18 +21,8 @@ import java.util.Map;
  * other annotations, symbol ids, timestamps, a line that is not one item, Ion that is not valid, ...) it returns null,
  * and the line is left to ion-java, which reads it or says what is wrong with it. Not thread-safe; one per reader.
  */
-final class IonLineParser {
+final class IonLineParser extends NativeLineParser {
 
-    /** Thrown (without a stack trace) to give a line up to ion-java. */
-    private static final class GiveUp extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        GiveUp() {
-            super(null, null, false, false);
-        }
-    }
-
-    private static final GiveUp GIVE_UP = new GiveUp();
     /** ion-java reads deeper nesting too; DynamoDB allows 32 levels, so deeper lines are simply left to it. */
     private static final int MAX_DEPTH = 64;
     private static final int STRING_SET = 1;
@@ -40,26 +30,8 @@ final class IonLineParser {
     private static final int BINARY_SET = 3;
     private static final byte[] IVM = "$ion_1_0".getBytes(StandardCharsets.US_ASCII);
 
-    private byte[] b;
-    private int pos;
-    private int end;
-    private final StringBuilder chars = new StringBuilder(64);
-
-    /** The item of the line, or null when the line is to be read by ion-java. */
-    Map<String, Object> parse(byte[] utf8, int offset, int length) {
-        b = utf8;
-        pos = offset;
-        end = offset + length;
-        try {
-            return line();
-        } catch (RuntimeException | StackOverflowError e) {
-            return null;
-        } finally {
-            b = null;
-        }
-    }
-
-    private Map<String, Object> line() {
+    @Override
+    Map<String, Object> line() {
         spaces();
         if (startsWith(IVM) && pos + IVM.length < end && isSpace(b[pos + IVM.length])) {
             pos += IVM.length;
@@ -92,31 +64,13 @@ final class IonLineParser {
         return item;
     }
 
-    /** After a value in a container: true after a comma (another value follows), false after the close. */
-    private boolean nextOrClose(char close) {
-        spaces();
-        byte c = peek();
-        pos++;
-        if (c == ',') {
-            spaces();
-            if (peek() == close) {
-                throw GIVE_UP;
-            }
-            return true;
-        }
-        if (c == close) {
-            return false;
-        }
-        throw GIVE_UP;
-    }
-
     /** The field name and its colon, the value after it reached. */
     private String fieldName() {
         byte c = peek();
         String name;
         if (c == '"') {
             pos++;
-            name = string('"');
+            name = string('"', true);
         } else if (c == '\'') {
             if (pos + 1 < end && b[pos + 1] == '\'') {
                 if (pos + 2 < end && b[pos + 2] == '\'') {
@@ -126,16 +80,17 @@ final class IonLineParser {
                 name = "";
             } else {
                 pos++;
-                name = string('\'');
+                name = string('\'', true);
             }
         } else {
             int start = pos;
             identifier();
-            name = ascii(start, pos);
-            if (c == '$' && symbolId(start) || "null".equals(name) || "true".equals(name) || "false".equals(name)
-                || "nan".equals(name)) {
+            int length = pos - start;
+            if (c == '$' && symbolId(start) || length == 4 && (is(start, "null") || is(start, "true"))
+                || length == 5 && is(start, "false") || length == 3 && is(start, "nan")) {
                 throw GIVE_UP;
             }
+            name = names.ascii(b, start, pos);
         }
         spaces();
         expect(':');
@@ -164,7 +119,7 @@ final class IonLineParser {
         byte c = peek();
         if (c == '"') {
             pos++;
-            return string('"');
+            return string('"', false);
         }
         if (c == '-' || c >= '0' && c <= '9') {
             return number();
@@ -241,12 +196,12 @@ final class IonLineParser {
         return values;
     }
 
-    /** A string or quoted symbol after its opening quote, up to and past the closing one. */
-    private String string(char quote) {
+    /** A string or quoted symbol (a field name: {@code name}) after its opening quote, up to and past the closing one. */
+    private String string(char quote, boolean name) {
         for (int i = pos; i < end; i++) {
             byte c = b[i];
             if (c == quote) {
-                String s = ascii(pos, i);
+                String s = name ? names.ascii(b, pos, i) : ascii(pos, i);
                 pos = i + 1;
                 return s;
             }
@@ -341,7 +296,7 @@ final class IonLineParser {
         if (close + 1 >= end || b[close + 1] != '}') {
             throw GIVE_UP;
         }
-        byte[] bytes = IonText.base64(b, start, last);
+        byte[] bytes = ExportText.base64(b, start, last);
         pos = close + 2;
         return bytes;
     }
@@ -400,33 +355,5 @@ final class IonLineParser {
             }
         }
         return true;
-    }
-
-    private String ascii(int from, int to) {
-        return new String(b, from, to - from, StandardCharsets.ISO_8859_1);
-    }
-
-    private void spaces() {
-        while (pos < end && isSpace(b[pos])) {
-            pos++;
-        }
-    }
-
-    private static boolean isSpace(byte c) {
-        return c == ' ' || c == '\t';
-    }
-
-    private byte peek() {
-        if (pos >= end) {
-            throw GIVE_UP;
-        }
-        return b[pos];
-    }
-
-    private void expect(char c) {
-        if (peek() != c) {
-            throw GIVE_UP;
-        }
-        pos++;
     }
 }
