@@ -41,8 +41,9 @@ final class SnapshotLoadScenario implements Scenario {
                 new SyntheticItems(scale.snapshotItems(), 1));
         double generated = (System.nanoTime() - generating) / 1e9;
         int formatItems = 2 * scale.snapshotWarmUpItems();
+        // as large as the JSON warm-up: the two formats are compared after the same amount of compilation
         String ionWarmUp = aws.exports().completedExportOf(TABLE, BUCKET, "ION",
-                new SyntheticItems(scale.snapshotWarmUpItems() / 5, 4));
+                new SyntheticItems(scale.snapshotWarmUpItems(), 4));
         String jsonSmall = aws.exports().completedExportOf(TABLE, BUCKET, "DYNAMODB_JSON",
                 new SyntheticItems(formatItems, 3));
         String ionSmall = aws.exports().completedExportOf(TABLE, BUCKET, "ION", new SyntheticItems(formatItems, 3));
