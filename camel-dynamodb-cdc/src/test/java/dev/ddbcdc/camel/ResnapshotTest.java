@@ -13,6 +13,7 @@ import dev.ddbcdc.camel.flow.TrimmedDataException;
 import dev.ddbcdc.localaws.LocalAws;
 import dev.ddbcdc.localaws.Tables;
 import org.apache.camel.Exchange;
+import org.apache.camel.health.HealthCheck;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
@@ -206,6 +207,8 @@ class ResnapshotTest {
 
                 awaitRecovered(aws, table, sink, cdc, checkpoints);
                 assertTrue(generation(checkpoints, aws, table).startsWith("v1 2 STREAM_REPLACED "));
+                assertEquals(HealthCheck.State.UP, HealthChecks.readiness(cdc).getState(),
+                        "ready again once the new stream is read: " + HealthChecks.readiness(cdc).getMessage());
                 assertTrue(reads(cdc.received) >= readsBefore + SnapshotItems.table(aws.dynamoDb(), table).size(),
                         "a new snapshot was taken");
                 change(aws, table, 20);

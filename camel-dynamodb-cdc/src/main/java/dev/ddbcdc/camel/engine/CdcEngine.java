@@ -3,6 +3,7 @@ package dev.ddbcdc.camel.engine;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 
 import dev.ddbcdc.camel.checkpoint.Generation;
@@ -142,6 +143,7 @@ public final class CdcEngine {
         coordinator = null;
         snapshot = null;
         run = new RunContext(setup.clock(), executor);
+        metrics.streamProblem(null); // a problem of an earlier run is found again if it is still there
         generation = shards.generation();
         LossPolicy losses = lossPolicy(run);
         FirstStart firstStart = FirstStart.of(setup.stream());
@@ -244,18 +246,22 @@ public final class CdcEngine {
             }
             current.stop();
         }
-        LOG.warn("Table {}: checkpoint {} begins: a new snapshot, then the stream from its hand-over (keys under {})",
-                tableName, next, shards.generationKey());
-        executor.execute(() -> {
-            current.awaitIdle(RENEW_AWAIT_MILLIS);
-            flush();
-            synchronized (this) {
-                if (run == current && phase != Phase.STOPPED) {
-                    moveTo(Phase.STOPPED);
+        LOG.warn("Table {}: checkpoint {} begins: a new snapshot, then the stream from its hand-over (recorded in"
+                 + " {})", tableName, next, shards.generationKey());
+        try {
+            executor.execute(() -> {
+                current.awaitIdle(RENEW_AWAIT_MILLIS);
+                flush();
+                synchronized (this) {
+                    if (run == current && phase != Phase.STOPPED) {
+                        moveTo(Phase.STOPPED);
+                    }
                 }
-            }
-            events.renew(next);
-        });
+                events.renew(next);
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.info("Table {}: the route is stopping; its next start begins checkpoint {}", tableName, next);
+        }
     }
 
     /**

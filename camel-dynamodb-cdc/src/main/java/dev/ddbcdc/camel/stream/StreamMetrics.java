@@ -35,7 +35,10 @@ public final class StreamMetrics {
         lastError.set(message);
     }
 
-    /** The table or its stream changed under the consumer: readiness is DOWN with this message. */
+    /**
+     * The table or its stream changed under the consumer: readiness is DOWN with this message ({@code null} clears
+     * it: each run of the engine finds a problem that is still there again).
+     */
     public void streamProblem(String message) {
         streamProblem.set(message);
     }
