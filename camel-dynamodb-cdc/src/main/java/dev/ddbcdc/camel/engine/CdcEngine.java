@@ -17,6 +17,7 @@ import dev.ddbcdc.camel.flow.Delivery;
 import dev.ddbcdc.camel.flow.LossPolicy;
 import dev.ddbcdc.camel.flow.RunContext;
 import dev.ddbcdc.camel.flow.StreamRetention;
+import dev.ddbcdc.camel.options.BridgeOptions;
 import dev.ddbcdc.camel.options.SnapshotOptions;
 import dev.ddbcdc.camel.options.StartPosition;
 import dev.ddbcdc.camel.options.StreamOptions;
@@ -80,10 +81,15 @@ public final class CdcEngine {
         }
     }
 
-    /** What is fixed for the engine's lifetime. */
+    /** What is fixed for the engine's lifetime; {@code bridge}: trimmedDataPolicy=INCREMENTAL_EXPORT, else null. */
     public record Setup(String consumerId, TableFacts table, KeySchema keySchema, StreamOptions stream,
-                        SnapshotOptions snapshot, ShardOwnership ownership, Clock clock) {
-        /** Without a snapshot ({@code snapshot == null}) the engine streams only. */
+                        SnapshotOptions snapshot, ShardOwnership ownership, Clock clock, BridgeOptions bridge) {
+        public Setup(String consumerId, TableFacts table, KeySchema keySchema, StreamOptions stream,
+                     SnapshotOptions snapshot, ShardOwnership ownership, Clock clock) {
+            this(consumerId, table, keySchema, stream, snapshot, ownership, clock, null);
+        }
+
+        /** Without a snapshot ({@code snapshot == null}) the engine streams only (after a gap's bridge, if any). */
         public boolean snapshotEnabled() {
             return snapshot != null;
         }
@@ -101,10 +107,12 @@ public final class CdcEngine {
     private final Events events;
     private final String tableName;
     private final GapRecovery recovery;
+    private final GapBridge bridging;
     private volatile Phase phase = Phase.INIT;
     private volatile String failure;
     private RunContext run;
-    private StreamCoordinator coordinator;
+    private volatile StreamCoordinator coordinator;
+    private GapSink gaps;
     private Snapshot snapshot;
     /** The snapshot's hand-over, once the snapshot completed in this run. */
     private volatile HandOver handOver;
@@ -126,6 +134,8 @@ public final class CdcEngine {
         this.events = events;
         this.tableName = setup.table().tableName();
         this.recovery = new GapRecovery(setup);
+        this.bridging = setup.bridge() == null ? null
+                : new GapBridge(setup, ports.exports(), ports.stream(), shards, snapshots);
     }
 
     /**
@@ -143,9 +153,14 @@ public final class CdcEngine {
         snapshot = null;
         run = new RunContext(setup.clock(), executor);
         generation = shards.generation();
-        LossPolicy losses = lossPolicy(run);
+        RunContext started = run;
+        gaps = new GapSink(setup, metrics, events, recovery, bridging, () -> generation, () -> {
+            StreamCoordinator streaming = coordinator;
+            return streaming == null ? null : streaming.positions();
+        }, (cause, bridgeFrom) -> renew(started, cause, bridgeFrom));
+        LossPolicy losses = gaps.policy();
         FirstStart firstStart = FirstStart.of(setup.stream());
-        boolean snapshotOnly = setup.snapshotEnabled() && setup.snapshot().snapshotOnly();
+        boolean snapshotOnly = snapshotOnly();
         StreamFollowing following = snapshotOnly ? null
                 : new StreamFollowing(shards, tableName, setup.table().streamArn());
         StreamFollowing.Decision decision = following == null ? StreamFollowing.Decision.SAME
@@ -167,7 +182,7 @@ public final class CdcEngine {
         }
         RunContext current = run;
         try {
-            if (setup.snapshotEnabled()) {
+            if (setup.snapshotEnabled() || generation.bridged()) {
                 boolean streamReplaced = replaced;
                 Snapshot runner = Snapshots.prepare(setup, ports, snapshots, delivery, snapshotMetrics, run, losses,
                         generation, recovery.versionFloorMillis(generation),
@@ -198,43 +213,24 @@ public final class CdcEngine {
         }
     }
 
-    private LossPolicy lossPolicy(RunContext current) {
-        return new LossPolicy(setup.stream().trimmedDataPolicy(), new LossPolicy.Sink() {
-            @Override
-            public void count(LossPolicy.Kind kind, String message) {
-                (kind == LossPolicy.Kind.STREAM_REPLACED ? metrics.streamChanges : metrics.trimmedDataEvents)
-                        .incrementAndGet();
-                metrics.error(message);
-            }
-
-            @Override
-            public void handle(String message, RuntimeException loss) {
-                events.handle(message, loss);
-            }
-
-            @Override
-            public String cannotRecover(LossPolicy.Kind kind) {
-                return recovery.cannotRecover(kind, generation);
-            }
-
-            @Override
-            public void recover(LossPolicy.Kind kind, String message) {
-                renew(current, GapRecovery.causeOf(kind));
-            }
-        });
+    private boolean snapshotOnly() {
+        return setup.snapshotEnabled() && setup.snapshot().snapshotOnly();
     }
 
     /**
-     * Ends {@code current} and records the next checkpoint generation, whose engine takes a new snapshot; the
-     * consumer builds and starts that engine once the ended run is idle ({@link Events#renew}).
+     * Ends {@code current} and records the next checkpoint generation, whose engine takes a new snapshot, or bridges
+     * the gap from {@code bridgeFromMillis} ({@link Generation#NOT_BRIDGED}: not); the consumer builds and starts
+     * that engine once the ended run is idle ({@link Events#renew}).
      */
-    private void renew(RunContext current, Generation.Cause cause) {
+    private void renew(RunContext current, Generation.Cause cause, long bridgeFromMillis) {
         Generation next;
         synchronized (this) {
             if (!isCurrent(current)) {
                 return;
             }
-            next = generation.next(cause, setup.clock().millis());
+            long now = setup.clock().millis();
+            next = bridgeFromMillis == Generation.NOT_BRIDGED ? generation.next(cause, now)
+                    : generation.nextBridged(cause, now, bridgeFromMillis);
             try {
                 shards.beginGeneration(next); // fenced like every checkpoint write of a clustered consumer
             } catch (RuntimeException e) {
@@ -244,8 +240,8 @@ public final class CdcEngine {
             }
             current.stop();
         }
-        LOG.warn("Table {}: checkpoint {} begins: a new snapshot, then the stream from its hand-over (keys under {})",
-                tableName, next, shards.generationKey());
+        LOG.warn("Table {}: checkpoint {} begins: {}, then the stream from its hand-over (keys under {})", tableName,
+                next, next.bridged() ? "incremental exports" : "a new snapshot", shards.generationKey());
         executor.execute(() -> {
             current.awaitIdle(RENEW_AWAIT_MILLIS);
             flush();
@@ -272,7 +268,7 @@ public final class CdcEngine {
                     return; // stopped meanwhile: the checkpoint keeps what was done
                 }
                 handOver = completed.handOver();
-                if (setup.snapshot().snapshotOnly()) {
+                if (snapshotOnly()) {
                     moveTo(Phase.DONE); // nothing more to read: the run stays, idle, until the route stops
                     return;
                 }
@@ -326,10 +322,11 @@ public final class CdcEngine {
             return;
         }
         String streamArn = setup.table().streamArn();
+        GapSink runGaps = gaps;
         TableWatch watch = new TableWatch(ports.table(), tableName, streamArn, metrics, changed -> {
             events.handle(changed.getMessage(), changed);
-            if (changed.isReplaced() && recovery.recoversReplacedStream(generation)) {
-                renew(current, Generation.Cause.STREAM_REPLACED);
+            if (changed.isReplaced()) {
+                runGaps.replacedWhileRunning();
             }
         });
         StreamCoordinator streaming = new StreamCoordinator(setup.stream(), ports.stream(), shards, dispatcher, current,
@@ -345,9 +342,9 @@ public final class CdcEngine {
                     }
                 }, tableName, streamArn);
         moveTo(Phase.STREAMING); // before the first reader runs
+        coordinator = streaming; // its positions are a gap's start, also of one it meets as it starts
         streaming.start();
         following.follow(); // a replaced stream is the followed one once its start positions are fixed
-        coordinator = streaming;
         long interval = setup.stream().shardDiscoveryInterval();
         current.every(watch, interval, interval);
         LOG.info("Capturing changes of table {} from stream {} (consumerId={}, first start at {})", tableName,

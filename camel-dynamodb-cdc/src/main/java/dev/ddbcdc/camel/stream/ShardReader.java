@@ -247,8 +247,10 @@ final class ShardReader implements Runnable {
     }
 
     private long rewind() {
-        ShardPosition failed = window.failed();
-        ShardPosition acknowledged = window.acknowledged();
+        ShardPosition failedAt = window.failed();
+        ShardPosition acknowledgedAt = window.acknowledged();
+        String failed = failedAt == null ? null : failedAt.sequenceNumber();
+        String acknowledged = acknowledgedAt == null ? null : acknowledgedAt.sequenceNumber();
         if (failed != null) {
             LOG.warn("Table {} shard {}: the exchange of record {} failed; reading the shard again after {}", tableName,
                     shardId, failed, acknowledged != null ? acknowledged : "its start");

@@ -307,6 +307,16 @@ public final class StreamCoordinator implements ShardReader.Host {
         return shards;
     }
 
+    /**
+     * The checkpointed position of every shard this coordinator knows, its own and other owners' ({@code null} for
+     * one without a checkpoint), for the start of a gap: the last acknowledged change of each.
+     */
+    public synchronized Map<String, ShardPosition> positions() {
+        Map<String, ShardPosition> positions = new HashMap<>();
+        lineage.states().keySet().forEach(shardId -> positions.put(shardId, store.load(shardId)));
+        return positions;
+    }
+
     /** For tests and health: how many shards are in each lineage state. */
     public synchronized long shardCount(ShardLineageTracker.State state) {
         return lineage.count(state);
