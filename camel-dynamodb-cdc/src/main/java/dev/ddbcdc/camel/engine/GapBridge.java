@@ -1,7 +1,6 @@
 package dev.ddbcdc.camel.engine;
 
 import java.time.Instant;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -14,6 +13,7 @@ import dev.ddbcdc.camel.flow.LossPolicy;
 import dev.ddbcdc.camel.flow.StreamRetention;
 import dev.ddbcdc.camel.port.ExportPort;
 import dev.ddbcdc.camel.port.StreamProxy;
+import dev.ddbcdc.camel.stream.ShardCheckpoints;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.model.Shard;
@@ -28,7 +28,8 @@ import software.amazon.awssdk.services.dynamodb.model.Shard;
  * <ul>
  * <li>Trimmed records, or a stream replaced while running: the earliest of the shards' last acknowledged changes
  * ({@code seq:<n>@<millis>}); a shard read to its end owes nothing; one that acknowledged nothing yet owes the
- * records from its start time ({@code from:<millis>}). A shard whose position has no time (written before the time was
+ * records from its start time ({@code from:<millis>}); one owed from its oldest record (born after the first start)
+ * nothing before its parent's position, when that has a time. A shard whose position has no time (written before the time was
  * kept, or owed from its oldest record) makes the whole start unknown, and then a time provably early enough is taken,
  * with a WARN: this generation's snapshot's hand-over (everything before it is in the snapshot), or else the stream's
  * first start minus the stream's retention (nothing older was ever in the stream).</li>
@@ -68,8 +69,7 @@ final class GapBridge {
      * @param positions the positions of the running stream's shards, or {@code null} when none runs (the gap was
      *                  found at the start)
      */
-    String cannotBridge(LossPolicy.Kind kind, Generation generation, Map<String, ShardPosition> positions,
-                        long nowMillis) {
+    String cannotBridge(LossPolicy.Kind kind, Generation generation, ShardCheckpoints positions, long nowMillis) {
         String tableName = setup.table().tableName();
         long start;
         if (kind == LossPolicy.Kind.HAND_OVER_TRIMMED) {
@@ -85,7 +85,7 @@ final class GapBridge {
         } else {
             ShardCheckpointStore read = positions != null || shards.followedStream() == null ? shards
                     : shards.ofStream(shards.followedStream());
-            start = earliest(positions != null ? positions.values() : oldStreamPositions(tableName, read));
+            start = earliest(positions != null ? positions : oldStreamPositions(tableName, read));
             if (start == UNKNOWN) {
                 start = provablyEarly(read);
                 if (start == UNKNOWN) {
@@ -126,21 +126,25 @@ final class GapBridge {
     }
 
     /**
-     * The earliest time a lost change can have over these positions ({@code null} entries: shards without a
-     * checkpoint), or {@link #UNKNOWN} when a position does not tell.
+     * The earliest time a lost change can have over these positions, or {@link #UNKNOWN} when a position does not
+     * tell. A shard owed from its oldest record ({@code from:0}, born after the first start) owes nothing earlier than
+     * its parent when the parent's position has a time: its records were all written after the parent's.
      */
-    static long earliest(Collection<ShardPosition> positions) {
+    static long earliest(ShardCheckpoints checkpoints) {
         long earliest = Long.MAX_VALUE;
-        for (ShardPosition position : positions) {
+        for (Map.Entry<String, ShardPosition> shard : checkpoints.positions().entrySet()) {
+            ShardPosition position = shard.getValue();
             if (position != null && position.isEnd()) {
                 continue; // read to its end: owes nothing
             }
-            long owedFrom;
-            if (position != null && position.isAfter() && position.createdMillis() != ShardPosition.UNKNOWN_TIME) {
-                owedFrom = position.createdMillis();
-            } else if (position != null && position.isFromTime()) {
-                owedFrom = position.deliversFromMillis();
-            } else {
+            long owedFrom = owedFrom(position);
+            if (owedFrom == UNKNOWN && isOwedFromOldest(position)) {
+                String parent = checkpoints.parents().get(shard.getKey());
+                if (parent != null && owedFrom(checkpoints.positions().get(parent)) != UNKNOWN) {
+                    continue; // the parent's time bounds it
+                }
+            }
+            if (owedFrom == UNKNOWN) {
                 return UNKNOWN;
             }
             earliest = Math.min(earliest, owedFrom);
@@ -148,24 +152,43 @@ final class GapBridge {
         return earliest == Long.MAX_VALUE ? UNKNOWN : earliest;
     }
 
+    /** From when a shard at this position owes changes, or {@link #UNKNOWN}. */
+    private static long owedFrom(ShardPosition position) {
+        if (position != null && position.isAfter() && position.createdMillis() != ShardPosition.UNKNOWN_TIME) {
+            return position.createdMillis();
+        }
+        if (position != null && position.isFromTime()) {
+            return position.deliversFromMillis();
+        }
+        return UNKNOWN;
+    }
+
+    private static boolean isOwedFromOldest(ShardPosition position) {
+        return position != null && !position.isAfter() && !position.isEnd() && !position.isFromTime();
+    }
+
     /** The positions of the replaced stream's shards, or none (UNKNOWN) when it cannot be listed. */
-    private Collection<ShardPosition> oldStreamPositions(String tableName, ShardCheckpointStore oldShards) {
+    private ShardCheckpoints oldStreamPositions(String tableName, ShardCheckpointStore oldShards) {
         String old = shards.followedStream();
         Map<String, ShardPosition> positions = new HashMap<>();
+        Map<String, String> parents = new HashMap<>();
         if (old == null) {
             positions.put("", null);
-            return positions.values();
+            return new ShardCheckpoints(positions, parents);
         }
         try {
             for (Shard shard : stream.listShards(old)) {
                 positions.put(shard.shardId(), oldShards.load(shard.shardId()));
+                if (shard.parentShardId() != null) {
+                    parents.put(shard.shardId(), shard.parentShardId());
+                }
             }
         } catch (RuntimeException e) {
             LOG.warn("Table {}: could not list the replaced stream {} ({}): the time of its last acknowledged change"
                      + " is not known", tableName, old, e.getMessage());
             positions.put("", null);
         }
-        return positions.values();
+        return new ShardCheckpoints(positions, parents);
     }
 
     /**

@@ -1,13 +1,12 @@
 package dev.ddbcdc.camel.engine;
 
-import java.util.Map;
 import java.util.function.Supplier;
 
 import dev.ddbcdc.camel.checkpoint.Generation;
-import dev.ddbcdc.camel.checkpoint.ShardPosition;
 import dev.ddbcdc.camel.flow.LossPolicy;
 import dev.ddbcdc.camel.options.IncrementalExportFallback;
 import dev.ddbcdc.camel.options.TrimmedDataPolicy;
+import dev.ddbcdc.camel.stream.ShardCheckpoints;
 import dev.ddbcdc.camel.stream.StreamMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +33,7 @@ final class GapSink implements LossPolicy.Sink {
     private final GapRecovery recovery;
     private final GapBridge bridge;
     private final Supplier<Generation> generation;
-    private final Supplier<Map<String, ShardPosition>> positions;
+    private final Supplier<ShardCheckpoints> positions;
     private final Renewal renewal;
 
     /**
@@ -42,7 +41,7 @@ final class GapSink implements LossPolicy.Sink {
      * @param positions the running stream's shard positions, or {@code null} before it runs
      */
     GapSink(CdcEngine.Setup setup, StreamMetrics metrics, CdcEngine.Events events, GapRecovery recovery,
-            GapBridge bridge, Supplier<Generation> generation, Supplier<Map<String, ShardPosition>> positions,
+            GapBridge bridge, Supplier<Generation> generation, Supplier<ShardCheckpoints> positions,
             Renewal renewal) {
         this.setup = setup;
         this.metrics = metrics;

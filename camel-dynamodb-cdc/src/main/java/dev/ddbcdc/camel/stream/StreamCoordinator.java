@@ -309,12 +309,19 @@ public final class StreamCoordinator implements ShardReader.Host {
 
     /**
      * The checkpointed position of every shard this coordinator knows, its own and other owners' ({@code null} for
-     * one without a checkpoint), for the start of a gap: the last acknowledged change of each.
+     * one without a checkpoint), with their parents, for the start of a gap: the last acknowledged change of each.
      */
-    public synchronized Map<String, ShardPosition> positions() {
+    public synchronized ShardCheckpoints positions() {
         Map<String, ShardPosition> positions = new HashMap<>();
-        lineage.states().keySet().forEach(shardId -> positions.put(shardId, store.load(shardId)));
-        return positions;
+        Map<String, String> parents = new HashMap<>();
+        lineage.states().keySet().forEach(shardId -> {
+            positions.put(shardId, store.load(shardId));
+            String parent = lineage.parentOf(shardId);
+            if (parent != null) {
+                parents.put(shardId, parent);
+            }
+        });
+        return new ShardCheckpoints(positions, parents);
     }
 
     /** For tests and health: how many shards are in each lineage state. */
