@@ -81,6 +81,8 @@ public class DynamoDbCdcComponentConfigurer extends PropertyConfigurerSupport im
         case "idempotentRepository": getOrCreateConfiguration(target).setIdempotentRepository(property(camelContext, org.apache.camel.spi.IdempotentRepository.class, value)); return true;
         case "idlepolldelay":
         case "idlePollDelay": getOrCreateConfiguration(target).setIdlePollDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "incrementalexportfallback":
+        case "incrementalExportFallback": getOrCreateConfiguration(target).setIncrementalExportFallback(property(camelContext, dev.ddbcdc.camel.options.IncrementalExportFallback.class, value)); return true;
         case "lanespershard":
         case "lanesPerShard": getOrCreateConfiguration(target).setLanesPerShard(property(camelContext, int.class, value)); return true;
         case "maxconcurrentdatafiles":
@@ -217,6 +219,8 @@ public class DynamoDbCdcComponentConfigurer extends PropertyConfigurerSupport im
         case "idempotentRepository": return org.apache.camel.spi.IdempotentRepository.class;
         case "idlepolldelay":
         case "idlePollDelay": return long.class;
+        case "incrementalexportfallback":
+        case "incrementalExportFallback": return dev.ddbcdc.camel.options.IncrementalExportFallback.class;
         case "lanespershard":
         case "lanesPerShard": return int.class;
         case "maxconcurrentdatafiles":
@@ -349,6 +353,8 @@ public class DynamoDbCdcComponentConfigurer extends PropertyConfigurerSupport im
         case "idempotentRepository": return getOrCreateConfiguration(target).getIdempotentRepository();
         case "idlepolldelay":
         case "idlePollDelay": return getOrCreateConfiguration(target).getIdlePollDelay();
+        case "incrementalexportfallback":
+        case "incrementalExportFallback": return getOrCreateConfiguration(target).getIncrementalExportFallback();
         case "lanespershard":
         case "lanesPerShard": return getOrCreateConfiguration(target).getLanesPerShard();
         case "maxconcurrentdatafiles":

@@ -71,6 +71,8 @@ public class DynamoDbCdcEndpointConfigurer extends PropertyConfigurerSupport imp
         case "idempotentRepository": target.getConfiguration().setIdempotentRepository(property(camelContext, org.apache.camel.spi.IdempotentRepository.class, value)); return true;
         case "idlepolldelay":
         case "idlePollDelay": target.getConfiguration().setIdlePollDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "incrementalexportfallback":
+        case "incrementalExportFallback": target.getConfiguration().setIncrementalExportFallback(property(camelContext, dev.ddbcdc.camel.options.IncrementalExportFallback.class, value)); return true;
         case "lanespershard":
         case "lanesPerShard": target.getConfiguration().setLanesPerShard(property(camelContext, int.class, value)); return true;
         case "maxconcurrentdatafiles":
@@ -204,6 +206,8 @@ public class DynamoDbCdcEndpointConfigurer extends PropertyConfigurerSupport imp
         case "idempotentRepository": return org.apache.camel.spi.IdempotentRepository.class;
         case "idlepolldelay":
         case "idlePollDelay": return long.class;
+        case "incrementalexportfallback":
+        case "incrementalExportFallback": return dev.ddbcdc.camel.options.IncrementalExportFallback.class;
         case "lanespershard":
         case "lanesPerShard": return int.class;
         case "maxconcurrentdatafiles":
@@ -333,6 +337,8 @@ public class DynamoDbCdcEndpointConfigurer extends PropertyConfigurerSupport imp
         case "idempotentRepository": return target.getConfiguration().getIdempotentRepository();
         case "idlepolldelay":
         case "idlePollDelay": return target.getConfiguration().getIdlePollDelay();
+        case "incrementalexportfallback":
+        case "incrementalExportFallback": return target.getConfiguration().getIncrementalExportFallback();
         case "lanespershard":
         case "lanesPerShard": return target.getConfiguration().getLanesPerShard();
         case "maxconcurrentdatafiles":

@@ -23,7 +23,7 @@ public class DynamoDbCdcEndpointUriFactory extends org.apache.camel.support.comp
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(63);
+        Set<String> props = new HashSet<>(64);
         props.add("accessKey");
         props.add("acknowledgments");
         props.add("batchSize");
@@ -49,6 +49,7 @@ public class DynamoDbCdcEndpointUriFactory extends org.apache.camel.support.comp
         props.add("exportS3SseKmsKeyId");
         props.add("idempotentRepository");
         props.add("idlePollDelay");
+        props.add("incrementalExportFallback");
         props.add("lanesPerShard");
         props.add("maxConcurrentDataFiles");
         props.add("maxConcurrentShards");

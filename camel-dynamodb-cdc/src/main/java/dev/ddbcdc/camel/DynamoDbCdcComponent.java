@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Map;
 
 import dev.ddbcdc.camel.options.ExportFormat;
+import dev.ddbcdc.camel.options.IncrementalExportFallback;
 import dev.ddbcdc.camel.options.OutputFormat;
 import dev.ddbcdc.camel.options.StartPosition;
 import dev.ddbcdc.camel.options.TrimmedDataPolicy;
@@ -31,6 +32,7 @@ public class DynamoDbCdcComponent extends HealthCheckComponent {
         checkEnum(parameters, "startPosition", StartPosition.class);
         checkEnum(parameters, "viewOnRemove", ViewOnRemove.class);
         checkEnum(parameters, "trimmedDataPolicy", TrimmedDataPolicy.class);
+        checkEnum(parameters, "incrementalExportFallback", IncrementalExportFallback.class);
         checkEnum(parameters, "exportFormat", ExportFormat.class);
         checkEnum(parameters, "outputFormat", OutputFormat.class);
         setProperties(endpoint, parameters);

@@ -7,7 +7,10 @@ import java.util.Map;
 
 import dev.ddbcdc.camel.aws.TableReference;
 import dev.ddbcdc.camel.options.AwsOptions;
+import dev.ddbcdc.camel.options.BridgeOptions;
+import dev.ddbcdc.camel.options.BridgeRules;
 import dev.ddbcdc.camel.options.ExportFormat;
+import dev.ddbcdc.camel.options.IncrementalExportFallback;
 import dev.ddbcdc.camel.options.OutputFormat;
 import dev.ddbcdc.camel.options.ScanOptions;
 import dev.ddbcdc.camel.options.SnapshotMode;
@@ -142,8 +145,19 @@ public class DynamoDbCdcConfiguration implements Cloneable {
                             + " RESNAPSHOT takes one new snapshot (not a second one in a row). And when the table's"
                             + " stream was replaced (disabled and enabled again): FAIL reads nothing (phase FAILED),"
                             + " CONTINUE reads the new stream from its oldest record at the next start, RESNAPSHOT takes"
-                            + " a new snapshot at once, also while running.")
+                            + " a new snapshot at once, also while running. INCREMENTAL_EXPORT bridges every such gap with"
+                            + " DynamoDB incremental exports (point-in-time recovery, written to exportS3Bucket whatever"
+                            + " snapshotMode is) from the last acknowledged change to now, delivering each changed item"
+                            + " as INSERT, MODIFY or REMOVE, then reads the stream from their end minus streamOverlap"
+                            + " (see incrementalExportFallback).")
     private TrimmedDataPolicy trimmedDataPolicy = TrimmedDataPolicy.FAIL;
+    @UriParam(label = "consumer", defaultValue = "FAIL",
+              description = "With trimmedDataPolicy=INCREMENTAL_EXPORT: what a gap that cannot be bridged does, because"
+                            + " point-in-time recovery is off or does not reach back to the gap's start (logged at"
+                            + " ERROR with both times). FAIL stops as trimmedDataPolicy=FAIL does, RESNAPSHOT takes a"
+                            + " new snapshot (needs one that can be taken again), CONTINUE goes on from the oldest"
+                            + " available record.")
+    private IncrementalExportFallback incrementalExportFallback = IncrementalExportFallback.FAIL;
     @UriParam(label = "consumer", javaType = "java.time.Duration",
               description = "Skip stream records older than this when they are read (their approximate creation time"
                             + " is more than this before now), like AWS Lambda's MaximumRecordAgeInSeconds: a consumer"
@@ -381,6 +395,8 @@ public class DynamoDbCdcConfiguration implements Cloneable {
     }
 
     private void validateSnapshot() {
+        BridgeRules.check(trimmedDataPolicy, incrementalExportFallback, exportS3Bucket != null, exportArn != null,
+                isSnapshotEnabled());
         if (trimmedDataPolicy == TrimmedDataPolicy.RESNAPSHOT && (!isSnapshotEnabled() || exportArn != null)) {
             throw new IllegalArgumentException("trimmedDataPolicy=RESNAPSHOT recovers a gap by taking a new snapshot,"
                                                + " so it needs one this consumer can take: set exportS3Bucket (a new"
@@ -405,8 +421,8 @@ public class DynamoDbCdcConfiguration implements Cloneable {
                                                + " stream must cover the rest; was " + streamOverlap + " ms");
         }
         if (exportArn != null) {
-            if (exportS3Bucket != null || exportS3Prefix != null || exportS3SseKmsKeyId != null
-                || exportS3BucketOwner != null) {
+            if (trimmedDataPolicy != TrimmedDataPolicy.INCREMENTAL_EXPORT && (exportS3Bucket != null
+                || exportS3Prefix != null || exportS3SseKmsKeyId != null || exportS3BucketOwner != null)) {
                 throw new IllegalArgumentException("exportArn adopts an existing export, whose bucket, prefix and"
                                                    + " encryption are already fixed: remove exportS3Bucket,"
                                                    + " exportS3Prefix, exportS3SseKmsKeyId and exportS3BucketOwner");
@@ -450,7 +466,7 @@ public class DynamoDbCdcConfiguration implements Cloneable {
         addIfSet(scan, "scanPageSize", scanPageSize);
         addIfSet(scan, "scanAcknowledgmentTimeout", scanAcknowledgmentTimeout);
         return SnapshotModeRules.resolve(snapshotMode, exportS3Bucket != null || exportArn != null, export, scan,
-                snapshotOnly);
+                snapshotOnly, trimmedDataPolicy == TrimmedDataPolicy.INCREMENTAL_EXPORT);
     }
 
     private static void addIfSet(List<String> names, String option, Object value) {
@@ -703,6 +719,14 @@ public class DynamoDbCdcConfiguration implements Cloneable {
 
     public void setTrimmedDataPolicy(TrimmedDataPolicy trimmedDataPolicy) {
         this.trimmedDataPolicy = trimmedDataPolicy;
+    }
+
+    public IncrementalExportFallback getIncrementalExportFallback() {
+        return incrementalExportFallback;
+    }
+
+    public void setIncrementalExportFallback(IncrementalExportFallback incrementalExportFallback) {
+        this.incrementalExportFallback = incrementalExportFallback;
     }
 
     public String getConsumerId() {
@@ -1019,6 +1043,20 @@ public class DynamoDbCdcConfiguration implements Cloneable {
         return new SnapshotOptions(consumerId, exportArn, exportS3Bucket, exportS3Prefix, exportS3BucketOwner,
                 exportS3SseKmsKeyId, exportFormat, exportPollInterval, effectiveMaxConcurrentDataFiles(),
                 s3DataFileAcknowledgmentTimeout, streamOverlap, snapshotOnly);
+    }
+
+    /**
+     * The options of the incremental exports that bridge a gap (trimmedDataPolicy=INCREMENTAL_EXPORT), or
+     * {@code null} under another policy. They are always read in DYNAMODB_JSON, whatever exportFormat says.
+     */
+    public BridgeOptions bridgeOptions() {
+        if (trimmedDataPolicy != TrimmedDataPolicy.INCREMENTAL_EXPORT) {
+            return null;
+        }
+        return new BridgeOptions(new SnapshotOptions(consumerId, null, exportS3Bucket, exportS3Prefix,
+                exportS3BucketOwner, exportS3SseKmsKeyId, ExportFormat.DYNAMODB_JSON, exportPollInterval,
+                effectiveMaxConcurrentDataFiles(), s3DataFileAcknowledgmentTimeout, streamOverlap),
+                incrementalExportFallback);
     }
 
     /** How to reach AWS, as an immutable value (its toString names no secret). */

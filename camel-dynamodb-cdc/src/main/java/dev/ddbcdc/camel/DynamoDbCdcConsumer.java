@@ -189,14 +189,15 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements HealthCheckA
                 new OutputFormatter(configuration.getOutputFormat(), table.tableArn()), batching);
         CdcEngine.Setup setup = new CdcEngine.Setup(configuration.getConsumerId(), table,
                 new KeySchema(table.partitionKey(), table.sortKey()), configuration.streamOptions(),
-                snapshot ? configuration.snapshotOptions() : null, ShardOwnership.ALL, Clock.systemUTC());
+                snapshot ? configuration.snapshotOptions() : null, ShardOwnership.ALL, Clock.systemUTC(),
+                configuration.bridgeOptions());
         CdcEngine.Ports ports = new CdcEngine.Ports(connections.table(), connections.exports(), connections.objects(),
                 connections.stream(), connections.scans());
         RecordDispatcher dispatcher = lanes == null ? delivery
                 : new LaneDispatcher(delivery, configuration.getLanesPerShard(), lanes, running);
         CdcEngine next = new CdcEngine(setup, ports, new ShardCheckpointStore(checkpoints, keys),
-                snapshot ? new SnapshotCheckpointStore(checkpoints, keys) : null, delivery, dispatcher, metrics,
-                snapshotMetrics, executor, new CdcEngine.Events() {
+                snapshot || setup.bridge() != null ? new SnapshotCheckpointStore(checkpoints, keys) : null, delivery,
+                dispatcher, metrics, snapshotMetrics, executor, new CdcEngine.Events() {
                     @Override
                     public void handle(String message, RuntimeException error) {
                         getExceptionHandler().handleException(message, error);

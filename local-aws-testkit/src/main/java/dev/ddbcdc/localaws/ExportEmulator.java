@@ -231,6 +231,28 @@ public final class ExportEmulator implements AutoCloseable {
     }
 
     /**
+     * Enables point-in-time recovery of {@code tableName} as if that had been done at {@code since}, in the past (even
+     * before the table was created): its earliest restorable time is {@code since}, and its history starts then with
+     * the table as it is now, as if it had not changed in between. For tests of incremental exports whose window must
+     * start 15 minutes or more before now around a change made a moment ago, without moving {@link #clock()} (which
+     * would put the emulator's times ahead of DynamoDB Local's stream record times). Fails when point-in-time recovery
+     * is enabled already.
+     */
+    public void enablePointInTimeRecoverySince(String tableName, Instant since) {
+        if (since.isAfter(clock.instant())) {
+            throw new IllegalArgumentException("point-in-time recovery is enabled since a time in the past, not "
+                    + since);
+        }
+        TableInfo table = TableInfo.describe(dynamoDbLocal, aged.get(), tableName);
+        if (pointInTimeRecovery.enabled(table) != null) {
+            throw new IllegalStateException("Point-in-time recovery of table " + tableName + " is enabled already");
+        }
+        Instant at = since.truncatedTo(ChronoUnit.MILLIS);
+        pointInTimeRecovery.enableSince(table, at);
+        history.start(table, at, ExportWriter.scanItems(dynamoDbLocal, tableName));
+    }
+
+    /**
      * Records, at the current time of {@link #clock()}, the changes made to a table with point-in-time recovery
      * around the front (directly in DynamoDB Local, where the emulator does not see writes): the table is read whole
      * and compared with the emulator's history of it. Returns how many items changed.

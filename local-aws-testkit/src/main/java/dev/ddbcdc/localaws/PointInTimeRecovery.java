@@ -97,6 +97,12 @@ final class PointInTimeRecovery {
         return response;
     }
 
+    /** Enables PITR as if it had been enabled at {@code since} ({@link ExportEmulator#enablePointInTimeRecoverySince}). */
+    void enableSince(TableInfo table, Instant since) {
+        byTableArn.put(table.arn(), new Enabled(table.created(), since,
+                DEFAULT_RECOVERY_PERIOD_DAYS));
+    }
+
     /** Enables (keeping an earlier enablement and its window) or disables PITR. */
     Enabled update(TableInfo table, boolean enable, Integer recoveryPeriodInDays) {
         if (recoveryPeriodInDays != null && (recoveryPeriodInDays < 1 || recoveryPeriodInDays > 35)) {

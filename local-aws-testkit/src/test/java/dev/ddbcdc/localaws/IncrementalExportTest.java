@@ -39,6 +39,7 @@ import static dev.ddbcdc.localaws.IncrementalKit.read;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -111,6 +112,35 @@ class IncrementalExportTest {
                     && change.writeTimestampMicros() <= micros(afterWrites), change::toString);
         }
         assertTrue(inserted.writeTimestampMicros() < deleted.writeTimestampMicros(), "write order");
+    }
+
+    @Test
+    void pointInTimeRecoveryEnabledSinceAnEarlierTimeHoldsTheTableAsItIsFromThen() {
+        String table = newTable();
+        put(table, item("existing", "v", 1));
+        put(table, item("deleted", "v", 1));
+        Instant since = now().minus(Duration.ofHours(2)).truncatedTo(ChronoUnit.MILLIS);
+        aws.exports().enablePointInTimeRecoverySince(table, since);
+        assertEquals(since, ddb.describeContinuousBackups(b -> b.tableName(table)).continuousBackupsDescription()
+                .pointInTimeRecoveryDescription().earliestRestorableDateTime());
+        Instant from = now().minus(Duration.ofMinutes(20)).truncatedTo(ChronoUnit.MILLIS);
+        put(table, item("existing", "v", 2));
+        delete(table, "deleted");
+        put(table, item("inserted", "v", 1));
+        Instant to = boundary();
+
+        ExportDescription export = export(table, from, to, ExportViewType.NEW_AND_OLD_IMAGES,
+                ExportFormat.DYNAMODB_JSON);
+        Map<String, Change> changes = read(export.exportManifest(), IncrementalKit::fromJson);
+        assertEquals(List.of("deleted", "existing", "inserted"), changes.keySet().stream().sorted().toList());
+        assertEquals(item("existing", "v", 1), changes.get("existing").oldImage(), "as it was since then");
+        assertNull(changes.get("deleted").newImage());
+        assertEquals(item("deleted", "v", 1), changes.get("deleted").oldImage(), "a deletion is a line");
+        assertNull(changes.get("inserted").oldImage());
+        assertThrows(IllegalStateException.class,
+                () -> aws.exports().enablePointInTimeRecoverySince(table, since), "enabled already");
+        assertThrows(IllegalArgumentException.class,
+                () -> aws.exports().enablePointInTimeRecoverySince(newTable(), now().plusSeconds(60)));
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.ddbcdc.camel.aws;
 
+import java.time.Instant;
+
 import dev.ddbcdc.camel.port.ExportPort;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ContinuousBackupsDescription;
@@ -22,6 +24,17 @@ public final class SdkExportPort implements ExportPort {
                 .continuousBackupsDescription();
         return backups.pointInTimeRecoveryDescription() == null ? null
                 : backups.pointInTimeRecoveryDescription().pointInTimeRecoveryStatus();
+    }
+
+    @Override
+    public Instant earliestRestorableTime(String tableName) {
+        ContinuousBackupsDescription backups = client.describeContinuousBackups(b -> b.tableName(tableName))
+                .continuousBackupsDescription();
+        if (backups.pointInTimeRecoveryDescription() == null || backups.pointInTimeRecoveryDescription()
+                .pointInTimeRecoveryStatus() != PointInTimeRecoveryStatus.ENABLED) {
+            return null;
+        }
+        return backups.pointInTimeRecoveryDescription().earliestRestorableDateTime();
     }
 
     @Override

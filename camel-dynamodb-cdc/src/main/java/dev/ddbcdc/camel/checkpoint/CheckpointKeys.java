@@ -66,6 +66,11 @@ public final class CheckpointKeys {
         return new CheckpointKeys(consumerId, streamArn, other.number());
     }
 
+    /** The keys of another stream of the same table ({@code streamArn}), in the same generation. */
+    public CheckpointKeys ofStream(String otherStreamArn) {
+        return new CheckpointKeys(consumerId, otherStreamArn, generation);
+    }
+
     /** The generation these keys are of. */
     public int generation() {
         return generation;

@@ -24,6 +24,9 @@ import java.util.Set;
  * A clustered consumer ({@code clusterService}) is in STANDBY while another instance leads: it reads nothing. On
  * taking the lead it goes to INIT and on, as above; on losing it, from any phase back to STANDBY.
  * <p>
+ * A bridge of a gap by incremental exports (trimmedDataPolicy=INCREMENTAL_EXPORT) goes EXPORTING, LOADING for each
+ * of its windows, LOADING back to EXPORTING for the next one, then STREAMING.
+ * <p>
  * Stream-only mode goes INIT to STREAMING. With {@code snapshotOnly} the snapshot ends in DONE instead of STREAMING
  * (LOADING or SCANNING to DONE, or INIT to DONE when it was done before): nothing more is read. FAILED means the consumer cannot go on without the user: the cause was
  * logged and passed to the exception handler, nothing further is delivered, and a restart tries again from the
@@ -51,6 +54,7 @@ public enum Phase {
             case EXPORTING:
                 return EnumSet.of(LOADING, FAILED, STANDBY, STOPPED);
             case LOADING:
+                return EnumSet.of(EXPORTING, STREAMING, DONE, FAILED, STANDBY, STOPPED);
             case SCANNING:
                 return EnumSet.of(STREAMING, DONE, FAILED, STANDBY, STOPPED);
             case STREAMING:

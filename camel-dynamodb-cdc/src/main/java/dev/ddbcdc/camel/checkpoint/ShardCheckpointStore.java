@@ -53,6 +53,27 @@ public final class ShardCheckpointStore {
         return CheckpointValues.read(keys.streamMarker(), repository.getState(keys.streamMarker())) != null;
     }
 
+    /**
+     * When this consumer made its first start on this stream ({@link #markStreamStarted}), or {@code null} when it did
+     * not (or the marker holds no time).
+     */
+    public Long streamStartedMillis() {
+        String value = CheckpointValues.read(keys.streamMarker(), repository.getState(keys.streamMarker()));
+        if (value == null || !value.startsWith("started:")) {
+            return null;
+        }
+        try {
+            return Long.parseLong(value.substring("started:".length()));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** The shard positions and stream marker of another stream of the table (a replaced one), same generation. */
+    public ShardCheckpointStore ofStream(String streamArn) {
+        return new ShardCheckpointStore(repository, keys.ofStream(streamArn));
+    }
+
     public void markStreamStarted(long millis) {
         repository.setState(keys.streamMarker(), CheckpointValues.write("started:" + millis));
     }

@@ -14,7 +14,11 @@ import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
  * delivering those created at or after the start (at-least-once: nothing written after the start is lost).</li>
  * <li>{@code from(millis)}: the oldest record, delivering only records whose approximate creation time is at or
  * after {@code millis} floored to the minute (DynamoDB rounds creation times down; flooring can only add records).</li>
- * <li>{@code after(sequenceNumber)}: resume after the last acknowledged record.</li>
+ * <li>{@code after(sequenceNumber, createdMillis)}: resume after the last acknowledged record, whose approximate
+ * creation time it keeps (stored as {@code seq:<n>@<millis>}), so that a gap after it can be bridged from that time
+ * ({@code trimmedDataPolicy=INCREMENTAL_EXPORT}). Values written before the time was kept ({@code seq:<n>}) still
+ * parse, with the time unknown. The time annotates the sequence number (it is the creation time of the record the
+ * number names), so it takes no part in equality.</li>
  * <li>{@code end()}: the shard was read to its end and everything in it acknowledged; never read again.</li>
  * </ul>
  */
@@ -27,16 +31,26 @@ public final class ShardPosition {
     private static final String END_SENTINEL = "END";
     private static final String AFTER_PREFIX = "seq:";
     private static final String FROM_PREFIX = "from:";
+    private static final String TIME_SEPARATOR = "@";
     private static final long MINUTE_MILLIS = 60_000L;
+    /** {@link #createdMillis()} when the time is unknown. */
+    public static final long UNKNOWN_TIME = -1;
 
     private final Kind kind;
     private final String sequenceNumber;
     private final long fromMillis;
+    /** For {@code after}: the approximate creation time of the record, or {@link #UNKNOWN_TIME}. */
+    private final long createdMillis;
 
     private ShardPosition(Kind kind, String sequenceNumber, long fromMillis) {
+        this(kind, sequenceNumber, fromMillis, UNKNOWN_TIME);
+    }
+
+    private ShardPosition(Kind kind, String sequenceNumber, long fromMillis, long createdMillis) {
         this.kind = kind;
         this.sequenceNumber = sequenceNumber;
         this.fromMillis = fromMillis;
+        this.createdMillis = createdMillis;
     }
 
     public static ShardPosition trimHorizon() {
@@ -51,11 +65,17 @@ public final class ShardPosition {
         return new ShardPosition(Kind.FROM, null, millis);
     }
 
+    /** After the record {@code sequenceNumber}, its creation time unknown. */
     public static ShardPosition after(String sequenceNumber) {
-        if (sequenceNumber == null || sequenceNumber.isBlank()) {
-            throw new IllegalArgumentException("sequence number must not be blank");
+        return after(sequenceNumber, UNKNOWN_TIME);
+    }
+
+    /** After the record {@code sequenceNumber}, created at {@code createdMillis} ({@link #UNKNOWN_TIME}: unknown). */
+    public static ShardPosition after(String sequenceNumber, long createdMillis) {
+        if (sequenceNumber == null || sequenceNumber.isBlank() || sequenceNumber.contains(TIME_SEPARATOR)) {
+            throw new IllegalArgumentException("sequence number must not be blank, was '" + sequenceNumber + "'");
         }
-        return new ShardPosition(Kind.AFTER, sequenceNumber, 0);
+        return new ShardPosition(Kind.AFTER, sequenceNumber, 0, createdMillis < 0 ? UNKNOWN_TIME : createdMillis);
     }
 
     public static ShardPosition end() {
@@ -71,7 +91,9 @@ public final class ShardPosition {
             return end();
         }
         if (value.startsWith(AFTER_PREFIX)) {
-            return after(value.substring(AFTER_PREFIX.length()));
+            String after = value.substring(AFTER_PREFIX.length());
+            int at = after.indexOf(TIME_SEPARATOR);
+            return at < 0 ? after(after) : after(after.substring(0, at), Long.parseLong(after.substring(at + 1)));
         }
         if (value.startsWith(FROM_PREFIX)) {
             return from(Long.parseLong(value.substring(FROM_PREFIX.length())));
@@ -85,7 +107,8 @@ public final class ShardPosition {
             case END:
                 return END_SENTINEL;
             case AFTER:
-                return AFTER_PREFIX + sequenceNumber;
+                return AFTER_PREFIX + sequenceNumber + (createdMillis == UNKNOWN_TIME ? ""
+                        : TIME_SEPARATOR + createdMillis);
             case FROM:
             case LATEST:
                 return FROM_PREFIX + fromMillis;
@@ -136,6 +159,19 @@ public final class ShardPosition {
             default:
                 throw new IllegalStateException("an ended shard has no iterator");
         }
+    }
+
+    /**
+     * For {@code after}: the approximate creation time of the record resumed after (the last acknowledged change of
+     * the shard), or {@link #UNKNOWN_TIME} (a checkpoint written before the time was kept, or another kind).
+     */
+    public long createdMillis() {
+        return createdMillis;
+    }
+
+    /** Whether this is {@code after} a record. */
+    public boolean isAfter() {
+        return kind == Kind.AFTER;
     }
 
     /** The sequence number to resume after, or {@code null}. */
@@ -203,7 +239,8 @@ public final class ShardPosition {
             case FROM:
                 return "TRIM_HORIZON from " + java.time.Instant.ofEpochMilli(fromMillis);
             case AFTER:
-                return "AFTER_SEQUENCE_NUMBER " + sequenceNumber;
+                return "AFTER_SEQUENCE_NUMBER " + sequenceNumber + (createdMillis == UNKNOWN_TIME ? ""
+                        : " (created " + java.time.Instant.ofEpochMilli(createdMillis) + ")");
             default:
                 return END_SENTINEL;
         }

@@ -18,6 +18,7 @@ import dev.ddbcdc.camel.flow.Delivery;
 import dev.ddbcdc.camel.flow.LossPolicy;
 import dev.ddbcdc.camel.flow.RunContext;
 import dev.ddbcdc.camel.flow.StreamRetention;
+import dev.ddbcdc.camel.options.BridgeOptions;
 import dev.ddbcdc.camel.options.SnapshotOptions;
 import dev.ddbcdc.camel.options.StartPosition;
 import dev.ddbcdc.camel.options.StreamOptions;
@@ -81,10 +82,15 @@ public final class CdcEngine {
         }
     }
 
-    /** What is fixed for the engine's lifetime. */
+    /** What is fixed for the engine's lifetime; {@code bridge}: trimmedDataPolicy=INCREMENTAL_EXPORT, else null. */
     public record Setup(String consumerId, TableFacts table, KeySchema keySchema, StreamOptions stream,
-                        SnapshotOptions snapshot, ShardOwnership ownership, Clock clock) {
-        /** Without a snapshot ({@code snapshot == null}) the engine streams only. */
+                        SnapshotOptions snapshot, ShardOwnership ownership, Clock clock, BridgeOptions bridge) {
+        public Setup(String consumerId, TableFacts table, KeySchema keySchema, StreamOptions stream,
+                     SnapshotOptions snapshot, ShardOwnership ownership, Clock clock) {
+            this(consumerId, table, keySchema, stream, snapshot, ownership, clock, null);
+        }
+
+        /** Without a snapshot ({@code snapshot == null}) the engine streams only (after a gap's bridge, if any). */
         public boolean snapshotEnabled() {
             return snapshot != null;
         }
@@ -102,10 +108,12 @@ public final class CdcEngine {
     private final Events events;
     private final String tableName;
     private final GapRecovery recovery;
+    private final GapBridge bridging;
     private volatile Phase phase = Phase.INIT;
     private volatile String failure;
     private RunContext run;
-    private StreamCoordinator coordinator;
+    private volatile StreamCoordinator coordinator;
+    private GapSink gaps;
     private Snapshot snapshot;
     /** The snapshot's hand-over, once the snapshot completed in this run. */
     private volatile HandOver handOver;
@@ -127,6 +135,8 @@ public final class CdcEngine {
         this.events = events;
         this.tableName = setup.table().tableName();
         this.recovery = new GapRecovery(setup);
+        this.bridging = setup.bridge() == null ? null
+                : new GapBridge(setup, ports.exports(), ports.stream(), shards, snapshots);
     }
 
     /**
@@ -145,9 +155,14 @@ public final class CdcEngine {
         run = new RunContext(setup.clock(), executor);
         metrics.streamProblem(null); // a problem of an earlier run is found again if it is still there
         generation = shards.generation();
-        LossPolicy losses = lossPolicy(run);
+        RunContext started = run;
+        gaps = new GapSink(setup, metrics, events, recovery, bridging, () -> generation, () -> {
+            StreamCoordinator streaming = coordinator;
+            return streaming == null ? null : streaming.positions();
+        }, (cause, bridgeFrom) -> renew(started, cause, bridgeFrom));
+        LossPolicy losses = gaps.policy();
         FirstStart firstStart = FirstStart.of(setup.stream());
-        boolean snapshotOnly = setup.snapshotEnabled() && setup.snapshot().snapshotOnly();
+        boolean snapshotOnly = snapshotOnly();
         StreamFollowing following = snapshotOnly ? null
                 : new StreamFollowing(shards, tableName, setup.table().streamArn());
         StreamFollowing.Decision decision = following == null ? StreamFollowing.Decision.SAME
@@ -169,7 +184,7 @@ public final class CdcEngine {
         }
         RunContext current = run;
         try {
-            if (setup.snapshotEnabled()) {
+            if (setup.snapshotEnabled() || generation.bridged()) {
                 boolean streamReplaced = replaced;
                 Snapshot runner = Snapshots.prepare(setup, ports, snapshots, delivery, snapshotMetrics, run, losses,
                         generation, recovery.versionFloorMillis(generation),
@@ -200,43 +215,38 @@ public final class CdcEngine {
         }
     }
 
-    private LossPolicy lossPolicy(RunContext current) {
-        return new LossPolicy(setup.stream().trimmedDataPolicy(), new LossPolicy.Sink() {
-            @Override
-            public void count(LossPolicy.Kind kind, String message) {
-                (kind == LossPolicy.Kind.STREAM_REPLACED ? metrics.streamChanges : metrics.trimmedDataEvents)
-                        .incrementAndGet();
-                metrics.error(message);
-            }
-
-            @Override
-            public void handle(String message, RuntimeException loss) {
-                events.handle(message, loss);
-            }
-
-            @Override
-            public String cannotRecover(LossPolicy.Kind kind) {
-                return recovery.cannotRecover(kind, generation);
-            }
-
-            @Override
-            public void recover(LossPolicy.Kind kind, String message) {
-                renew(current, GapRecovery.causeOf(kind));
-            }
-        });
+    private boolean snapshotOnly() {
+        return setup.snapshotEnabled() && setup.snapshot().snapshotOnly();
     }
 
     /**
-     * Ends {@code current} and records the next checkpoint generation, whose engine takes a new snapshot; the
-     * consumer builds and starts that engine once the ended run is idle ({@link Events#renew}).
+     * Ends {@code current} and records the next checkpoint generation, whose engine takes a new snapshot, or bridges
+     * the gap from {@code bridgeFromMillis} ({@link Generation#NOT_BRIDGED}: not); the consumer builds and starts
+     * that engine once the ended run is idle ({@link Events#renew}). Called where the gap was found, possibly under
+     * the stream coordinator's lock: the run is stopped at once (it is thread-safe), and the engine's lock is taken
+     * only on a pool thread, since a console reading the shards takes the engine's lock, then the coordinator's.
      */
-    private void renew(RunContext current, Generation.Cause cause) {
+    private void renew(RunContext current, Generation.Cause cause, long bridgeFromMillis) {
+        if (!current.isRunning()) {
+            return;
+        }
+        current.stop(); // no reader dispatches another record; a snapshot that ends now is not current any more
+        try {
+            executor.execute(() -> beginNext(current, cause, bridgeFromMillis));
+        } catch (RejectedExecutionException e) {
+            LOG.info("Table {}: the route is stopping; its next start finds the gap again", tableName);
+        }
+    }
+
+    private void beginNext(RunContext current, Generation.Cause cause, long bridgeFromMillis) {
         Generation next;
         synchronized (this) {
-            if (!isCurrent(current)) {
-                return;
+            if (current != run || phase == Phase.STOPPED) {
+                return; // the route stopped meanwhile: its next start finds the gap again
             }
-            next = generation.next(cause, setup.clock().millis());
+            long now = setup.clock().millis();
+            next = bridgeFromMillis == Generation.NOT_BRIDGED ? generation.next(cause, now)
+                    : generation.nextBridged(cause, now, bridgeFromMillis);
             try {
                 shards.beginGeneration(next); // fenced like every checkpoint write of a clustered consumer
             } catch (RuntimeException e) {
@@ -244,24 +254,17 @@ public final class CdcEngine {
                 fail(current, "Could not record checkpoint " + next + ": " + e.getMessage());
                 return;
             }
-            current.stop();
         }
-        LOG.warn("Table {}: checkpoint {} begins: a new snapshot, then the stream from its hand-over (recorded in"
-                 + " {})", tableName, next, shards.generationKey());
-        try {
-            executor.execute(() -> {
-                current.awaitIdle(RENEW_AWAIT_MILLIS);
-                flush();
-                synchronized (this) {
-                    if (run == current && phase != Phase.STOPPED) {
-                        moveTo(Phase.STOPPED);
-                    }
-                }
-                events.renew(next);
-            });
-        } catch (RejectedExecutionException e) {
-            LOG.info("Table {}: the route is stopping; its next start begins checkpoint {}", tableName, next);
+        LOG.warn("Table {}: checkpoint {} begins: {}, then the stream from its hand-over (recorded in {})",
+                tableName, next, next.bridged() ? "incremental exports" : "a new snapshot", shards.generationKey());
+        current.awaitIdle(RENEW_AWAIT_MILLIS);
+        flush();
+        synchronized (this) {
+            if (run == current && phase != Phase.STOPPED) {
+                moveTo(Phase.STOPPED);
+            }
         }
+        events.renew(next);
     }
 
     /**
@@ -278,7 +281,7 @@ public final class CdcEngine {
                     return; // stopped meanwhile: the checkpoint keeps what was done
                 }
                 handOver = completed.handOver();
-                if (setup.snapshot().snapshotOnly()) {
+                if (snapshotOnly()) {
                     moveTo(Phase.DONE); // nothing more to read: the run stays, idle, until the route stops
                     return;
                 }
@@ -332,10 +335,11 @@ public final class CdcEngine {
             return;
         }
         String streamArn = setup.table().streamArn();
+        GapSink runGaps = gaps;
         TableWatch watch = new TableWatch(ports.table(), tableName, streamArn, metrics, changed -> {
             events.handle(changed.getMessage(), changed);
-            if (changed.isReplaced() && recovery.recoversReplacedStream(generation)) {
-                renew(current, Generation.Cause.STREAM_REPLACED);
+            if (changed.isReplaced()) {
+                runGaps.replacedWhileRunning();
             }
         });
         StreamCoordinator streaming = new StreamCoordinator(setup.stream(), ports.stream(), shards, dispatcher, current,
@@ -351,9 +355,9 @@ public final class CdcEngine {
                     }
                 }, tableName, streamArn);
         moveTo(Phase.STREAMING); // before the first reader runs
+        coordinator = streaming; // its positions are a gap's start, also of one it meets as it starts
         streaming.start();
         following.follow(); // a replaced stream is the followed one once its start positions are fixed
-        coordinator = streaming;
         long interval = setup.stream().shardDiscoveryInterval();
         current.every(watch, interval, interval);
         LOG.info("Capturing changes of table {} from stream {} (consumerId={}, first start at {})", tableName,

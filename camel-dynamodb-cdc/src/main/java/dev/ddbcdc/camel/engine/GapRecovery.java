@@ -53,16 +53,19 @@ final class GapRecovery {
      * to recover a gap holds, once its snapshot is taken, every change the new stream lacks.
      */
     boolean snapshotCoversReplacement(Generation generation, SnapshotCheckpointStore snapshots) {
-        return generation.number() > 1 && setup.snapshotEnabled() && snapshots.load() == null;
+        // a bridge not begun yet ends at least streamOverlap after the new stream's creation (IncrementalBridge)
+        return generation.number() > 1 && (setup.snapshotEnabled() || generation.bridged()) && snapshots != null
+               && snapshots.load() == null;
     }
 
     /**
      * The time whose document version the items of {@code generation}'s snapshot carry at least ({@link HandOver}):
-     * for a generation begun because the stream was replaced, the minute after the new stream's creation; else 0.
+     * for a generation begun because the stream was replaced, the minute after the new stream's creation; else 0 (and
+     * for a bridge, whose versions are {@link BridgePlan}'s).
      */
     long versionFloorMillis(Generation generation) {
         long created = setup.table().streamCreatedMillis();
-        if (generation.cause() != Generation.Cause.STREAM_REPLACED || created <= 0) {
+        if (generation.cause() != Generation.Cause.STREAM_REPLACED || created <= 0 || generation.bridged()) {
             return 0;
         }
         return Math.floorDiv(created, MINUTE_MILLIS) * MINUTE_MILLIS + MINUTE_MILLIS;

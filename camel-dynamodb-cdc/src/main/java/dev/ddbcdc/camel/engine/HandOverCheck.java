@@ -32,8 +32,8 @@ final class HandOverCheck {
     static SnapshotResult complete(SnapshotState state, HandOver handOver, boolean snapshotOnly,
                                    BooleanSupplier streamStarted, long nowMillis, SnapshotMetrics metrics,
                                    LossPolicy losses, String snapshotKey, String tableName, long streamOverlap) {
-        String snapshot = state.source() + ", " + (state.exportArn() != null ? "export time " : "scan begun at ")
-                          + state.time();
+        String snapshot = state.isBridge() ? state.source() : state.source() + ", "
+                          + (state.exportArn() != null ? "export time " : "scan begun at ") + state.time();
         if (snapshotOnly) {
             LOG.info("Table {}: snapshot done ({}); snapshotOnly: the stream is not read", tableName, snapshot);
             return new SnapshotResult.Completed(handOver);

@@ -16,18 +16,14 @@ import dev.ddbcdc.camel.export.ExportService;
 import dev.ddbcdc.camel.export.SnapshotException;
 import dev.ddbcdc.camel.export.SnapshotLoader;
 import dev.ddbcdc.camel.export.SnapshotMetrics;
-import dev.ddbcdc.camel.flow.Backoff;
 import dev.ddbcdc.camel.flow.Delivery;
 import dev.ddbcdc.camel.flow.LossPolicy;
 import dev.ddbcdc.camel.flow.RunContext;
 import dev.ddbcdc.camel.options.SnapshotOptions;
-import dev.ddbcdc.camel.port.AwsErrors;
 import dev.ddbcdc.camel.port.ObjectStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.model.ExportDescription;
-import software.amazon.awssdk.services.dynamodb.model.ExportNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.ExportStatus;
 import software.amazon.awssdk.services.dynamodb.model.ExportType;
 
@@ -256,25 +252,7 @@ public final class SnapshotRunner implements Snapshot {
 
     /** Calls {@code call}, retrying throttling and transient errors with backoff; {@code null} if stopped meanwhile. */
     private <T> T retrying(Supplier<T> call, String what) {
-        Backoff backoff = new Backoff(500, 60_000);
-        while (run.isRunning()) {
-            try {
-                return call.get();
-            } catch (ExportNotFoundException e) {
-                throw new SnapshotException(what + ": the export does not exist (" + e.getMessage() + "). Remove"
-                                            + " checkpoint key " + store.key() + " to take a new snapshot",
-                        e);
-            } catch (SdkException e) {
-                if (!AwsErrors.isRetryable(e)) {
-                    throw e;
-                }
-                long delay = backoff.nextDelayMillis();
-                metrics.error(what + ": " + e.getMessage());
-                LOG.warn("Table {}: {} failed ({}); retrying in {} ms", tableName, what, e.getMessage(), delay);
-                run.pause(delay);
-            }
-        }
-        return null;
+        return ExportCalls.retrying(run, metrics, tableName, store.key(), call, what);
     }
 
     /** Writes the acknowledged lines of the data files being loaded; called when the consumer stops. */

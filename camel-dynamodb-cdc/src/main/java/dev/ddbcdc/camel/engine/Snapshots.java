@@ -21,7 +21,8 @@ import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 
 /**
  * The one place where the kind of snapshot is chosen: the configured {@link SnapshotMode} makes a
- * {@link SnapshotRunner} (export) or a {@link ScanSnapshot} (parallel Scan), after the checks that let bad
+ * {@link SnapshotRunner} (export) or a {@link ScanSnapshot} (parallel Scan), and a generation that bridges its gap
+ * makes an {@link IncrementalBridge}, after the checks that let bad
  * configuration fail the start with a message that says what to do. Whoever needs a snapshot (the first start, a
  * re-snapshot) asks here.
  */
@@ -42,8 +43,11 @@ final class Snapshots {
                             Delivery delivery, SnapshotMetrics metrics, RunContext run, LossPolicy losses,
                             Generation generation, long versionFloorMillis, BooleanSupplier streamStarted,
                             Consumer<Phase> phases) {
-        SnapshotOptions options = setup.snapshot();
         String tableName = setup.table().tableName();
+        if (generation.bridged()) {
+            return bridge(setup, ports, store, delivery, metrics, run, losses, generation, streamStarted, phases);
+        }
+        SnapshotOptions options = setup.snapshot();
         SnapshotState persisted = store.load();
         boolean otherKindDone = persisted != null && persisted.mode() != options.mode() && persisted.isDone();
         if (persisted != null && persisted.mode() != options.mode() && !persisted.isDone()) {
@@ -79,5 +83,23 @@ final class Snapshots {
         }
         return new SnapshotRunner(options, exports, ports.objects(), store, delivery, metrics, run, setup.keySchema(),
                 tableName, setup.table().tableArn(), versionFloorMillis, losses, streamStarted, phases);
+    }
+
+    /** The bridge of a generation begun to bridge its gap by incremental exports (trimmedDataPolicy=INCREMENTAL_EXPORT). */
+    private static Snapshot bridge(CdcEngine.Setup setup, CdcEngine.Ports ports, SnapshotCheckpointStore store,
+                                   Delivery delivery, SnapshotMetrics metrics, RunContext run, LossPolicy losses,
+                                   Generation generation, BooleanSupplier streamStarted, Consumer<Phase> phases) {
+        String tableName = setup.table().tableName();
+        if (setup.bridge() == null) {
+            throw new IllegalStateException("This consumer's checkpoint " + generation + " (key "
+                                            + store.key() + ") bridges a gap by incremental exports, but"
+                                            + " trimmedDataPolicy is " + setup.stream().trimmedDataPolicy() + ". Set"
+                                            + " trimmedDataPolicy=INCREMENTAL_EXPORT (and exportS3Bucket) again, or"
+                                            + " use another consumerId to begin anew");
+        }
+        return new IncrementalBridge(setup.bridge().exports(), new ExportService(ports.exports(), tableName,
+                setup.table().tableArn(), generation.number()), ports.objects(), store, delivery, metrics, run,
+                setup.keySchema(), tableName, generation, setup.table().streamCreatedMillis(), losses, streamStarted,
+                phases);
     }
 }

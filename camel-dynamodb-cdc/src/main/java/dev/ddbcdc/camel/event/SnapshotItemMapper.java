@@ -9,7 +9,7 @@ import org.apache.camel.Message;
  * Fills an exchange from one snapshot item: operation READ, the item as body and new image, the headers stream
  * events have where they apply, and where the item came from: its export data file and line, or its Scan segment.
  */
-public final class SnapshotItemMapper {
+public final class SnapshotItemMapper implements DataLineMapper {
 
     /** The operation name of snapshot items. */
     public static final String READ = "READ";
@@ -45,7 +45,7 @@ public final class SnapshotItemMapper {
         this.documentVersion = documentVersion;
     }
 
-    /** @param line the item's line in the data file (boxed by the caller, who may need the same object) */
+    @Override
     public void fill(Exchange exchange, Map<String, Object> item, String dataFileS3Key, Long line) {
         apply(HEADERS, exchange, item, exportArn, dataFileS3Key, line);
     }

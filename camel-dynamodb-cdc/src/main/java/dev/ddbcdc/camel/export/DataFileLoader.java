@@ -13,7 +13,7 @@ import java.util.zip.ZipException;
 
 import dev.ddbcdc.camel.checkpoint.CheckpointKeys;
 import dev.ddbcdc.camel.checkpoint.SnapshotCheckpointStore;
-import dev.ddbcdc.camel.event.SnapshotItemMapper;
+import dev.ddbcdc.camel.event.DataLineMapper;
 import dev.ddbcdc.camel.flow.AckWaits;
 import dev.ddbcdc.camel.flow.AckWindow;
 import dev.ddbcdc.camel.flow.Backoff;
@@ -52,7 +52,7 @@ final class DataFileLoader {
     private final String bucket;
     private final DataFile file;
     private final ItemParser parser;
-    private final SnapshotItemMapper mapper;
+    private final DataLineMapper mapper;
     private final Delivery delivery;
     private final SnapshotCheckpointStore store;
     private final SnapshotMetrics metrics;
@@ -64,7 +64,7 @@ final class DataFileLoader {
     private volatile AckWindow<Long> acks;
     private AckWaits waits;
 
-    DataFileLoader(ObjectStore s3, String bucket, DataFile file, ItemParser parser, SnapshotItemMapper mapper,
+    DataFileLoader(ObjectStore s3, String bucket, DataFile file, ItemParser parser, DataLineMapper mapper,
                    Delivery delivery, SnapshotCheckpointStore store, SnapshotMetrics metrics, BooleanSupplier running,
                    long acknowledgmentTimeoutMillis, String exportArn, Clock clock) {
         this.s3 = s3;

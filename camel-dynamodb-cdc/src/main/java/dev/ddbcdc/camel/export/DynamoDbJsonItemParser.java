@@ -27,10 +27,23 @@ final class DynamoDbJsonItemParser implements ItemParser {
     /** For whole files: the parser must not close the stream at its end, the file's checksum still reads it. */
     static final JsonFactory FILES = JsonFactory.builder().disable(StreamReadFeature.AUTO_CLOSE_SOURCE).build();
 
+    /** Whether the lines are an incremental export's changes ({@link #changeLine}) rather than items. */
+    private final boolean changes;
+
+    DynamoDbJsonItemParser() {
+        this(false);
+    }
+
+    /** @param changes whether the lines are an incremental export's changes rather than items */
+    DynamoDbJsonItemParser(boolean changes) {
+        this.changes = changes;
+    }
+
     @Override
     public Map<String, Object> parse(byte[] utf8, int offset, int length) {
         try (JsonParser parser = JSON.createParser(utf8, offset, length)) {
-            Map<String, Object> item = line(parser, parser.nextToken());
+            JsonToken first = parser.nextToken();
+            Map<String, Object> item = changes ? changeLine(parser, first) : line(parser, first);
             if (parser.nextToken() != null) {
                 throw new IllegalArgumentException("text after the item");
             }
@@ -44,7 +57,32 @@ final class DynamoDbJsonItemParser implements ItemParser {
 
     @Override
     public ItemReader reader(InputStream gunzipped, long linesBefore) throws IOException {
-        return new JsonLineReader(FILES, gunzipped, linesBefore);
+        // the native parser reads items only: an incremental export's lines are Jackson's
+        return changes ? new JsonItemReader(FILES, gunzipped, linesBefore, true)
+                : new JsonLineReader(FILES, gunzipped, linesBefore);
+    }
+
+    /**
+     * Reads one line of an incremental export, {@code {"Metadata":{...},"Keys":{...},"OldImage":{...},
+     * "NewImage":{...}}}, whose first token the parser has just read, into a map of those of the four that are there,
+     * each a map of attributes ({@code Metadata}'s {@code WriteTimestampMicros} a number). Other fields are skipped;
+     * a line without {@code Keys} (such as a full export's {@code Item}) is not a change.
+     */
+    static Map<String, Object> changeLine(JsonParser parser, JsonToken first) throws IOException {
+        expect(first, JsonToken.START_OBJECT, "a JSON object");
+        Map<String, Object> change = new LinkedHashMap<>();
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            parser.nextToken();
+            switch (field) {
+                case "Keys", "NewImage", "OldImage", "Metadata" -> change.put(field, attributes(parser));
+                default -> parser.skipChildren();
+            }
+        }
+        if (!change.containsKey("Keys")) {
+            throw new IllegalArgumentException("no \"Keys\" in the line: not a change of an incremental export");
+        }
+        return change;
     }
 
     /**

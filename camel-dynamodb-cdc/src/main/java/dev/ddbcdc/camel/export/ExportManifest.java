@@ -28,10 +28,15 @@ public final class ExportManifest {
 
     private final String exportArn;
     private final ExportFormat format;
+    private final boolean incremental;
+    private final boolean oldImages;
     private final long itemCount;
     private final List<DataFile> dataFiles;
 
-    private ExportManifest(String exportArn, ExportFormat format, long itemCount, List<DataFile> dataFiles) {
+    private ExportManifest(String exportArn, ExportFormat format, long itemCount, List<DataFile> dataFiles,
+                           boolean incremental, boolean oldImages) {
+        this.incremental = incremental;
+        this.oldImages = oldImages;
         this.exportArn = exportArn;
         this.format = format;
         this.itemCount = itemCount;
@@ -40,14 +45,25 @@ public final class ExportManifest {
 
     /** Reads both manifests of the export {@code exportArn} whose summary is at {@code summaryKey}. */
     public static ExportManifest read(ObjectStore s3, String bucket, String summaryKey, String exportArn) {
+        return read(s3, bucket, summaryKey, exportArn, false);
+    }
+
+    /**
+     * Reads both manifests of the export {@code exportArn}, a full export, or with {@code incremental} an incremental
+     * one ({@link #incremental()}, {@link #oldImages()}).
+     */
+    public static ExportManifest read(ObjectStore s3, String bucket, String summaryKey, String exportArn,
+                                      boolean incremental) {
         Map<String, String> summary = readSummary(s3, bucket, summaryKey);
         String where = "manifest s3://" + bucket + "/" + summaryKey;
         if (!exportArn.equals(summary.get("exportArn"))) {
             throw new SnapshotException(where + " describes export " + summary.get("exportArn") + ", not " + exportArn);
         }
-        if (summary.get("exportType") != null && !"FULL_EXPORT".equals(summary.get("exportType"))) {
-            throw new SnapshotException(where + " describes an " + summary.get("exportType")
-                                        + "; only a FULL_EXPORT can be a snapshot");
+        String type = summary.get("exportType");
+        if (incremental ? !"INCREMENTAL_EXPORT".equals(type) : type != null && !"FULL_EXPORT".equals(type)) {
+            throw new SnapshotException(where + " describes an " + (type == null ? "export without an exportType" : type)
+                                        + (incremental ? "; a gap is bridged by an INCREMENTAL_EXPORT"
+                                                : "; only a FULL_EXPORT can be a snapshot"));
         }
         ExportFormat format;
         try {
@@ -64,7 +80,8 @@ public final class ExportManifest {
             throw new SnapshotException(where + " counts " + itemCount + " items but s3://" + bucket + "/" + filesKey
                                         + " lists " + listed + " in its data files");
         }
-        return new ExportManifest(exportArn, format, itemCount, files);
+        return new ExportManifest(exportArn, format, itemCount, files, incremental,
+                incremental && !"NEW_IMAGE".equals(summary.get("outputView")));
     }
 
     /**
@@ -155,6 +172,16 @@ public final class ExportManifest {
 
     public String exportArn() {
         return exportArn;
+    }
+
+    /** Whether this is an incremental export, whose lines are changes. */
+    public boolean incremental() {
+        return incremental;
+    }
+
+    /** Whether this incremental export's view has old images (NEW_AND_OLD_IMAGES, the default); false for a full one. */
+    public boolean oldImages() {
+        return oldImages;
     }
 
     public ExportFormat format() {

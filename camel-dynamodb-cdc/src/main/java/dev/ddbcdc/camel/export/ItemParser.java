@@ -40,4 +40,20 @@ public interface ItemParser {
     static ItemParser of(ExportFormat format) {
         return format == ExportFormat.ION ? new IonItemParser() : new DynamoDbJsonItemParser();
     }
+
+    /**
+     * The parser of an export's lines: items of a full export, or changes of an incremental one (each a map of its
+     * {@code Keys}, {@code NewImage}, {@code OldImage} and {@code Metadata}), which are read in DYNAMODB_JSON only:
+     * the bridge requests them so.
+     */
+    static ItemParser of(ExportFormat format, boolean incremental) {
+        if (!incremental) {
+            return of(format);
+        }
+        if (format != ExportFormat.DYNAMODB_JSON) {
+            throw new SnapshotException("An incremental export in " + format + " is not read: the bridge of a gap"
+                                        + " requests DYNAMODB_JSON");
+        }
+        return new DynamoDbJsonItemParser(true);
+    }
 }

@@ -31,11 +31,20 @@ final class JsonItemReader implements ItemReader {
     private BadLineException pending;
     private boolean started;
 
+    /** Whether the lines are an incremental export's changes rather than items. */
+    private final boolean changes;
+
     /** @param linesBefore the lines of the file before {@code in} (skipped when resuming) */
     JsonItemReader(JsonFactory factory, InputStream in, long linesBefore) throws IOException {
+        this(factory, in, linesBefore, false);
+    }
+
+    /** @param changes whether the lines are an incremental export's changes rather than items */
+    JsonItemReader(JsonFactory factory, InputStream in, long linesBefore, boolean changes) throws IOException {
         this.parser = factory.createParser(in);
         this.linesBefore = linesBefore;
         this.line = linesBefore;
+        this.changes = changes;
     }
 
     @Override
@@ -61,7 +70,8 @@ final class JsonItemReader implements ItemReader {
         }
         Map<String, Object> parsed;
         try {
-            parsed = DynamoDbJsonItemParser.line(parser, ahead);
+            parsed = changes ? DynamoDbJsonItemParser.changeLine(parser, ahead)
+                    : DynamoDbJsonItemParser.line(parser, ahead);
         } catch (JsonProcessingException e) {
             throw new BadLineException(start, notJson(e), e);
         } catch (IllegalArgumentException e) {

@@ -14,14 +14,14 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 import dev.ddbcdc.camel.checkpoint.SnapshotCheckpointStore;
-import dev.ddbcdc.camel.event.SnapshotItemMapper;
+import dev.ddbcdc.camel.event.DataLineMapper;
 import dev.ddbcdc.camel.flow.Delivery;
 import dev.ddbcdc.camel.port.ObjectStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The LOADING phase: loads the data files of an export, at most {@code maxConcurrentDataFiles} at a time, each on
+ * The LOADING phase: loads the data files of an export (a full one, or an incremental one of a gap's bridge), at most {@code maxConcurrentDataFiles} at a time, each on
  * its own thread ({@link DataFileLoader}). The first file that cannot be loaded stops the others.
  */
 public final class SnapshotLoader {
@@ -38,14 +38,14 @@ public final class SnapshotLoader {
     /** Files done in this load: the metrics' count spans the consumer's snapshots. */
     private final AtomicInteger filesDone = new AtomicInteger();
 
-    public SnapshotLoader(ObjectStore s3, String bucket, ExportManifest manifest, SnapshotItemMapper mapper,
+    public SnapshotLoader(ObjectStore s3, String bucket, ExportManifest manifest, DataLineMapper mapper,
                           Delivery delivery, SnapshotCheckpointStore store, SnapshotMetrics metrics,
                           BooleanSupplier running, long acknowledgmentTimeoutMillis, String tableName, Clock clock) {
         this.metrics = metrics;
         this.running = running;
         this.tableName = tableName;
         this.files = manifest.dataFiles().size();
-        ItemParser parser = ItemParser.of(manifest.format());
+        ItemParser parser = ItemParser.of(manifest.format(), manifest.incremental());
         BooleanSupplier goOn = () -> running.getAsBoolean() && failure.get() == null;
         for (DataFile file : manifest.dataFiles()) {
             loaders.add(new DataFileLoader(s3, bucket, file, parser, mapper, delivery, store, metrics, goOn,

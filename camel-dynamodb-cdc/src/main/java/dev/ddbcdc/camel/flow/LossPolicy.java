@@ -1,5 +1,6 @@
 package dev.ddbcdc.camel.flow;
 
+import dev.ddbcdc.camel.options.IncrementalExportFallback;
 import dev.ddbcdc.camel.options.TrimmedDataPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +37,8 @@ public final class LossPolicy {
         CONTINUE,
         /**
          * Stop what lost the changes; the consumer takes a new snapshot and streams from its hand-over
-         * (trimmedDataPolicy=RESNAPSHOT), which {@link Sink#recover} has begun.
+         * (trimmedDataPolicy=RESNAPSHOT), which {@link Sink#recover} has begun, or bridges the gap by incremental
+         * exports (trimmedDataPolicy=INCREMENTAL_EXPORT), which {@link Sink#bridge} has begun.
          */
         RECOVER
     }
@@ -68,13 +70,33 @@ public final class LossPolicy {
         /** Begins the recovery of a reported loss: a new snapshot, then the stream from its hand-over. */
         default void recover(Kind kind, String message) {
         }
+
+        /**
+         * Why this loss cannot be bridged by incremental exports (trimmedDataPolicy=INCREMENTAL_EXPORT: point-in-time
+         * recovery off or not reaching back to the gap's start, naming both times), or {@code null} when it can:
+         * then {@link #bridge} follows the report.
+         */
+        default String cannotBridge(Kind kind) {
+            return "this consumer cannot bridge a gap";
+        }
+
+        /** Begins the bridge of a reported loss: incremental exports from the gap's start, then the stream. */
+        default void bridge(Kind kind, String message) {
+        }
     }
 
     private final TrimmedDataPolicy policy;
+    private final IncrementalExportFallback fallback;
     private final Sink sink;
 
     public LossPolicy(TrimmedDataPolicy policy, Sink sink) {
+        this(policy, IncrementalExportFallback.FAIL, sink);
+    }
+
+    /** @param fallback what a gap that cannot be bridged does, under trimmedDataPolicy=INCREMENTAL_EXPORT */
+    public LossPolicy(TrimmedDataPolicy policy, IncrementalExportFallback fallback, Sink sink) {
         this.policy = policy;
+        this.fallback = fallback;
         this.sink = sink;
     }
 
@@ -87,26 +109,39 @@ public final class LossPolicy {
      * @param cause       the AWS error that showed the loss, or {@code null}
      */
     public Outcome report(Kind kind, String lost, String ifHalted, String ifContinued, Throwable cause) {
-        String unrecoverable = policy == TrimmedDataPolicy.RESNAPSHOT ? sink.cannotRecover(kind) : null;
-        Decision decision = switch (policy) {
+        String unbridgeable = policy == TrimmedDataPolicy.INCREMENTAL_EXPORT ? sink.cannotBridge(kind) : null;
+        TrimmedDataPolicy effective = unbridgeable == null ? policy : fallback.policy();
+        String unrecoverable = effective == TrimmedDataPolicy.RESNAPSHOT ? sink.cannotRecover(kind) : null;
+        Decision decision = switch (effective) {
             case FAIL -> Decision.HALT;
             case CONTINUE -> Decision.CONTINUE;
             case RESNAPSHOT -> unrecoverable == null ? Decision.RECOVER : Decision.HALT;
+            case INCREMENTAL_EXPORT -> Decision.RECOVER;
         };
-        String message = lost + ". " + switch (decision) {
-            case HALT -> ifHalted + (unrecoverable == null ? " (trimmedDataPolicy=FAIL)"
-                    : " (trimmedDataPolicy=RESNAPSHOT, but no new snapshot is taken: " + unrecoverable + ")");
-            case CONTINUE -> ifContinued + " (trimmedDataPolicy=CONTINUE)";
-            case RECOVER -> "A new snapshot of the table is taken, then the stream is read from its hand-over; a sink"
-                            + " that keeps the highest document version of each item converges to the table"
-                            + " (trimmedDataPolicy=RESNAPSHOT)";
+        String setting = unbridgeable == null ? "trimmedDataPolicy=" + policy
+                : "trimmedDataPolicy=INCREMENTAL_EXPORT, incrementalExportFallback=" + fallback;
+        String message = lost + ". " + (unbridgeable == null ? ""
+                : "The gap cannot be bridged by incremental exports: " + unbridgeable + ". ") + switch (decision) {
+            case HALT -> ifHalted + (unrecoverable == null ? " (" + setting + ")"
+                    : " (" + setting + ", but no new snapshot is taken: " + unrecoverable + ")");
+            case CONTINUE -> ifContinued + " (" + setting + ")";
+            case RECOVER -> effective == TrimmedDataPolicy.INCREMENTAL_EXPORT
+                    ? "The gap is bridged by incremental exports of the table from the last acknowledged change to"
+                      + " now (changes before it may come again), each changed item delivered as INSERT, MODIFY or"
+                      + " REMOVE, then the stream is read from their end; a sink that keeps the highest document"
+                      + " version of each item converges to the table (" + setting + ")"
+                    : "A new snapshot of the table is taken, then the stream is read from its hand-over; a sink"
+                      + " that keeps the highest document version of each item converges to the table (" + setting
+                      + ")";
         };
         sink.count(kind, message);
         LOG.error("{}", message);
         RuntimeException loss = kind == Kind.STREAM_REPLACED ? new StreamChangedException(message, cause)
                 : new TrimmedDataException(message, cause);
         sink.handle(message, loss);
-        if (decision == Decision.RECOVER) {
+        if (decision == Decision.RECOVER && effective == TrimmedDataPolicy.INCREMENTAL_EXPORT) {
+            sink.bridge(kind, message);
+        } else if (decision == Decision.RECOVER) {
             sink.recover(kind, message);
         }
         return new Outcome(decision, message);

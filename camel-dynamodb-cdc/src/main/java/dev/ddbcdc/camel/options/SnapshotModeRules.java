@@ -23,15 +23,27 @@ public final class SnapshotModeRules {
      */
     public static SnapshotMode resolve(SnapshotMode configured, boolean exportSource, List<String> exportSet,
                                        List<String> scanSet, boolean snapshotOnly) {
+        return resolve(configured, exportSource, exportSet, scanSet, snapshotOnly, false);
+    }
+
+    /**
+     * @param bridgeExports whether incremental exports bridge gaps ({@code trimmedDataPolicy=INCREMENTAL_EXPORT}):
+     *                      then the export options say where they are written, whatever the snapshot mode
+     */
+    public static SnapshotMode resolve(SnapshotMode configured, boolean exportSource, List<String> exportSet,
+                                       List<String> scanSet, boolean snapshotOnly, boolean bridgeExports) {
         SnapshotMode mode = configured != null ? configured : exportSource ? SnapshotMode.EXPORT : SnapshotMode.NONE;
+        List<String> bridgeSet = bridgeExports ? List.of() : exportSet;
         switch (mode) {
             case SCAN:
-                if (!exportSet.isEmpty()) {
+                if (!bridgeSet.isEmpty()) {
                     throw new IllegalArgumentException("snapshotMode=SCAN reads the table with Scan calls and needs no"
                                                        + " export, but " + String.join(", ", exportSet) + " "
                                                        + isOrAre(exportSet) + " set: remove "
                                                        + String.join(" and ", exportSet)
-                                                       + ", or use snapshotMode=EXPORT to snapshot by an export");
+                                                       + ", or use snapshotMode=EXPORT to snapshot by an export (with"
+                                                       + " trimmedDataPolicy=INCREMENTAL_EXPORT they say where its"
+                                                       + " incremental exports go)");
                 }
                 break;
             case EXPORT:
@@ -42,7 +54,7 @@ public final class SnapshotModeRules {
                 }
                 break;
             default:
-                if (configured == SnapshotMode.NONE && !exportSet.isEmpty()) {
+                if (configured == SnapshotMode.NONE && !bridgeSet.isEmpty()) {
                     throw new IllegalArgumentException("snapshotMode=NONE takes no snapshot, but "
                                                        + String.join(", ", exportSet) + " " + isOrAre(exportSet)
                                                        + " set: remove " + String.join(" and ", exportSet)

@@ -15,5 +15,12 @@ public enum TrimmedDataPolicy {
      * Take a new snapshot of the table (by the configured snapshot mode), then read the stream from its hand-over,
      * under a new checkpoint generation. Needs a snapshot that can be taken again (not an adopted exportArn).
      */
-    RESNAPSHOT
+    RESNAPSHOT,
+    /**
+     * Bridge the gap with DynamoDB incremental exports (point-in-time recovery) from the time of the last acknowledged
+     * change to about now, each changed item delivered as INSERT, MODIFY or REMOVE, then read the stream from their
+     * end minus {@code streamOverlap}, under a new checkpoint generation. Needs {@code exportS3Bucket} and
+     * point-in-time recovery covering the gap; when it does not, {@link IncrementalExportFallback} decides.
+     */
+    INCREMENTAL_EXPORT
 }

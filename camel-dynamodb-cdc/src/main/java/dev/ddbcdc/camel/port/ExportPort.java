@@ -1,5 +1,7 @@
 package dev.ddbcdc.camel.port;
 
+import java.time.Instant;
+
 import software.amazon.awssdk.services.dynamodb.model.ExportDescription;
 import software.amazon.awssdk.services.dynamodb.model.ExportNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.ExportTableToPointInTimeRequest;
@@ -13,6 +15,13 @@ public interface ExportPort {
 
     /** The table's point-in-time recovery status, or {@code null} when DynamoDB gives none. */
     PointInTimeRecoveryStatus pointInTimeRecovery(String tableName);
+
+    /**
+     * The earliest time point-in-time recovery can restore the table to (DescribeContinuousBackups'
+     * EarliestRestorableDateTime): an incremental export may start no earlier. {@code null} when point-in-time
+     * recovery is not enabled.
+     */
+    Instant earliestRestorableTime(String tableName);
 
     ExportDescription exportTableToPointInTime(ExportTableToPointInTimeRequest request);
 

@@ -32,7 +32,7 @@ final class RecordAge {
     private final String tableName;
     private final String shardId;
     /** The tickets of the records skipped in the current batch, acknowledged once the batch is reported. */
-    private final List<AckWindow<String>.Ticket> held = new ArrayList<>();
+    private final List<AckWindow<?>.Ticket> held = new ArrayList<>();
     private String firstSkipped;
     private String lastSkipped;
     private Instant oldest;
@@ -54,7 +54,7 @@ final class RecordAge {
      * Whether the record is too old to deliver. If so, it is skipped: its ticket is held and acknowledged by the
      * {@link #endOfBatch()} that reports it.
      */
-    boolean skip(Record record, AckWindow<String>.Ticket ticket) {
+    boolean skip(Record record, AckWindow<?>.Ticket ticket) {
         if (maxAgeMillis <= 0) {
             return false;
         }
@@ -100,7 +100,7 @@ final class RecordAge {
                          + Duration.ofMillis(oldestAgeMillis).truncatedTo(ChronoUnit.SECONDS) + "). They are not delivered; the checkpoint moves past"
                          + " them";
         metrics.recordsTooOld.addAndGet(count);
-        List<AckWindow<String>.Ticket> tickets = List.copyOf(held);
+        List<AckWindow<?>.Ticket> tickets = List.copyOf(held);
         RecordAgeExceededException skip = new RecordAgeExceededException(message, shardId, firstSkipped, lastSkipped,
                 count);
         held.clear();

@@ -103,6 +103,12 @@ public final class ShardLineageTracker {
         node.state = state;
     }
 
+    /** The parent of a known shard, or {@code null} (none, or the shard is not known). */
+    public String parentOf(String shardId) {
+        Node node = shards.get(shardId);
+        return node == null ? null : node.parentId;
+    }
+
     public State state(String shardId) {
         Node node = shards.get(shardId);
         return node == null ? null : node.state;

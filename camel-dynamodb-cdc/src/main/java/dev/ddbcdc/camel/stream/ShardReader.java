@@ -62,7 +62,7 @@ final class ShardReader implements Runnable {
     private final String streamArn;
     private final String shardId;
     private final Backoff backoff = new Backoff(100, 10_000);
-    private final AckWindow<String> window;
+    private final AckWindow<ShardPosition> window;
     private final RecordAge age;
     private final Clock clock;
 
@@ -94,12 +94,12 @@ final class ShardReader implements Runnable {
         this.startMustBeComplete = shardStart.mustBeComplete();
         this.iterator = shardStart.iterator();
         this.iteratorFetched = iterator != null;
-        this.window = new AckWindow<>(start.sequenceNumber(), clock, MAX_IN_FLIGHT,
+        this.window = new AckWindow<>(start.isAfter() ? start : null, clock, MAX_IN_FLIGHT,
                 options.shardAcknowledgmentTimeout(), AckWindow.Cadence.EVERY_ADVANCE,
                 new AckWindow.Checkpoints<>() {
                     @Override
-                    public void save(String sequenceNumber) {
-                        store.save(shardId, ShardPosition.after(sequenceNumber));
+                    public void save(ShardPosition acknowledged) {
+                        store.save(shardId, acknowledged); // with the record's creation time: a gap's start
                     }
 
                     @Override
@@ -212,9 +212,10 @@ final class ShardReader implements Runnable {
 
     private void dispatch(Record record) {
         String sequenceNumber = record.dynamodb().sequenceNumber();
-        AckWindow<String>.Ticket ticket = window.register(sequenceNumber);
+        long created = record.dynamodb().approximateCreationDateTime().toEpochMilli();
+        AckWindow<ShardPosition>.Ticket ticket = window.register(ShardPosition.after(sequenceNumber, created));
         lastRead = sequenceNumber;
-        if (!start.accepts(record.dynamodb().approximateCreationDateTime().toEpochMilli())) {
+        if (!start.accepts(created)) {
             metrics.recordsBeforeStart.incrementAndGet();
             ticket.complete();
             return;
@@ -246,8 +247,10 @@ final class ShardReader implements Runnable {
     }
 
     private long rewind() {
-        String failed = window.failed();
-        String acknowledged = window.acknowledged();
+        ShardPosition failedAt = window.failed();
+        ShardPosition acknowledgedAt = window.acknowledged();
+        String failed = failedAt == null ? null : failedAt.sequenceNumber();
+        String acknowledged = acknowledgedAt == null ? null : acknowledgedAt.sequenceNumber();
         if (failed != null) {
             LOG.warn("Table {} shard {}: the exchange of record {} failed; reading the shard again after {}", tableName,
                     shardId, failed, acknowledged != null ? acknowledged : "its start");
@@ -258,7 +261,8 @@ final class ShardReader implements Runnable {
                     acknowledged != null ? acknowledged : "its start");
         }
         metrics.rewinds.incrementAndGet();
-        lastRead = window.rewind();
+        ShardPosition rewound = window.rewind();
+        lastRead = rewound == null ? null : rewound.sequenceNumber();
         iterator = null;
         endReached = false;
         return backoff.nextDelayMillis();

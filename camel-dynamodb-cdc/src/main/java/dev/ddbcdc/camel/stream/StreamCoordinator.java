@@ -307,6 +307,23 @@ public final class StreamCoordinator implements ShardReader.Host {
         return shards;
     }
 
+    /**
+     * The checkpointed position of every shard this coordinator knows, its own and other owners' ({@code null} for
+     * one without a checkpoint), with their parents, for the start of a gap: the last acknowledged change of each.
+     */
+    public synchronized ShardCheckpoints positions() {
+        Map<String, ShardPosition> positions = new HashMap<>();
+        Map<String, String> parents = new HashMap<>();
+        lineage.states().keySet().forEach(shardId -> {
+            positions.put(shardId, store.load(shardId));
+            String parent = lineage.parentOf(shardId);
+            if (parent != null) {
+                parents.put(shardId, parent);
+            }
+        });
+        return new ShardCheckpoints(positions, parents);
+    }
+
     /** For tests and health: how many shards are in each lineage state. */
     public synchronized long shardCount(ShardLineageTracker.State state) {
         return lineage.count(state);

@@ -24,6 +24,22 @@ class ShardPositionTest {
     }
 
     @Test
+    void anAcknowledgedRecordKeepsItsCreationTimeAndOldValuesStillParse() {
+        ShardPosition timed = ShardPosition.after("000123", 1_700_000_060_000L);
+        assertEquals("seq:000123@1700000060000", timed.serialize());
+        ShardPosition parsed = ShardPosition.parse(timed.serialize());
+        assertEquals("000123", parsed.sequenceNumber());
+        assertEquals(1_700_000_060_000L, parsed.createdMillis());
+        ShardPosition old = ShardPosition.parse("seq:000123");
+        assertEquals(ShardPosition.UNKNOWN_TIME, old.createdMillis(), "written before the time was kept");
+        assertEquals("seq:000123", old.serialize(), "an unknown time is not invented");
+        assertEquals(old, parsed, "the time annotates the sequence number, it is the same position");
+        assertEquals(ShardPosition.UNKNOWN_TIME, ShardPosition.from(5).createdMillis());
+        assertThrows(IllegalArgumentException.class, () -> ShardPosition.after("1@2", 3));
+        assertThrows(NumberFormatException.class, () -> ShardPosition.parse("seq:1@soon"));
+    }
+
+    @Test
     void latestIsPersistedAndResumedAsFromItsStartTime() {
         ShardPosition latest = ShardPosition.latest(90_000);
         assertEquals(ShardIteratorType.LATEST, latest.iteratorType());

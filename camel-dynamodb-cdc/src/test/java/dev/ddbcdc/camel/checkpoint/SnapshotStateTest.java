@@ -121,4 +121,38 @@ class SnapshotStateTest {
         assertEquals("dynamodb-cdc/item/scan/1700000000123/pk=S:k+1",
                 CheckpointKeys.deliveredScanItem(1_700_000_000_123L, after));
     }
+
+    @Test
+    void aBridgeRecordsItsSpanWindowAndExportBeforeWaitingOnIt() {
+        MemoryStateRepository repository = new MemoryStateRepository();
+        SnapshotCheckpointStore store = new SnapshotCheckpointStore(repository, new CheckpointKeys("c", TABLE));
+        SnapshotState planned = SnapshotState.bridging(1, 1_000_000, 3_000_000, null);
+        store.save(planned);
+        assertEquals("v1 BRIDGE EXPORTING 1 1000000 3000000 -",
+                repository.getState("dynamodb-cdc/c/" + TABLE + "/snapshot"));
+        SnapshotState read = store.load();
+        assertEquals(planned, read);
+        assertTrue(read.isBridge());
+        assertNull(read.exportArn(), "not requested yet");
+        assertEquals(1_000_000, read.fromMillis());
+        assertEquals(3_000_000, read.time().toEpochMilli(), "a bridge's time is its end, T1");
+        assertThrows(IllegalStateException.class, () -> read.moveTo(LOADING), "nothing to load yet");
+
+        SnapshotState requested = read.withExport(EXPORT);
+        assertEquals("BRIDGE EXPORTING 1 1000000 3000000 " + EXPORT, requested.serialize());
+        SnapshotState loading = requested.moveTo(LOADING);
+        assertEquals(loading, SnapshotState.parse(loading.serialize()));
+        SnapshotState second = loading.nextWindow();
+        assertEquals("BRIDGE EXPORTING 2 1000000 3000000 -", second.serialize());
+        SnapshotState done = second.withExport(EXPORT).moveTo(LOADING).moveTo(STREAMING);
+        assertTrue(done.isDone());
+        assertEquals("BRIDGE DONE 2 1000000 3000000 " + EXPORT, done.serialize());
+        assertEquals(done, SnapshotState.parse(done.serialize()));
+        assertTrue(done.source().contains("incremental exports from"), done.source());
+        assertThrows(IllegalStateException.class, () -> requested.nextWindow(), "only a loaded window has a next");
+        assertThrows(IllegalArgumentException.class, () -> SnapshotState.parse("BRIDGE SCANNING 1 1 2 -"));
+        assertThrows(IllegalArgumentException.class, () -> SnapshotState.parse("BRIDGE DONE 1 1 2"));
+        assertThrows(IllegalArgumentException.class, () -> SnapshotState.bridging(1, 5, 5, null));
+        assertTrue(!SnapshotState.parse("DONE 3 1700000000123 " + EXPORT).isBridge(), "an export is no bridge");
+    }
 }

@@ -84,8 +84,8 @@ final class PositionSampler implements AutoCloseable {
             if (!after.startsWith("seq:") && !"END".equals(after)) {
                 return "a sequence number position was replaced by " + after;
             }
-            if (after.startsWith("seq:") && new BigInteger(after.substring(4)).compareTo(
-                    new BigInteger(before.substring(4))) < 0) {
+            if (after.startsWith("seq:") && new BigInteger(sequenceOf(after)).compareTo(
+                    new BigInteger(sequenceOf(before))) < 0) {
                 return "the sequence number fell";
             }
         }
@@ -115,5 +115,10 @@ final class PositionSampler implements AutoCloseable {
         if (failure != null) {
             throw new AssertionError("The position sampler failed", failure);
         }
+    }
+
+    /** The sequence number of a {@code seq:<n>} or {@code seq:<n>@<created millis>} position. */
+    private static String sequenceOf(String position) {
+        return position.substring(4).split("@")[0];
     }
 }

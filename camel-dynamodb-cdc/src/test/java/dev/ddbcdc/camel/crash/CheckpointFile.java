@@ -69,7 +69,8 @@ record CheckpointFile(Map<String, String> shards, Map<String, String> dataFiles,
         if ("END".equals(value)) {
             return true;
         }
-        return new BigInteger(sequence).compareTo(new BigInteger(value.substring("seq:".length()))) <= 0;
+        String acknowledged = value.substring("seq:".length()).split("@")[0]; // seq:<n>@<created millis>
+        return new BigInteger(sequence).compareTo(new BigInteger(acknowledged)) <= 0;
     }
 
     /** Whether this checkpoint says line {@code line} of data file {@code dataFile} was acknowledged. */

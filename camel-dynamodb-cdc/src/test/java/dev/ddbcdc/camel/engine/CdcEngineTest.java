@@ -203,6 +203,11 @@ class CdcEngineTest {
         }
 
         @Override
+        public Instant earliestRestorableTime(String tableName) {
+            return exports.earliestRestorableTime(tableName);
+        }
+
+        @Override
         public ExportDescription exportTableToPointInTime(ExportTableToPointInTimeRequest request) {
             phases.add(phaseNow());
             return exports.exportTableToPointInTime(request);

@@ -121,6 +121,7 @@ public final class FakeExports implements ExportPort {
     private final List<ExportTableToPointInTimeRequest> requests = new ArrayList<>();
     private final Map<String, Integer> describeCalls = new HashMap<>();
     private int pointInTimeRecoveryCalls;
+    private Instant earliestRestorable = Instant.EPOCH;
 
     public FakeExports(String defaultTableArn) {
         this.defaultTableArn = defaultTableArn;
@@ -143,6 +144,18 @@ public final class FakeExports implements ExportPort {
     public synchronized PointInTimeRecoveryStatus pointInTimeRecovery(String tableName) {
         pointInTimeRecoveryCalls++;
         return PointInTimeRecoveryStatus.ENABLED;
+    }
+
+    @Override
+    public synchronized Instant earliestRestorableTime(String tableName) {
+        pointInTimeRecoveryCalls++;
+        return earliestRestorable;
+    }
+
+    /** What {@link #earliestRestorableTime} answers ({@code null}: point-in-time recovery is off). */
+    public synchronized FakeExports earliestRestorable(Instant time) {
+        earliestRestorable = time;
+        return this;
     }
 
     @Override
