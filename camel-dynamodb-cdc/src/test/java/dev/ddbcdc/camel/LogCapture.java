@@ -32,11 +32,23 @@ final class LogCapture extends AbstractAppender implements AutoCloseable {
 
     @Override
     public void append(LogEvent event) {
-        lines.add(event.getLevel() + " " + event.getLoggerName() + " " + event.getMessage().getFormattedMessage());
+        lines.add(event.getLevel() + " " + event.getLoggerName() + " [" + event.getThreadName() + "] "
+                  + event.getMessage().getFormattedMessage());
     }
 
     long count(String loggerSuffix, String text) {
         return lines.stream().filter(l -> l.contains(loggerSuffix + " ") && l.contains(text)).count();
+    }
+
+    /**
+     * As {@link #count(String, String)}, leaving out what threads of other Camel contexts logged (a consumer of an
+     * earlier test in this JVM still shutting down): threads named {@code Camel (<name>) ...} count only for
+     * {@code camelContextName}; other threads (the test's own) always count.
+     */
+    long countOf(String camelContextName, String loggerSuffix, String text) {
+        String ours = "[Camel (" + camelContextName + ")";
+        return lines.stream().filter(l -> l.contains(loggerSuffix + " ") && l.contains(text))
+                .filter(l -> !l.contains("[Camel (") || l.contains(ours)).count();
     }
 
     @Override

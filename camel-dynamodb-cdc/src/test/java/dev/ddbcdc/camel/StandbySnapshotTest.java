@@ -42,7 +42,8 @@ class StandbySnapshotTest {
              CdcHarness second = new CdcHarness()) {
             CdcHarness first = new CdcHarness().bind("checkpoints", ZooKeeperTestCluster.sharedCheckpoints(table))
                     .bind("cluster", zookeeper.service("first"));
-            first.behaviour(exchange -> Thread.sleep(1));
+            // slow enough that the load is still going when the second member has joined (the reader is fast)
+            first.behaviour(exchange -> Thread.sleep(5));
             first.start(uri);
             first.await(600, Duration.ofSeconds(60));
             second.bind("checkpoints", ZooKeeperTestCluster.sharedCheckpoints(table))
