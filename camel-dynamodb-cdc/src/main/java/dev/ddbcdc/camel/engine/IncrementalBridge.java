@@ -77,24 +77,22 @@ final class IncrementalBridge implements Snapshot {
      * @param generation          the bridged generation, whose gap starts at {@link Generation#bridgeFromMillis()}
      * @param streamCreatedMillis when the table's stream was created (0: not known)
      */
-    IncrementalBridge(SnapshotOptions options, ExportService exports, ObjectStore s3, SnapshotCheckpointStore store,
-                      Delivery delivery, SnapshotMetrics metrics, RunContext run, KeySchema keySchema,
-                      String tableName, Generation generation, long streamCreatedMillis, LossPolicy losses,
-                      BooleanSupplier streamStarted, Consumer<Phase> phases) {
+    IncrementalBridge(SnapshotOptions options, ExportService exports, ObjectStore s3, SnapshotWork work,
+                      Generation generation, long streamCreatedMillis) {
+        this.store = work.store();
+        this.delivery = work.delivery();
+        this.metrics = work.metrics();
+        this.run = work.run();
+        this.keySchema = work.keySchema();
+        this.tableName = work.tableName();
+        this.losses = work.losses();
+        this.streamStarted = work.streamStarted();
+        this.phases = work.phases();
         this.options = options;
         this.exports = exports;
         this.s3 = s3;
-        this.store = store;
-        this.delivery = delivery;
-        this.metrics = metrics;
-        this.run = run;
-        this.keySchema = keySchema;
-        this.tableName = tableName;
         this.generation = generation;
         this.streamCreatedMillis = streamCreatedMillis;
-        this.losses = losses;
-        this.streamStarted = streamStarted;
-        this.phases = phases;
     }
 
     @Override

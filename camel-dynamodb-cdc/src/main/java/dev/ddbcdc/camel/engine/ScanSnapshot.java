@@ -52,24 +52,22 @@ final class ScanSnapshot implements Snapshot {
     private volatile TableScan scan;
 
     /** @param itemCount the table's item count as DescribeTable gave it (approximate: updated about every 6 hours) */
-    ScanSnapshot(SnapshotOptions options, ScanPort scans, ScanBudget budget, long itemCount,
-                 SnapshotCheckpointStore store, Delivery delivery, SnapshotMetrics metrics, RunContext run,
-                 KeySchema keySchema, String tableName, long versionFloorMillis, LossPolicy losses,
-                 BooleanSupplier streamStarted, Consumer<Phase> phases) {
+    ScanSnapshot(SnapshotOptions options, ScanPort scans, ScanBudget budget, long itemCount, SnapshotWork work,
+                 long versionFloorMillis) {
+        this.store = work.store();
+        this.delivery = work.delivery();
+        this.metrics = work.metrics();
+        this.run = work.run();
+        this.keySchema = work.keySchema();
+        this.tableName = work.tableName();
+        this.losses = work.losses();
+        this.streamStarted = work.streamStarted();
+        this.phases = work.phases();
         this.options = options;
         this.versionFloorMillis = versionFloorMillis;
         this.scans = scans;
         this.budget = budget;
         this.itemCount = itemCount;
-        this.store = store;
-        this.delivery = delivery;
-        this.metrics = metrics;
-        this.run = run;
-        this.keySchema = keySchema;
-        this.tableName = tableName;
-        this.losses = losses;
-        this.streamStarted = streamStarted;
-        this.phases = phases;
     }
 
     @Override

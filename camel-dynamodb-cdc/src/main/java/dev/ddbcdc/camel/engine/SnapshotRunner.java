@@ -63,28 +63,25 @@ public final class SnapshotRunner implements Snapshot {
     private ExportDescription completed;
 
     /**
+     * @param work               the run's checkpoints, delivery and metrics; its phases are told of EXPORTING and LOADING
      * @param versionFloorMillis the time whose document version the items carry at least ({@link HandOver}; 0: none)
-     * @param streamStarted whether the stream was already started from a previous hand-over
-     * @param phases        told when the snapshot enters EXPORTING and LOADING
      */
-    public SnapshotRunner(SnapshotOptions options, ExportService exports, ObjectStore s3,
-                          SnapshotCheckpointStore store, Delivery delivery, SnapshotMetrics metrics, RunContext run,
-                          KeySchema keySchema, String tableName, String tableArn, long versionFloorMillis,
-                          LossPolicy losses, BooleanSupplier streamStarted, Consumer<Phase> phases) {
+    public SnapshotRunner(SnapshotOptions options, ExportService exports, ObjectStore s3, SnapshotWork work,
+                          String tableArn, long versionFloorMillis) {
+        this.store = work.store();
+        this.delivery = work.delivery();
+        this.metrics = work.metrics();
+        this.run = work.run();
+        this.keySchema = work.keySchema();
+        this.tableName = work.tableName();
+        this.losses = work.losses();
+        this.streamStarted = work.streamStarted();
+        this.phases = work.phases();
         this.options = options;
         this.exports = exports;
         this.s3 = s3;
-        this.store = store;
-        this.delivery = delivery;
-        this.metrics = metrics;
-        this.run = run;
-        this.keySchema = keySchema;
-        this.tableName = tableName;
         this.tableArn = tableArn;
         this.versionFloorMillis = versionFloorMillis;
-        this.losses = losses;
-        this.streamStarted = streamStarted;
-        this.phases = phases;
     }
 
     @Override

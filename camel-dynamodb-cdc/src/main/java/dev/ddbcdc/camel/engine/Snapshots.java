@@ -44,8 +44,10 @@ final class Snapshots {
                             Generation generation, long versionFloorMillis, BooleanSupplier streamStarted,
                             Consumer<Phase> phases) {
         String tableName = setup.table().tableName();
+        SnapshotWork work = new SnapshotWork(store, delivery, metrics, run, setup.keySchema(), tableName, losses,
+                streamStarted, phases);
         if (generation.bridged()) {
-            return bridge(setup, ports, store, delivery, metrics, run, losses, generation, streamStarted, phases);
+            return bridge(setup, ports, work, generation);
         }
         SnapshotOptions options = setup.snapshot();
         SnapshotState persisted = store.load();
@@ -73,23 +75,21 @@ final class Snapshots {
                                                 + " that key and the keys below it to begin a new scan");
             }
             return new ScanSnapshot(options, ports.scans(), budget, table.itemCount() == null ? 0 : table.itemCount(),
-                    store, delivery, metrics, run, setup.keySchema(), tableName, versionFloorMillis, losses,
-                    streamStarted, phases);
+                    work, versionFloorMillis);
         }
         ExportService exports = new ExportService(ports.exports(), tableName, setup.table().tableArn(),
                 generation.number());
         if (!otherKindDone) {
             SnapshotPreflight.check(options, store, exports, ports.objects(), tableName);
         }
-        return new SnapshotRunner(options, exports, ports.objects(), store, delivery, metrics, run, setup.keySchema(),
-                tableName, setup.table().tableArn(), versionFloorMillis, losses, streamStarted, phases);
+        return new SnapshotRunner(options, exports, ports.objects(), work, setup.table().tableArn(), versionFloorMillis);
     }
 
     /** The bridge of a generation begun to bridge its gap by incremental exports (trimmedDataPolicy=INCREMENTAL_EXPORT). */
-    private static Snapshot bridge(CdcEngine.Setup setup, CdcEngine.Ports ports, SnapshotCheckpointStore store,
-                                   Delivery delivery, SnapshotMetrics metrics, RunContext run, LossPolicy losses,
-                                   Generation generation, BooleanSupplier streamStarted, Consumer<Phase> phases) {
-        String tableName = setup.table().tableName();
+    private static Snapshot bridge(CdcEngine.Setup setup, CdcEngine.Ports ports, SnapshotWork work,
+                                   Generation generation) {
+        String tableName = work.tableName();
+        SnapshotCheckpointStore store = work.store();
         if (setup.bridge() == null) {
             throw new IllegalStateException("This consumer's checkpoint " + generation + " (key "
                                             + store.key() + ") bridges a gap by incremental exports, but"
@@ -98,8 +98,7 @@ final class Snapshots {
                                             + " use another consumerId to begin anew");
         }
         return new IncrementalBridge(setup.bridge().exports(), new ExportService(ports.exports(), tableName,
-                setup.table().tableArn(), generation.number()), ports.objects(), store, delivery, metrics, run,
-                setup.keySchema(), tableName, generation, setup.table().streamCreatedMillis(), losses, streamStarted,
-                phases);
+                setup.table().tableArn(), generation.number()), ports.objects(), work, generation,
+                setup.table().streamCreatedMillis());
     }
 }

@@ -153,8 +153,9 @@ class SnapshotRunnerTest {
 
     SnapshotRunner runner(SnapshotOptions options, TrimmedDataPolicy policy) {
         LossPolicy lossPolicy = new LossPolicy(policy, losses);
-        return new SnapshotRunner(options, new ExportService(exports, TABLE, TABLE_ARN, 1), s3, store, delivery, metrics,
-                run, new KeySchema("pk", null), TABLE, TABLE_ARN, 0, lossPolicy, () -> streamStarted, phases::add);
+        return new SnapshotRunner(options, new ExportService(exports, TABLE, TABLE_ARN, 1), s3,
+                new SnapshotWork(store, delivery, metrics, run, new KeySchema("pk", null), TABLE, lossPolicy,
+                        () -> streamStarted, phases::add), TABLE_ARN, 0);
     }
 
     /** Runs the snapshot on another thread and waits for its result, at most {@value #RUN_LIMIT_SECONDS} s. */
