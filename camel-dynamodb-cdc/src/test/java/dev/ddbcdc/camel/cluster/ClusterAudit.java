@@ -3,9 +3,12 @@ package dev.ddbcdc.camel.cluster;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 
 import dev.ddbcdc.camel.crash.CrashAudit;
 import dev.ddbcdc.camel.crash.SinkLine;
@@ -18,6 +21,8 @@ import dev.ddbcdc.camel.crash.SinkLine;
  * first record of it, no other member that delivered records of it before may deliver any more of it, except the
  * exchanges it had in flight then ({@code allowedLate}: 0 when the old reader was killed, for a killed JVM delivers
  * nothing after its death and the new leader only starts after its session expired).</li>
+ * <li><b>Children after their parents.</b> No record of a shard is delivered before the last delivered record of any
+ * of its ancestors, though another member may read them ({@code clusterMode=BUCKETS}).</li>
  * <li><b>One leader at a time.</b> The members' reported leaderships (from the state that says leader=true to the
  * next that says otherwise, the member's death or its suspension) do not overlap, and each new leadership has a
  * higher epoch.</li>
@@ -62,7 +67,7 @@ final class ClusterAudit {
 
     /** Counts the records delivered more than once (by any members). */
     void countDuplicates(List<SinkLine> merged) {
-        java.util.Set<String> seen = new java.util.HashSet<>();
+        Set<String> seen = new HashSet<>();
         for (SinkLine line : merged) {
             if (!seen.add(line.position())) {
                 duplicates++;
@@ -81,36 +86,79 @@ final class ClusterAudit {
         return snapshotDuplicates;
     }
 
-    /** Checks the one-reader-per-unit rule over the merged sink (sorted by delivery time). */
+    /** Checks the one-reader-per-unit rule over the merged sink (sorted by delivery time), a reader per member. */
     void oneReaderPerShardAtATime(List<SinkLine> merged, int allowedLate) {
+        oneReaderPerShardAtATime(merged, line -> "member " + line.run(), allowedLate);
+    }
+
+    /**
+     * Checks the one-reader-per-unit rule over the merged sink (sorted by delivery time), {@code reader} telling who
+     * delivered a line: for every unit, once a reader delivered its first record of it, every reader that started
+     * before delivers at most {@code allowedLate} more of it.
+     */
+    void oneReaderPerShardAtATime(List<SinkLine> merged, Function<SinkLine, String> reader, int allowedLate) {
         Map<String, List<SinkLine>> byUnit = new LinkedHashMap<>();
         for (SinkLine line : merged) {
             byUnit.computeIfAbsent(line.unit(), u -> new ArrayList<>()).add(line);
         }
         byUnit.forEach((unit, lines) -> {
-            Map<Integer, Long> first = new HashMap<>();
+            Map<String, Long> first = new HashMap<>();
             for (SinkLine line : lines) {
-                first.putIfAbsent(line.run(), line.deliveredMicros());
+                first.putIfAbsent(reader.apply(line), line.deliveredMicros());
             }
-            for (Map.Entry<Integer, Long> newer : first.entrySet()) {
-                for (Map.Entry<Integer, Long> older : first.entrySet()) {
+            for (Map.Entry<String, Long> newer : first.entrySet()) {
+                for (Map.Entry<String, Long> older : first.entrySet()) {
                     if (older.getValue() >= newer.getValue()) {
                         continue;
                     }
-                    long late = lines.stream().filter(l -> l.run() == older.getKey()
+                    long late = lines.stream().filter(l -> older.getKey().equals(reader.apply(l))
                                                            && l.deliveredMicros() > newer.getValue()).count();
                     if (late > 0) {
                         overlaps++;
                         maxLate = Math.max(maxLate, (int) late);
                     }
                     if (late > allowedLate) {
-                        audit.violation(unit + ": member " + older.getKey() + " delivered " + late + " records of it"
-                                        + " after member " + newer.getKey() + " had started delivering it (at most "
-                                        + allowedLate + " allowed)");
+                        audit.violation(unit + ": " + older.getKey() + " delivered " + late + " records of it after "
+                                        + newer.getKey() + " had started delivering it (at most " + allowedLate
+                                        + " allowed)");
                     }
                 }
             }
         });
+    }
+
+    /**
+     * No record of a shard was delivered before the last delivered record of any of its ancestors ({@code parentOf}:
+     * the stream's lineage, child to parent, as DescribeStream lists it), whoever delivered them; returns how many
+     * (ancestor, descendant) pairs with records on both sides were checked.
+     */
+    int childrenAfterTheirParents(List<SinkLine> merged, Map<String, String> parentOf) {
+        Map<String, Long> first = new HashMap<>();
+        Map<String, Long> last = new HashMap<>();
+        for (SinkLine line : merged) {
+            if (!line.isSnapshot()) {
+                first.merge(line.shard(), line.deliveredMicros(), Math::min);
+                last.merge(line.shard(), line.deliveredMicros(), Math::max);
+            }
+        }
+        int pairs = 0;
+        for (Map.Entry<String, Long> child : first.entrySet()) {
+            Set<String> seen = new HashSet<>();
+            for (String ancestor = parentOf.get(child.getKey()); ancestor != null && seen.add(ancestor);
+                 ancestor = parentOf.get(ancestor)) {
+                Long ancestorLast = last.get(ancestor);
+                if (ancestorLast == null) {
+                    continue;
+                }
+                pairs++;
+                if (ancestorLast > child.getValue()) {
+                    audit.violation("shard " + child.getKey() + ": its first record was delivered at "
+                                    + child.getValue() + ", before the last of its ancestor " + ancestor + " at "
+                                    + ancestorLast);
+                }
+            }
+        }
+        return pairs;
     }
 
     /** A leadership of a member: from the state saying it leads to the next saying it does not, or its death. */

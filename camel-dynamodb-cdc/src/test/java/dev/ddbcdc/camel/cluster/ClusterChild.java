@@ -33,7 +33,9 @@ import org.apache.camel.impl.DefaultCamelContext;
  * a {@code HELD <shard> <sequence number>} line names it: the test can so stall the leader with an exchange in flight.
  * <p>
  * Arguments, {@code name=value}: {@code id}, {@code uri} (without the cluster options), {@code sink}, {@code status},
- * {@code cluster} ({@code zookeeper:<connect string>:<session timeout ms>} or {@code filelock:<directory>}),
+ * {@code cluster} ({@code zookeeper:<connect string>:<session timeout ms>}, {@code filelock:<directory>} or
+ * {@code kubernetes:<master URL>|<namespace>|<lease ms>|<renew deadline ms>|<retry period ms>}, Pod name
+ * {@code member-<id>}, see {@link KubernetesCluster}),
  * {@code store} ({@link CheckpointStore#describe()}), optionally {@code hold}. Prints {@link #STARTED} once the
  * route started (in STANDBY or leading), then runs until killed; SIGTERM stops it in order.
  */
@@ -105,6 +107,9 @@ public final class ClusterChild {
             service.setAcquireLockDelay(10, TimeUnit.MILLISECONDS);
             service.setAcquireLockInterval(100, TimeUnit.MILLISECONDS);
             return service;
+        }
+        if ("kubernetes".equals(f[0])) {
+            return KubernetesCluster.service(f[1], id);
         }
         throw new IllegalArgumentException("Unknown cluster service " + spec);
     }

@@ -7,7 +7,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 import dev.ddbcdc.camel.checkpoint.Phase;
 import dev.ddbcdc.camel.crash.SinkLine;
@@ -37,9 +39,14 @@ final class ClusterRun implements AutoCloseable {
         this.store = store;
     }
 
+    /** The id the next member {@link #add()} starts will have. */
+    int nextId() {
+        return members.size() + 1;
+    }
+
     /** Starts the next member (does not wait for it). */
     Member add() throws IOException {
-        Member member = Member.start(members.size() + 1, uri, cluster, store, dir);
+        Member member = Member.start(nextId(), uri, cluster, store, dir);
         members.add(member);
         return member;
     }
@@ -59,6 +66,18 @@ final class ClusterRun implements AutoCloseable {
             MemberStatus latest = member.latest();
             if (latest != null && latest.leader()) {
                 leaders.add(member);
+            }
+        }
+        return leaders;
+    }
+
+    /** The units ({@code clusterMode=BUCKETS}) each alive member's last reported state says it leads, by unit. */
+    Map<String, List<Member>> unitLeaders() throws IOException {
+        Map<String, List<Member>> leaders = new TreeMap<>();
+        for (Member member : alive()) {
+            MemberStatus latest = member.latest();
+            if (latest != null) {
+                latest.units().forEach(u -> leaders.computeIfAbsent(u, x -> new ArrayList<>()).add(member));
             }
         }
         return leaders;

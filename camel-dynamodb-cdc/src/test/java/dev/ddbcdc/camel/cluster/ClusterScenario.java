@@ -2,6 +2,8 @@ package dev.ddbcdc.camel.cluster;
 
 import java.io.IOException;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -16,6 +18,8 @@ import dev.ddbcdc.localaws.LocalDynamoDb;
 import dev.ddbcdc.localaws.Tables;
 import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingServer;
+import software.amazon.awssdk.services.dynamodb.model.Shard;
+import software.amazon.awssdk.services.dynamodb.model.StreamDescription;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 
 /** What the cluster tests share: the table, the endpoint URI, and the audit of a run's sinks. */
@@ -61,6 +65,28 @@ final class ClusterScenario {
                + "&idlePollDelay=50&pollDelay=0&shardDiscoveryInterval=500&checkpointRepository=#checkpoints"
                + (bucket == null ? "&startPosition=TRIM_HORIZON"
                        : "&exportPollInterval=100&exportS3Bucket=" + bucket + "&maxConcurrentDataFiles=1");
+    }
+
+    /** Every shard of the table's stream as DescribeStream lists it (all pages), with its parent and range. */
+    static List<Shard> shards(LocalAws aws, String table) {
+        String streamArn = aws.dynamoDb().describeTable(b -> b.tableName(table)).table().latestStreamArn();
+        List<Shard> shards = new ArrayList<>();
+        String after = null;
+        do {
+            String from = after;
+            StreamDescription page = aws.streams().describeStream(b -> b.streamArn(streamArn)
+                    .exclusiveStartShardId(from)).streamDescription();
+            shards.addAll(page.shards());
+            after = page.lastEvaluatedShardId();
+        } while (after != null);
+        return shards;
+    }
+
+    /** The stream's lineage: each shard that has a parent, to its parent. */
+    static Map<String, String> parents(List<Shard> shards) {
+        Map<String, String> parents = new HashMap<>();
+        shards.stream().filter(s -> s.parentShardId() != null).forEach(s -> parents.put(s.shardId(), s.parentShardId()));
+        return parents;
     }
 
     /** The export ARN the shared checkpoints name, or null. */

@@ -13,7 +13,7 @@ import dev.ddbcdc.camel.checkpoint.LeaderEpoch;
  * Reads every row of the shared checkpoint store every few milliseconds from a thread of the test and checks that no
  * stored position ever moves backwards: a shard's {@code seq:<n>} only rises, {@code from:} is never written over a
  * {@code seq:}, {@code END} stays; a data file's {@code line:<n>} only rises, {@code END} stays; the leader epoch
- * only rises.
+ * only rises, the consumer's and each unit's ({@code .../leader/bucket-3} with {@code clusterMode=BUCKETS}).
  */
 final class PositionSampler implements AutoCloseable {
 
@@ -67,7 +67,7 @@ final class PositionSampler implements AutoCloseable {
 
     /** Why the move from stored value {@code beforeStored} to {@code afterStored} goes backwards, or null. */
     static String backwards(String key, String beforeStored, String afterStored) {
-        if (key.endsWith("/leader")) {
+        if (key.endsWith("/leader") || key.contains("/leader/")) {
             return LeaderEpoch.epochOf(key, afterStored) < LeaderEpoch.epochOf(key, beforeStored)
                     ? "the epoch fell" : null;
         }
