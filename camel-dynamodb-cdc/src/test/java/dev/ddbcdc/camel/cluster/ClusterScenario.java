@@ -85,7 +85,8 @@ final class ClusterScenario {
     /** The stream's lineage: each shard that has a parent, to its parent. */
     static Map<String, String> parents(List<Shard> shards) {
         Map<String, String> parents = new HashMap<>();
-        shards.stream().filter(s -> s.parentShardId() != null).forEach(s -> parents.put(s.shardId(), s.parentShardId()));
+        shards.stream().filter(s -> s.parentShardId() != null)
+                .forEach(s -> parents.put(s.shardId(), s.parentShardId()));
         return parents;
     }
 

@@ -49,7 +49,7 @@ final class KubernetesCluster implements AutoCloseable {
         return new KubernetesCluster(server);
     }
 
-    /** The members' cluster spec ({@link ClusterChild}): {@code kubernetes:<url>|<namespace>|<lease>|<renew>|<retry>}. */
+    /** The members' cluster spec, {@code kubernetes:<url>|<namespace>|<lease>|<renew>|<retry>}. */
     String spec() {
         return "kubernetes:" + String.join("|", server.url("/"), NAMESPACE, Long.toString(LEASE_MILLIS),
                 Long.toString(RENEW_DEADLINE_MILLIS), Long.toString(RETRY_PERIOD_MILLIS));
