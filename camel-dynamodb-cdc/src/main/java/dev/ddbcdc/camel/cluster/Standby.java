@@ -43,6 +43,8 @@ public final class Standby implements NamespaceLeadership.Listener {
 
     private final FencedStateRepository checkpoints;
     private final String consumerId;
+    /** The unit this standby leads: {@code null} for the whole consumer, else a bucket or the snapshot. */
+    private final String unit;
     private final Supplier<TableFacts> describe;
     private final Engines engines;
     private final Failures failures;
@@ -61,8 +63,15 @@ public final class Standby implements NamespaceLeadership.Listener {
 
     public Standby(FencedStateRepository checkpoints, String consumerId, Supplier<TableFacts> describe,
                    Engines engines, Failures failures, Clock clock) {
+        this(checkpoints, consumerId, null, describe, engines, failures, clock);
+    }
+
+    /** @param unit what is led: {@code null} for the whole consumer, else a bucket ({@link ShardBuckets#unit}) */
+    public Standby(FencedStateRepository checkpoints, String consumerId, String unit, Supplier<TableFacts> describe,
+                   Engines engines, Failures failures, Clock clock) {
         this.checkpoints = checkpoints;
         this.consumerId = consumerId;
+        this.unit = unit;
         this.describe = describe;
         this.engines = engines;
         this.failures = failures;
@@ -83,11 +92,12 @@ public final class Standby implements NamespaceLeadership.Listener {
         leading = true;
         try {
             TableFacts table = describe.get();
-            String leaderKey = new CheckpointKeys(consumerId, table.checkpointArn()).leader();
+            CheckpointKeys keys = new CheckpointKeys(consumerId, table.checkpointArn());
+            String leaderKey = unit == null ? keys.leader() : keys.leader(unit);
             LeaderEpoch claim = LeaderEpoch.take(checkpoints, leaderKey, leadership.memberId(), clock.millis());
             epoch = claim.epoch();
-            LOG.info("Table {}: leading with epoch {} (member {}); resuming from the stored checkpoints",
-                    table.tableName(), claim.epoch(), claim.member());
+            LOG.info("Table {}: leading {} with epoch {} (member {}); resuming from the stored checkpoints",
+                    table.tableName(), unit == null ? "the consumer" : unit, claim.epoch(), claim.member());
             AtomicReference<CdcEngine> fencedEngine = new AtomicReference<>();
             ofLeadership = fencedEngine;
             CdcEngine next = engines.apply(table,
