@@ -3,6 +3,7 @@ package dev.ddbcdc.camel.cluster;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32;
 
+import dev.ddbcdc.camel.options.ClusterModeRules;
 import dev.ddbcdc.camel.stream.ShardOwnership;
 
 /**
@@ -14,16 +15,15 @@ import dev.ddbcdc.camel.stream.ShardOwnership;
  */
 public final class ShardBuckets {
 
-    /** At most this many buckets: each one is a lease (Kubernetes) or znode (ZooKeeper) per consumer. */
-    public static final int MAX_BUCKETS = 256;
     private static final String SNAPSHOT = "snapshot";
 
     private final int count;
     private final int width;
 
     public ShardBuckets(int count) {
-        if (count < 1 || count > MAX_BUCKETS) {
-            throw new IllegalArgumentException("shardBuckets must be between 1 and " + MAX_BUCKETS + ", was " + count);
+        if (count < 1 || count > ClusterModeRules.MAX_BUCKETS) {
+            throw new IllegalArgumentException("shardBuckets must be between 1 and " + ClusterModeRules.MAX_BUCKETS
+                                               + ", was " + count);
         }
         this.count = count;
         this.width = Integer.toString(count - 1).length();

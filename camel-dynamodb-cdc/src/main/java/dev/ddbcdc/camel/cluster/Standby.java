@@ -1,6 +1,7 @@
 package dev.ddbcdc.camel.cluster;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
@@ -26,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * losing it, the engine stops at once: nothing more is read, and exchanges still in flight store their positions only
  * if no other instance has taken a newer epoch meanwhile.
  */
-public final class Standby implements NamespaceLeadership.Listener {
+public final class Standby implements NamespaceLeadership.Listener, Membership {
 
     private static final Logger LOG = LoggerFactory.getLogger(Standby.class);
     private static final long RETRY_BASE_MILLIS = 5_000;
@@ -160,6 +161,7 @@ public final class Standby implements NamespaceLeadership.Listener {
      * Stops reading, but keeps the lead for now, so that the exchanges in flight can complete and store their
      * positions under this leader's epoch before another instance takes over ({@link #stop(long)}).
      */
+    @Override
     public void stopReading() {
         CdcEngine current;
         synchronized (this) {
@@ -172,6 +174,7 @@ public final class Standby implements NamespaceLeadership.Listener {
     }
 
     /** Leaves the cluster: stops reading if leading, waiting up to {@code awaitMillis} for that. */
+    @Override
     public void stop(long awaitMillis) throws Exception {
         NamespaceLeadership joined = leadership;
         if (joined != null) {
@@ -179,10 +182,22 @@ public final class Standby implements NamespaceLeadership.Listener {
         }
     }
 
+    @Override
+    public List<CdcEngine> engines() {
+        CdcEngine current = engine;
+        return current == null ? List.of() : List.of(current);
+    }
+
+    @Override
+    public List<String> led() {
+        return leading ? List.of(unit == null ? "consumer" : unit) : List.of();
+    }
+
     /**
      * FAILED from a failed takeover until the next one succeeds; else STANDBY while another instance leads, and the
      * engine's phase while this one does.
      */
+    @Override
     public Phase phase() {
         if (failure != null) {
             return Phase.FAILED;
@@ -199,30 +214,36 @@ public final class Standby implements NamespaceLeadership.Listener {
         return engine;
     }
 
+    @Override
     public boolean isLeader() {
         return leading;
     }
 
     /** The epoch of the current or last leadership, 0 if this instance never led. */
+    @Override
     public long epoch() {
         return epoch;
     }
 
     /** Checkpoint writes refused because another instance had taken a newer epoch. */
+    @Override
     public long refusedWrites() {
         return refusedWrites.get();
     }
 
     /** Why taking over failed, or {@code null}. */
+    @Override
     public String failure() {
         return failure;
     }
 
+    @Override
     public String namespace() {
         NamespaceLeadership joined = leadership;
         return joined == null ? null : joined.namespace();
     }
 
+    @Override
     public String memberId() {
         NamespaceLeadership joined = leadership;
         return joined == null ? null : joined.memberId();
