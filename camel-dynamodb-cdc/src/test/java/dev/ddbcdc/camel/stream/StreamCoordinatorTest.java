@@ -528,4 +528,29 @@ class StreamCoordinatorTest {
         assertEquals(List.of(), stream.iteratorCalls("b"));
         assertEquals(List.of(), stream.iteratorCalls("p"));
     }
+
+    @Test
+    void aBucketsRunThatEndsTakesOnlyItsOwnShardsOffTheCountersTheBucketsShare() {
+        stream.shard("a", null);
+        stream.record("a", at(-60_000));
+        stream.shard("b", null);
+        stream.record("b", at(-60_000));
+        RunContext otherRun = new RunContext(clock, scheduler);
+        StreamCoordinator bucketA = coordinator(FirstStart.at(StartPosition.TRIM_HORIZON), TrimmedDataPolicy.FAIL,
+                "a"::equals);
+        StreamCoordinator bucketB = coordinator(otherRun, FirstStart.at(StartPosition.TRIM_HORIZON),
+                TrimmedDataPolicy.FAIL, "b"::equals);
+        bucketA.start();
+        bucketB.start();
+        advanceUntil("both read", () -> deliveredOf("a").size() == 1 && deliveredOf("b").size() == 1);
+        assertEquals(2, metrics.shardsReading.get(), "the open shards of both buckets");
+
+        run.stop(); // bucket a moved to another member
+        bucketA.release();
+        bucketA.release();
+        assertEquals(1, metrics.shardsReading.get(), "b is still read here; a released once");
+        assertEquals(-1, metrics.lag.millisBehind("a", NOW), "a's lag is forgotten");
+        assertTrue(metrics.lag.millisBehind("b", NOW) >= 0, "b's lag is kept");
+        otherRun.stop();
+    }
 }
