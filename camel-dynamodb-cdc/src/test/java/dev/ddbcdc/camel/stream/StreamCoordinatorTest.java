@@ -57,7 +57,15 @@ class StreamCoordinatorTest {
     final ManualScheduler scheduler = new ManualScheduler(clock);
     final RunContext run = new RunContext(clock, scheduler);
     final FakeStream stream = new FakeStream(STREAM_ARN);
-    final MemoryStateRepository repository = new MemoryStateRepository();
+    /** Checkpoint reads per key. */
+    final Map<String, Integer> reads = new ConcurrentHashMap<>();
+    final MemoryStateRepository repository = new MemoryStateRepository() {
+        @Override
+        public String getState(String key) {
+            reads.merge(key, 1, Integer::sum);
+            return super.getState(key);
+        }
+    };
     final ShardCheckpointStore store = new ShardCheckpointStore(repository, new CheckpointKeys("consumer-1", STREAM_ARN));
     final StreamMetrics metrics = new StreamMetrics();
     final List<Delivered> delivered = new CopyOnWriteArrayList<>();
@@ -519,6 +527,10 @@ class StreamCoordinatorTest {
         assertEquals(List.of(), stream.iteratorCalls("c"), "the child waits for its parent's END");
         assertEquals(2, coordinator.shardCount(ShardLineageTracker.State.ELSEWHERE));
         assertNull(store.load("p"), "nothing is written for another owner's shard");
+
+        assertEquals(null, reads.get(store.key("b")), "another owner's shard that none of ours waits for is not looked"
+                                                        + " at");
+        assertTrue(reads.getOrDefault(store.key("p"), 0) >= 5, "the awaited parent is, every second");
 
         store.save("p", ShardPosition.end()); // the other owner finished p
         advanceUntil("c is read once p's END is in the store", () -> deliveredOf("c").size() == 1);
