@@ -11,6 +11,7 @@ import dev.ddbcdc.camel.stream.StreamMetrics;
 import org.apache.camel.Route;
 import org.apache.camel.spi.annotations.DevConsole;
 import org.apache.camel.support.console.AbstractDevConsole;
+import org.apache.camel.util.json.JsonArray;
 import org.apache.camel.util.json.JsonObject;
 
 /**
@@ -48,8 +49,9 @@ public class DynamoDbCdcDevConsole extends AbstractDevConsole {
             if (status.containsKey("cluster")) {
                 JsonObject cluster = (JsonObject) status.get("cluster");
                 text.append(String.format("    Cluster: namespace %s, member %s, leader %s, epoch %s, refused"
-                                          + " checkpoint writes %s%n", cluster.get("namespace"), cluster.get("member"),
-                        cluster.get("leader"), cluster.get("epoch"), cluster.get("refusedCheckpointWrites")));
+                                          + " checkpoint writes %s, leads %s%n", cluster.get("namespace"),
+                        cluster.get("member"), cluster.get("leader"), cluster.get("epoch"),
+                        cluster.get("refusedCheckpointWrites"), led(cluster.get("led"))));
             }
             text.append(String.format("    Records: delivered %s, acknowledged %s; lag %s ms%n",
                     status.get("recordsDelivered"), status.get("recordsAcknowledged"), status.get("lagMillis")));
@@ -96,6 +98,7 @@ public class DynamoDbCdcDevConsole extends AbstractDevConsole {
             cluster.put("leader", consumer.isLeader());
             cluster.put("epoch", consumer.getEpoch());
             cluster.put("refusedCheckpointWrites", consumer.getRefusedCheckpointWrites());
+            cluster.put("led", new JsonArray(consumer.getBucketsLed()));
             status.put("cluster", cluster);
         }
         status.put("recordsDelivered", stream.recordsDelivered.get());
@@ -135,5 +138,10 @@ public class DynamoDbCdcDevConsole extends AbstractDevConsole {
             status.put("lastError", lastError);
         }
         return status;
+    }
+
+    private static String led(Object units) {
+        return units instanceof List<?> list && !list.isEmpty()
+                ? String.join(",", list.stream().map(String::valueOf).toList()) : "nothing";
     }
 }
