@@ -21,16 +21,20 @@ import org.apache.camel.cluster.CamelClusterService;
 import org.apache.camel.component.file.cluster.FileLockClusterService;
 import org.apache.camel.component.zookeeper.cluster.ZooKeeperClusterService;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
 
 /**
  * One member of a cluster test, in a JVM of its own: a clustered {@code dynamodb-cdc:} route
  * ({@code clusterService=#cluster}, checkpoints in a shared {@code FencedStateRepository}) into a {@link DurableSink}
  * of its own. Every exchange's sink line carries the member id and the wall time of the delivery.
  * <p>
- * It reports its consumer's state into a status file ({@link MemberStatus}): a line whenever phase, leadership, epoch
- * or the count of refused checkpoint writes changes (looked at every 5 ms). With a hold file given, a stream record
- * arriving while that file exists is held in the route (before its sink line is written) until the file is gone, and
- * a {@code HELD <shard> <sequence number>} line names it: the test can so stall the leader with an exchange in flight.
+ * It reports its consumer's state into a status file ({@link MemberStatus}): a line whenever phase, leadership, epoch,
+ * the count of refused checkpoint writes or what it leads ({@code getBucketsLed()}: with {@code clusterMode=BUCKETS}
+ * its buckets and the snapshot, with standby {@code consumer}) changes (looked at every 5 ms). With a hold file given,
+ * a stream record arriving while that file exists is held in the route (before its sink line is written) until the
+ * file is gone, and a {@code HELD <shard> <sequence number>} line names it: the test can so stall the leader with an
+ * exchange in flight.
  * <p>
  * Arguments, {@code name=value}: {@code id}, {@code uri} (without the cluster options), {@code sink}, {@code status},
  * {@code cluster} ({@code zookeeper:<connect string>:<session timeout ms>}, {@code filelock:<directory>} or
@@ -109,6 +113,9 @@ public final class ClusterChild {
             return service;
         }
         if ("kubernetes".equals(f[0])) {
+            // its elections in the member's log (Leases taken, given up and lost) and the rebalancing's decisions
+            Configurator.setLevel("org.apache.camel.component.kubernetes.cluster", Level.INFO);
+            Configurator.setLevel("org.apache.camel.support.cluster.RebalancingCamelClusterService", Level.DEBUG);
             return KubernetesCluster.service(f[1], id);
         }
         throw new IllegalArgumentException("Unknown cluster service " + spec);
@@ -117,8 +124,9 @@ public final class ClusterChild {
     private static void reportChanges(DynamoDbCdcConsumer consumer, Path status) {
         String last = null;
         while (true) {
+            String units = String.join(",", consumer.getBucketsLed());
             String now = consumer.getPhase() + " " + consumer.isLeader() + " " + consumer.getEpoch() + " "
-                         + consumer.getRefusedCheckpointWrites();
+                         + consumer.getRefusedCheckpointWrites() + " " + (units.isEmpty() ? MemberStatus.NONE : units);
             if (!now.equals(last)) {
                 report(status, "STATE " + now);
                 last = now;

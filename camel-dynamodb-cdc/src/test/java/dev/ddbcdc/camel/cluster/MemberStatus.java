@@ -7,7 +7,8 @@ import dev.ddbcdc.camel.checkpoint.Phase;
 /**
  * One {@code STATE} line of a member's status file: at {@code micros} (wall time), the consumer's phase, whether it
  * leads, its epoch, how many of its checkpoint writes the store refused, and the units it leads
- * ({@code clusterMode=BUCKETS}: {@code bucket-3}, {@code snapshot}; empty otherwise and when it leads none).
+ * ({@code clusterMode=BUCKETS}: {@code bucket-3}, {@code snapshot}; with standby {@code consumer}; empty when it leads
+ * none, and in the lines of a child that did not report them).
  */
 record MemberStatus(long micros, Phase phase, boolean leader, long epoch, long refused, List<String> units) {
 
