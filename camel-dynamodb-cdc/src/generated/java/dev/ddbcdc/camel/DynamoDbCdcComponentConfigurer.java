@@ -43,8 +43,12 @@ public class DynamoDbCdcComponentConfigurer extends PropertyConfigurerSupport im
         case "bisectBatchOnError": getOrCreateConfiguration(target).setBisectBatchOnError(property(camelContext, boolean.class, value)); return true;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
+        case "bucketrebalanceinterval":
+        case "bucketRebalanceInterval": getOrCreateConfiguration(target).setBucketRebalanceInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "checkpointrepository":
         case "checkpointRepository": getOrCreateConfiguration(target).setCheckpointRepository(property(camelContext, org.apache.camel.spi.StateRepository.class, value)); return true;
+        case "clustermode":
+        case "clusterMode": getOrCreateConfiguration(target).setClusterMode(property(camelContext, dev.ddbcdc.camel.options.ClusterMode.class, value)); return true;
         case "clusternamespace":
         case "clusterNamespace": getOrCreateConfiguration(target).setClusterNamespace(property(camelContext, java.lang.String.class, value)); return true;
         case "clusterservice":
@@ -126,6 +130,8 @@ public class DynamoDbCdcComponentConfigurer extends PropertyConfigurerSupport im
         case "sessionToken": getOrCreateConfiguration(target).setSessionToken(property(camelContext, java.lang.String.class, value)); return true;
         case "shardacknowledgmenttimeout":
         case "shardAcknowledgmentTimeout": getOrCreateConfiguration(target).setShardAcknowledgmentTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "shardbuckets":
+        case "shardBuckets": getOrCreateConfiguration(target).setShardBuckets(property(camelContext, int.class, value)); return true;
         case "sharddiscoveryinterval":
         case "shardDiscoveryInterval": getOrCreateConfiguration(target).setShardDiscoveryInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "snapshotmode":
@@ -181,8 +187,12 @@ public class DynamoDbCdcComponentConfigurer extends PropertyConfigurerSupport im
         case "bisectBatchOnError": return boolean.class;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
+        case "bucketrebalanceinterval":
+        case "bucketRebalanceInterval": return long.class;
         case "checkpointrepository":
         case "checkpointRepository": return org.apache.camel.spi.StateRepository.class;
+        case "clustermode":
+        case "clusterMode": return dev.ddbcdc.camel.options.ClusterMode.class;
         case "clusternamespace":
         case "clusterNamespace": return java.lang.String.class;
         case "clusterservice":
@@ -264,6 +274,8 @@ public class DynamoDbCdcComponentConfigurer extends PropertyConfigurerSupport im
         case "sessionToken": return java.lang.String.class;
         case "shardacknowledgmenttimeout":
         case "shardAcknowledgmentTimeout": return long.class;
+        case "shardbuckets":
+        case "shardBuckets": return int.class;
         case "sharddiscoveryinterval":
         case "shardDiscoveryInterval": return long.class;
         case "snapshotmode":
@@ -315,8 +327,12 @@ public class DynamoDbCdcComponentConfigurer extends PropertyConfigurerSupport im
         case "bisectBatchOnError": return getOrCreateConfiguration(target).isBisectBatchOnError();
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
+        case "bucketrebalanceinterval":
+        case "bucketRebalanceInterval": return getOrCreateConfiguration(target).getBucketRebalanceInterval();
         case "checkpointrepository":
         case "checkpointRepository": return getOrCreateConfiguration(target).getCheckpointRepository();
+        case "clustermode":
+        case "clusterMode": return getOrCreateConfiguration(target).getClusterMode();
         case "clusternamespace":
         case "clusterNamespace": return getOrCreateConfiguration(target).getClusterNamespace();
         case "clusterservice":
@@ -398,6 +414,8 @@ public class DynamoDbCdcComponentConfigurer extends PropertyConfigurerSupport im
         case "sessionToken": return getOrCreateConfiguration(target).getSessionToken();
         case "shardacknowledgmenttimeout":
         case "shardAcknowledgmentTimeout": return getOrCreateConfiguration(target).getShardAcknowledgmentTimeout();
+        case "shardbuckets":
+        case "shardBuckets": return getOrCreateConfiguration(target).getShardBuckets();
         case "sharddiscoveryinterval":
         case "shardDiscoveryInterval": return getOrCreateConfiguration(target).getShardDiscoveryInterval();
         case "snapshotmode":

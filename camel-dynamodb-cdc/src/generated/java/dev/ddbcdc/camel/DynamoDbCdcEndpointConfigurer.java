@@ -34,8 +34,12 @@ public class DynamoDbCdcEndpointConfigurer extends PropertyConfigurerSupport imp
         case "bisectBatchOnError": target.getConfiguration().setBisectBatchOnError(property(camelContext, boolean.class, value)); return true;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
+        case "bucketrebalanceinterval":
+        case "bucketRebalanceInterval": target.getConfiguration().setBucketRebalanceInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "checkpointrepository":
         case "checkpointRepository": target.getConfiguration().setCheckpointRepository(property(camelContext, org.apache.camel.spi.StateRepository.class, value)); return true;
+        case "clustermode":
+        case "clusterMode": target.getConfiguration().setClusterMode(property(camelContext, dev.ddbcdc.camel.options.ClusterMode.class, value)); return true;
         case "clusternamespace":
         case "clusterNamespace": target.getConfiguration().setClusterNamespace(property(camelContext, java.lang.String.class, value)); return true;
         case "clusterservice":
@@ -116,6 +120,8 @@ public class DynamoDbCdcEndpointConfigurer extends PropertyConfigurerSupport imp
         case "sessionToken": target.getConfiguration().setSessionToken(property(camelContext, java.lang.String.class, value)); return true;
         case "shardacknowledgmenttimeout":
         case "shardAcknowledgmentTimeout": target.getConfiguration().setShardAcknowledgmentTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "shardbuckets":
+        case "shardBuckets": target.getConfiguration().setShardBuckets(property(camelContext, int.class, value)); return true;
         case "sharddiscoveryinterval":
         case "shardDiscoveryInterval": target.getConfiguration().setShardDiscoveryInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "snapshotmode":
@@ -169,8 +175,12 @@ public class DynamoDbCdcEndpointConfigurer extends PropertyConfigurerSupport imp
         case "bisectBatchOnError": return boolean.class;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
+        case "bucketrebalanceinterval":
+        case "bucketRebalanceInterval": return long.class;
         case "checkpointrepository":
         case "checkpointRepository": return org.apache.camel.spi.StateRepository.class;
+        case "clustermode":
+        case "clusterMode": return dev.ddbcdc.camel.options.ClusterMode.class;
         case "clusternamespace":
         case "clusterNamespace": return java.lang.String.class;
         case "clusterservice":
@@ -251,6 +261,8 @@ public class DynamoDbCdcEndpointConfigurer extends PropertyConfigurerSupport imp
         case "sessionToken": return java.lang.String.class;
         case "shardacknowledgmenttimeout":
         case "shardAcknowledgmentTimeout": return long.class;
+        case "shardbuckets":
+        case "shardBuckets": return int.class;
         case "sharddiscoveryinterval":
         case "shardDiscoveryInterval": return long.class;
         case "snapshotmode":
@@ -300,8 +312,12 @@ public class DynamoDbCdcEndpointConfigurer extends PropertyConfigurerSupport imp
         case "bisectBatchOnError": return target.getConfiguration().isBisectBatchOnError();
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
+        case "bucketrebalanceinterval":
+        case "bucketRebalanceInterval": return target.getConfiguration().getBucketRebalanceInterval();
         case "checkpointrepository":
         case "checkpointRepository": return target.getConfiguration().getCheckpointRepository();
+        case "clustermode":
+        case "clusterMode": return target.getConfiguration().getClusterMode();
         case "clusternamespace":
         case "clusterNamespace": return target.getConfiguration().getClusterNamespace();
         case "clusterservice":
@@ -382,6 +398,8 @@ public class DynamoDbCdcEndpointConfigurer extends PropertyConfigurerSupport imp
         case "sessionToken": return target.getConfiguration().getSessionToken();
         case "shardacknowledgmenttimeout":
         case "shardAcknowledgmentTimeout": return target.getConfiguration().getShardAcknowledgmentTimeout();
+        case "shardbuckets":
+        case "shardBuckets": return target.getConfiguration().getShardBuckets();
         case "sharddiscoveryinterval":
         case "shardDiscoveryInterval": return target.getConfiguration().getShardDiscoveryInterval();
         case "snapshotmode":

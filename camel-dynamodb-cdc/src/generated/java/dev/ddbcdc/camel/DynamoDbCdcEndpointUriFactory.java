@@ -23,14 +23,16 @@ public class DynamoDbCdcEndpointUriFactory extends org.apache.camel.support.comp
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(64);
+        Set<String> props = new HashSet<>(67);
         props.add("accessKey");
         props.add("acknowledgments");
         props.add("batchSize");
         props.add("batchWindow");
         props.add("bisectBatchOnError");
         props.add("bridgeErrorHandler");
+        props.add("bucketRebalanceInterval");
         props.add("checkpointRepository");
+        props.add("clusterMode");
         props.add("clusterNamespace");
         props.add("clusterService");
         props.add("clustered");
@@ -72,6 +74,7 @@ public class DynamoDbCdcEndpointUriFactory extends org.apache.camel.support.comp
         props.add("secretKey");
         props.add("sessionToken");
         props.add("shardAcknowledgmentTimeout");
+        props.add("shardBuckets");
         props.add("shardDiscoveryInterval");
         props.add("snapshotMode");
         props.add("snapshotOnly");

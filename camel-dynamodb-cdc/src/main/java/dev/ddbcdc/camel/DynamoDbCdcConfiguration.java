@@ -9,6 +9,8 @@ import dev.ddbcdc.camel.aws.TableReference;
 import dev.ddbcdc.camel.options.AwsOptions;
 import dev.ddbcdc.camel.options.BridgeOptions;
 import dev.ddbcdc.camel.options.BridgeRules;
+import dev.ddbcdc.camel.options.ClusterMode;
+import dev.ddbcdc.camel.options.ClusterModeRules;
 import dev.ddbcdc.camel.options.ExportFormat;
 import dev.ddbcdc.camel.options.IncrementalExportFallback;
 import dev.ddbcdc.camel.options.OutputFormat;
@@ -346,6 +348,27 @@ public class DynamoDbCdcConfiguration implements Cloneable {
                             + " lower-cased, other characters replaced by '-', at most 63 characters (a hash is"
                             + " appended when anything was changed).")
     private String clusterNamespace;
+    @UriParam(label = "consumer,cluster", defaultValue = "STANDBY",
+              description = "How the instances of a clustered consumer share the stream. STANDBY: one reads, the"
+                            + " others stand by. BUCKETS: the shards are spread in shardBuckets buckets, one cluster"
+                            + " namespace each (<clusterNamespace>-b07), over the instances by Camel's"
+                            + " RebalancingCamelClusterService, and each instance reads the shards of the buckets it"
+                            + " leads; the snapshot runs under <clusterNamespace>-snapshot on one instance. Needs a"
+                            + " cluster service that can give a namespace up (CamelPreemptiveClusterService:"
+                            + " camel-kubernetes' KubernetesClusterService), which the consumer wraps in a"
+                            + " RebalancingCamelClusterService unless it is one.")
+    private ClusterMode clusterMode = ClusterMode.STANDBY;
+    @UriParam(label = "consumer,cluster", defaultValue = "16",
+              description = "With clusterMode=BUCKETS: the number of buckets a shard is spread in (crc32 of its id"
+                            + " modulo this), 1 to 256. At most this many instances read at once; more buckets spread"
+                            + " more evenly but cost a lease each. Keep it fixed for a consumer: a shard's bucket"
+                            + " changes with it.")
+    private int shardBuckets = 16;
+    @UriParam(label = "consumer,cluster", defaultValue = "2000", javaType = "java.time.Duration",
+              description = "With clusterMode=BUCKETS and a cluster service that is not a RebalancingCamelClusterService"
+                            + " already: how often the consumer's rebalancing looks whether this instance leads more or"
+                            + " fewer buckets than its share, in ms.")
+    private long bucketRebalanceInterval = 2000;
 
     /** Checks values and combinations; every message names the option and what is allowed. */
     public void validate() {
@@ -389,6 +412,8 @@ public class DynamoDbCdcConfiguration implements Cloneable {
                                                + " service can name a lease, znode or file after it), was '"
                                                + clusterNamespace + "'");
         }
+        ClusterModeRules.check(clusterMode, shardBuckets, bucketRebalanceInterval, isStandbyEnabled(),
+                trimmedDataPolicy);
         awsOptions().checkCredentials();
         TableReference.parse(table);
         validateSnapshot();
@@ -778,6 +803,35 @@ public class DynamoDbCdcConfiguration implements Cloneable {
     }
 
     /** Whether the consumer runs as one of several instances, reading only while it leads. */
+    public ClusterMode getClusterMode() {
+        return clusterMode;
+    }
+
+    public void setClusterMode(ClusterMode clusterMode) {
+        this.clusterMode = clusterMode;
+    }
+
+    public int getShardBuckets() {
+        return shardBuckets;
+    }
+
+    public void setShardBuckets(int shardBuckets) {
+        this.shardBuckets = shardBuckets;
+    }
+
+    public long getBucketRebalanceInterval() {
+        return bucketRebalanceInterval;
+    }
+
+    public void setBucketRebalanceInterval(long bucketRebalanceInterval) {
+        this.bucketRebalanceInterval = bucketRebalanceInterval;
+    }
+
+    /** Whether the shards are spread in buckets over the instances (clusterMode=BUCKETS with a cluster service). */
+    public boolean isBucketsEnabled() {
+        return clusterMode == ClusterMode.BUCKETS && isStandbyEnabled();
+    }
+
     public boolean isStandbyEnabled() {
         return clustered || clusterService != null;
     }

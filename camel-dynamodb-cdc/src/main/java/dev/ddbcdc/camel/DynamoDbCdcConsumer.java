@@ -1,9 +1,10 @@
 package dev.ddbcdc.camel;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
@@ -12,13 +13,12 @@ import dev.ddbcdc.camel.aws.AwsAttemptMetrics;
 import dev.ddbcdc.camel.aws.AwsConnections;
 import dev.ddbcdc.camel.aws.TableReference;
 import dev.ddbcdc.camel.checkpoint.CheckpointKeys;
-import dev.ddbcdc.camel.checkpoint.FencedStateRepository;
 import dev.ddbcdc.camel.checkpoint.Generation;
 import dev.ddbcdc.camel.checkpoint.Phase;
 import dev.ddbcdc.camel.checkpoint.ShardCheckpointStore;
 import dev.ddbcdc.camel.checkpoint.SnapshotCheckpointStore;
-import dev.ddbcdc.camel.cluster.ClusterNamespace;
-import dev.ddbcdc.camel.cluster.NamespaceLeadership;
+import dev.ddbcdc.camel.cluster.Buckets;
+import dev.ddbcdc.camel.cluster.Membership;
 import dev.ddbcdc.camel.cluster.Standby;
 import dev.ddbcdc.camel.engine.CdcEngine;
 import dev.ddbcdc.camel.event.KeySchema;
@@ -29,6 +29,7 @@ import dev.ddbcdc.camel.flow.Closeables;
 import dev.ddbcdc.camel.flow.SerialLanes;
 import dev.ddbcdc.camel.metrics.MeterSource;
 import dev.ddbcdc.camel.metrics.MetricsRegistration;
+import dev.ddbcdc.camel.options.SnapshotOptions;
 import dev.ddbcdc.camel.stream.LaneDispatcher;
 import dev.ddbcdc.camel.stream.RecordDispatcher;
 import dev.ddbcdc.camel.stream.ShardLineageTracker;
@@ -36,15 +37,12 @@ import dev.ddbcdc.camel.stream.ShardOwnership;
 import dev.ddbcdc.camel.stream.ShardStatus;
 import dev.ddbcdc.camel.stream.StreamMetrics;
 import dev.ddbcdc.camel.stream.TableFacts;
-import org.apache.camel.CamelContext;
 import org.apache.camel.Processor;
-import org.apache.camel.cluster.CamelClusterService;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckAware;
 import org.apache.camel.spi.ExecutorServiceManager;
 import org.apache.camel.spi.StateRepository;
 import org.apache.camel.support.DefaultConsumer;
-import org.apache.camel.support.cluster.ClusterServiceHelper;
 import org.apache.camel.support.processor.state.MemoryStateRepository;
 import org.apache.camel.support.service.ServiceHelper;
 import org.slf4j.Logger;
@@ -74,10 +72,11 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements HealthCheckA
     private volatile CdcEngine engine;
     private AwsConnections connections;
     private ScheduledExecutorService executor;
-    private volatile Standby standby;
+    /** The cluster this consumer is a member of (standby or buckets), or {@code null} when it is not clustered. */
+    private volatile Membership cluster;
     private ExecutorService lanePool;
     private SerialLanes lanes;
-    private ScheduledExecutorService leadershipThread;
+    private final List<ScheduledExecutorService> leadershipThreads = new CopyOnWriteArrayList<>();
     private HealthCheck healthCheck;
     private AutoCloseable meters;
 
@@ -95,7 +94,7 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements HealthCheckA
     protected void doStart() throws Exception {
         super.doStart();
         engine = null;
-        standby = null;
+        cluster = null;
         String tableName = TableReference.parse(configuration.getTable()).name();
         connections = new AwsConnections(configuration.awsOptions(), awsAttempts, configuration.getDynamoDbClient(),
                 configuration.getDynamoDbStreamsClient(), configuration.getS3Client());
@@ -121,16 +120,17 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements HealthCheckA
             meters = MetricsRegistration.register(getEndpoint().getCamelContext(),
                     new MeterSource(tableName, configuration.getConsumerId(), getRouteId(), metrics,
                             snapshot ? snapshotMetrics : null, awsAttempts, this::getPhase,
-                            configuration.isStandbyEnabled() ? clusterMeters() : null));
+                            configuration.isStandbyEnabled() ? new MeterSource.Cluster(this::isLeader, this::getEpoch,
+                                    this::getRefusedCheckpointWrites, () -> getBucketsLed().size()) : null));
             if (configuration.isStandbyEnabled()) {
-                standBy(tableName, checkpoints);
+                joinCluster(tableName, checkpoints);
             } else {
-                engine = newEngine(table, checkpoints);
+                engine = newEngine(table, checkpoints, null);
                 engine.start();
             }
             LOG.debug("Table {}: consumer started (acknowledgments={})", tableName, configuration.isAcknowledgments());
         } catch (Exception e) {
-            stopStandby();
+            leaveCluster();
             if (executor != null) {
                 executors().shutdownNow(executor);
                 executor = null;
@@ -147,36 +147,27 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements HealthCheckA
         }
     }
 
-    private MeterSource.Cluster clusterMeters() {
-        return new MeterSource.Cluster() {
-            @Override
-            public boolean leader() {
-                return isLeader();
-            }
-
-            @Override
-            public long epoch() {
-                return getEpoch();
-            }
-
-            @Override
-            public long refusedCheckpointWrites() {
-                return getRefusedCheckpointWrites();
-            }
-        };
-    }
-
     private TableFacts describe(String tableName) {
         return TableFacts.describe(connections.table(), tableName, configuration.getViewOnRemove(),
                 !configuration.isSnapshotOnly());
     }
 
-    /** The engine over {@code checkpoints}: the repository itself, or a leader's fenced view of it. */
-    private CdcEngine newEngine(TableFacts table, StateRepository<String, String> checkpoints) {
+    /**
+     * The engine over {@code checkpoints}: the repository itself, or a leader's fenced view of it; of the whole
+     * consumer ({@code unit == null}), or of one bucket of its shards, or of its snapshot.
+     */
+    private CdcEngine newEngine(TableFacts table, StateRepository<String, String> checkpoints, Buckets.Unit unit) {
         String tableName = table.tableName();
         CheckpointKeys first = new CheckpointKeys(configuration.getConsumerId(), table.checkpointArn());
         CheckpointKeys keys = first.of(new ShardCheckpointStore(checkpoints, first).generation());
         boolean snapshot = configuration.isSnapshotEnabled();
+        ShardCheckpointStore shards = new ShardCheckpointStore(checkpoints, keys);
+        SnapshotOptions snapshotOptions = snapshot ? configuration.snapshotOptions() : null;
+        if (unit != null && unit.isSnapshot()) {
+            snapshotOptions = snapshotOptions.forSnapshotUnit();
+        } else if (unit != null) {
+            shards = shards.ofUnit(unit.name());
+        }
         // a batch or a lane's record of this engine's run is sent only while that run goes on
         AtomicReference<CdcEngine> built = new AtomicReference<>();
         BooleanSupplier running = () -> built.get() != null && built.get().isRunning();
@@ -189,13 +180,13 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements HealthCheckA
                 new OutputFormatter(configuration.getOutputFormat(), table.tableArn()), batching);
         CdcEngine.Setup setup = new CdcEngine.Setup(configuration.getConsumerId(), table,
                 new KeySchema(table.partitionKey(), table.sortKey()), configuration.streamOptions(),
-                snapshot ? configuration.snapshotOptions() : null, ShardOwnership.ALL, Clock.systemUTC(),
-                configuration.bridgeOptions());
+                snapshotOptions, unit == null || unit.isSnapshot() ? ShardOwnership.ALL : unit.ownership(),
+                Clock.systemUTC(), configuration.bridgeOptions());
         CdcEngine.Ports ports = new CdcEngine.Ports(connections.table(), connections.exports(), connections.objects(),
                 connections.stream(), connections.scans());
         RecordDispatcher dispatcher = lanes == null ? delivery
                 : new LaneDispatcher(delivery, configuration.getLanesPerShard(), lanes, running);
-        CdcEngine next = new CdcEngine(setup, ports, new ShardCheckpointStore(checkpoints, keys),
+        CdcEngine next = new CdcEngine(setup, ports, shards,
                 snapshot || setup.bridge() != null ? new SnapshotCheckpointStore(checkpoints, keys) : null, delivery,
                 dispatcher, metrics, snapshotMetrics, executor, new CdcEngine.Events() {
                     @Override
@@ -219,9 +210,10 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements HealthCheckA
      */
     private void renewEngine(String tableName, StateRepository<String, String> checkpoints, Generation generation) {
         try {
-            CdcEngine next = newEngine(describe(tableName), checkpoints);
-            Standby waiting = standby;
-            if (waiting != null ? waiting.renew(next, () -> engine = next) : startUnlessStopping(next)) {
+            CdcEngine next = newEngine(describe(tableName), checkpoints, null);
+            Membership member = cluster;
+            if (member instanceof Standby waiting ? waiting.renew(next, () -> engine = next)
+                    : startUnlessStopping(next)) {
                 LOG.info("Table {}: reading under checkpoint {}", tableName, generation);
             }
         } catch (RuntimeException e) {
@@ -241,48 +233,38 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements HealthCheckA
         return true;
     }
 
-    /** Joins the cluster: the engine runs only while this instance leads the namespace ({@link Standby}). */
-    private void standBy(String tableName, StateRepository<String, String> checkpoints) throws Exception {
-        if (!(checkpoints instanceof FencedStateRepository fencing)) {
-            throw new IllegalArgumentException("Standby (clusterService/clustered) needs a checkpointRepository that"
-                                               + " several instances can share safely, a FencedStateRepository:"
-                                               + " JdbcStateRepository or DynamoDbStateRepository (any hosts),"
-                                               + " FileCheckpointRepository (processes of one host); "
-                                               + (configuration.getCheckpointRepository() == null ? "none is set"
-                                                       : checkpoints.getClass().getName() + " is not one"));
-        }
-        CamelClusterService service = clusterService();
-        String namespace = configuration.getClusterNamespace() != null ? configuration.getClusterNamespace()
-                : ClusterNamespace.derive(configuration.getConsumerId(), tableName);
-        Standby waiting = new Standby(fencing, configuration.getConsumerId(), () -> describe(tableName),
-                (table, fenced) -> {
-                    CdcEngine next = newEngine(table, fenced);
-                    engine = next;
-                    return next;
-                }, (message, error) -> getExceptionHandler().handleException(message, error), Clock.systemUTC());
-        standby = waiting;
-        leadershipThread = executors().newScheduledThreadPool(this, "DynamoDbCdcLeadership[" + tableName + "]", 1);
-        LOG.info("Table {}: standing by in cluster namespace {} of {}; reading begins when this instance leads",
-                tableName, namespace, service.getId() != null ? service.getId() : service.getClass().getSimpleName());
-        waiting.start(new NamespaceLeadership(service, namespace, leadershipThread, waiting));
-    }
+    /** Joins the cluster: engines run only for what this instance leads ({@link ClusterJoin}). */
+    private void joinCluster(String tableName, StateRepository<String, String> checkpoints) throws Exception {
+        cluster = ClusterJoin.join(configuration, getEndpoint().getCamelContext(), tableName, checkpoints,
+                new ClusterJoin.Host() {
+                    @Override
+                    public CdcEngine engine(TableFacts table, StateRepository<String, String> fenced,
+                                            Buckets.Unit unit) {
+                        CdcEngine next = newEngine(table, fenced, unit);
+                        if (unit == null) {
+                            engine = next;
+                        }
+                        return next;
+                    }
 
-    /** The clusterService option, else the single cluster service of the context (as the clustered route policy). */
-    private CamelClusterService clusterService() throws Exception {
-        CamelContext context = getEndpoint().getCamelContext();
-        CamelClusterService service = configuration.getClusterService();
-        if (service == null) {
-            service = ClusterServiceHelper.lookupService(context)
-                    .or(() -> Optional.ofNullable(context.getRegistry().findSingleByType(CamelClusterService.class)))
-                    .orElseThrow(() -> new IllegalArgumentException("clustered=true but the CamelContext has no single"
-                                                                    + " cluster service: add one (camel-zookeeper,"
-                                                                    + " camel-kubernetes, camel-file) or name it with"
-                                                                    + " clusterService=#<bean>"));
-        }
-        if (!context.hasService(service)) {
-            context.addService(service, true, true); // started now, stopped with the context
-        }
-        return service;
+                    @Override
+                    public TableFacts describe() {
+                        return DynamoDbCdcConsumer.this.describe(tableName);
+                    }
+
+                    @Override
+                    public void handle(String message, RuntimeException error) {
+                        getExceptionHandler().handleException(message, error);
+                    }
+
+                    @Override
+                    public ScheduledExecutorService thread(String name) {
+                        ScheduledExecutorService thread = executors().newScheduledThreadPool(DynamoDbCdcConsumer.this,
+                                "DynamoDbCdcLeadership[" + tableName + " " + name + "]", 1);
+                        leadershipThreads.add(thread);
+                        return thread;
+                    }
+                });
     }
 
     private ExecutorServiceManager executors() {
@@ -322,9 +304,9 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements HealthCheckA
 
     @Override
     protected void doStop() throws Exception {
-        Standby waiting = standby;
-        if (waiting != null) {
-            waiting.stopReading(); // the lead is kept until what is in flight has stored its positions
+        Membership member = cluster;
+        if (member != null) {
+            member.stopReading(); // the lead is kept until what is in flight has stored its positions
         }
         CdcEngine current;
         synchronized (this) { // no engine of a next generation starts after this
@@ -345,7 +327,10 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements HealthCheckA
         if (current != null) {
             current.flush(); // what the tasks acknowledged while the pools shut down
         }
-        stopStandby(); // hands the lead over
+        if (member != null) {
+            member.engines().forEach(CdcEngine::flush);
+        }
+        leaveCluster(); // hands the lead over
         if (connections != null) {
             connections.close();
             connections = null;
@@ -355,25 +340,23 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements HealthCheckA
         super.doStop();
     }
 
-    /** Leaves the cluster (stopping the engine if leading), so that another instance takes over at once. */
-    private void stopStandby() throws Exception {
-        Standby waiting = standby;
-        if (waiting != null) {
-            try {
-                waiting.stop(LEAVE_AWAIT_MILLIS);
-            } finally {
-                if (leadershipThread != null) {
-                    executors().shutdownNow(leadershipThread);
-                    leadershipThread = null;
-                }
+    /** Leaves the cluster (stopping the engines of what it leads), so that other instances take over at once. */
+    private void leaveCluster() throws Exception {
+        Membership member = cluster;
+        try {
+            if (member != null) {
+                member.stop(LEAVE_AWAIT_MILLIS);
             }
+        } finally {
+            leadershipThreads.forEach(executors()::shutdownNow);
+            leadershipThreads.clear();
         }
     }
 
     public Phase getPhase() {
-        Standby waiting = standby;
-        if (waiting != null && !isStopped()) {
-            return waiting.phase();
+        Membership member = cluster;
+        if (member != null && !isStopped()) {
+            return member.phase();
         }
         CdcEngine current = engine;
         return current == null ? (isStopped() ? Phase.STOPPED : Phase.INIT) : current.phase();
@@ -384,54 +367,78 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements HealthCheckA
      * over), or {@code null}.
      */
     public String getFailure() {
-        Standby waiting = standby;
-        if (waiting != null && waiting.failure() != null) {
-            return waiting.failure();
+        Membership member = cluster;
+        if (member != null && member.failure() != null) {
+            return member.failure();
         }
         CdcEngine current = engine;
         return current == null ? null : current.failure();
     }
 
-    /** Whether this consumer reads: always without standby; with it, while this instance leads. */
+    /** Whether this consumer reads: always when not clustered; else while this instance leads something. */
     public boolean isLeader() {
-        Standby waiting = standby;
-        return waiting == null ? engine != null : waiting.isLeader();
+        Membership member = cluster;
+        return member == null ? engine != null : member.isLeader();
     }
 
-    /** The leader epoch of this instance's current or last leadership; 0 without standby or before it led. */
+    /** The highest leader epoch of what this instance leads or led last; 0 when not clustered or before it led. */
     public long getEpoch() {
-        Standby waiting = standby;
-        return waiting == null ? 0 : waiting.epoch();
+        Membership member = cluster;
+        return member == null ? 0 : member.epoch();
     }
 
-    /** Checkpoint writes refused because another instance had taken the lead (standby only). */
+    /** Checkpoint writes refused because another instance had taken the lead (clustered only). */
     public long getRefusedCheckpointWrites() {
-        Standby waiting = standby;
-        return waiting == null ? 0 : waiting.refusedWrites();
+        Membership member = cluster;
+        return member == null ? 0 : member.refusedWrites();
     }
 
-    /** This instance's member id in the cluster service, or {@code null} without standby. */
+    /** This instance's member id in the cluster service, or {@code null} when not clustered. */
     public String getClusterMember() {
-        Standby waiting = standby;
-        return waiting == null ? null : waiting.memberId();
+        Membership member = cluster;
+        return member == null ? null : member.memberId();
     }
 
-    /** The cluster namespace this consumer stands by in, or {@code null} without standby. */
+    /** The cluster namespace this consumer stands by in (with buckets: their base), or {@code null}. */
     public String getClusterNamespace() {
-        Standby waiting = standby;
-        return waiting == null ? null : waiting.namespace();
+        Membership member = cluster;
+        return member == null ? null : member.namespace();
+    }
+
+    /**
+     * What this instance leads (sorted): with clusterMode=BUCKETS its buckets ({@code bucket-07}) and
+     * {@code snapshot}; with standby {@code consumer} while leading; empty when not clustered.
+     */
+    public List<String> getBucketsLed() {
+        Membership member = cluster;
+        return member == null ? List.of() : member.led().stream().sorted().toList();
+    }
+
+    /** How many shards this instance reads now. */
+    public long getShardsReading() {
+        return metrics.shardsReading.get();
     }
 
     /** How many shards of the stream are in this lineage state (0 before the stream started). */
     public long shardCount(ShardLineageTracker.State state) {
-        CdcEngine current = engine;
-        return current == null ? 0 : current.shardCount(state);
+        return readingEngines().stream().mapToLong(e -> e.shardCount(state)).sum();
     }
 
     /** The stream's shards as this instance reads them (none while standing by or before the stream started). */
     public List<ShardStatus> getShards() {
+        List<ShardStatus> shards = new ArrayList<>();
+        readingEngines().forEach(e -> shards.addAll(e.shards()));
+        return shards;
+    }
+
+    /** The engines reading now: the consumer's, or those of the buckets this instance leads. */
+    private List<CdcEngine> readingEngines() {
+        Membership member = cluster;
+        if (member instanceof Buckets buckets) {
+            return buckets.leading();
+        }
         CdcEngine current = engine;
-        return current == null || !isLeader() ? List.of() : current.shards();
+        return current == null || !isLeader() ? List.of() : List.of(current);
     }
 
     /** The stream engine's counters. */

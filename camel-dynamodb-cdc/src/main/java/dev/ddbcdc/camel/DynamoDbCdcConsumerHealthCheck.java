@@ -15,7 +15,7 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
  * the snapshot stopped in phase FAILED, or when a shard lineage halted because its records were trimmed
  * ({@code trimmedDataPolicy=FAIL}), or when the table was deleted or its stream disabled or replaced; UP otherwise
  * while the consumer runs, a standby in phase STANDBY included (it is ready to take over). The details give the
- * phase, the leadership (standby only), the snapshot's progress, the shards being read, the lag behind the stream head
+ * phase, the leadership (clustered only: with clusterMode=BUCKETS the buckets this instance leads), the snapshot's progress, the shards being read, the lag behind the stream head
  * and the last error.
  */
 public final class DynamoDbCdcConsumerHealthCheck extends AbstractHealthCheck {
@@ -46,6 +46,7 @@ public final class DynamoDbCdcConsumerHealthCheck extends AbstractHealthCheck {
             builder.detail("cluster.leader", consumer.isLeader());
             builder.detail("cluster.epoch", consumer.getEpoch());
             builder.detail("checkpoints.refused", consumer.getRefusedCheckpointWrites());
+            builder.detail("cluster.led", String.join(",", consumer.getBucketsLed()));
         }
         builder.detail("shards.reading", stream.shardsReading.get());
         builder.detail("shards.halted", haltedLineages);

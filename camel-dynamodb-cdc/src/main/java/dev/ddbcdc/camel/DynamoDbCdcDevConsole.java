@@ -11,6 +11,7 @@ import dev.ddbcdc.camel.stream.StreamMetrics;
 import org.apache.camel.Route;
 import org.apache.camel.spi.annotations.DevConsole;
 import org.apache.camel.support.console.AbstractDevConsole;
+import org.apache.camel.util.json.JsonArray;
 import org.apache.camel.util.json.JsonObject;
 
 /**
@@ -96,6 +97,7 @@ public class DynamoDbCdcDevConsole extends AbstractDevConsole {
             cluster.put("leader", consumer.isLeader());
             cluster.put("epoch", consumer.getEpoch());
             cluster.put("refusedCheckpointWrites", consumer.getRefusedCheckpointWrites());
+            cluster.put("led", new JsonArray(consumer.getBucketsLed()));
             status.put("cluster", cluster);
         }
         status.put("recordsDelivered", stream.recordsDelivered.get());

@@ -1,8 +1,6 @@
 package dev.ddbcdc.camel;
 
 import java.time.Duration;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,18 +13,12 @@ import dev.ddbcdc.camel.checkpoint.Phase;
 import dev.ddbcdc.localaws.LocalDynamoDb;
 import dev.ddbcdc.localaws.LocalDynamoDbExtension;
 import dev.ddbcdc.localaws.Tables;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import org.apache.camel.cluster.CamelClusterMember;
 import org.apache.camel.cluster.CamelClusterView;
-import org.apache.camel.component.kubernetes.KubernetesConfiguration;
 import org.apache.camel.component.kubernetes.cluster.KubernetesClusterService;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,68 +49,39 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class KubernetesStandbyTest {
 
-    /** Short for a fast test; the service requires lease > renew deadline > jitter (1.2) x retry period. */
-    static final long LEASE_MILLIS = 3000;
-    static final long RENEW_DEADLINE_MILLIS = 2000;
-    static final long RETRY_PERIOD_MILLIS = 500;
-    static final String K8S_NAMESPACE = "orders";
-    static final Map<String, String> CLUSTER_LABELS = Map.of("app", "orders-cdc");
+    static final long LEASE_MILLIS = KubernetesTestApi.LEASE_MILLIS;
+    static final long RETRY_PERIOD_MILLIS = KubernetesTestApi.RETRY_PERIOD_MILLIS;
+    static final String K8S_NAMESPACE = KubernetesTestApi.K8S_NAMESPACE;
+    static final Map<String, String> CLUSTER_LABELS = KubernetesTestApi.CLUSTER_LABELS;
 
     @RegisterExtension
     static LocalDynamoDbExtension local = new LocalDynamoDbExtension();
     static LocalDynamoDb ddb;
+    static KubernetesTestApi api;
     static KubernetesMockServer kubernetes;
     static KubernetesClient client;
 
     @BeforeAll
     static void start() {
         ddb = local.get();
-        kubernetes = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(Collections.emptyList()), false);
-        kubernetes.init();
-        client = kubernetes.createClient();
+        api = new KubernetesTestApi();
+        kubernetes = api.server;
+        client = api.client;
     }
 
     @AfterAll
     static void stop() {
-        if (client != null) {
-            client.close();
-        }
-        if (kubernetes != null) {
-            kubernetes.destroy();
+        if (api != null) {
+            api.close();
         }
     }
 
-    /** A pod as the kubelet reports a started and ready one, carrying {@code labels}. */
     static void runningReadyPod(String name, Map<String, String> labels) {
-        Pod pod = new PodBuilder().withNewMetadata().withName(name).withNamespace(K8S_NAMESPACE).withLabels(labels)
-                .endMetadata()
-                .withNewSpec().addNewContainer().withName("cdc").withImage("orders-cdc:1").endContainer().endSpec()
-                .withNewStatus().withPhase("Running")
-                .addNewCondition().withType("Ready").withStatus("True").endCondition()
-                .addNewContainerStatus().withName("cdc").withReady(true).withNewState().withNewRunning().endRunning()
-                .endState().endContainerStatus()
-                .endStatus().build();
-        client.pods().inNamespace(K8S_NAMESPACE).resource(pod).create();
+        api.runningReadyPod(name, labels);
     }
 
-    /**
-     * The cluster service of one pod. Built on a {@link KubernetesConfiguration}: in camel-kubernetes 4.18 the service's
-     * own {@code setMasterUrl}/{@code setNamespace} are applied only over a configuration given to its constructor
-     * (without one it builds the default client, which finds the API from the environment, as in a pod).
-     */
     static KubernetesClusterService cluster(String podName) {
-        KubernetesConfiguration configuration = new KubernetesConfiguration();
-        configuration.setMasterUrl(kubernetes.url("/"));
-        configuration.setNamespace(K8S_NAMESPACE);
-        KubernetesClusterService service = new KubernetesClusterService(configuration);
-        service.setId(podName);
-        service.setPodName(podName);
-        service.setClusterLabels(CLUSTER_LABELS);
-        service.setLeaseDurationMillis(LEASE_MILLIS);
-        service.setRenewDeadlineMillis(RENEW_DEADLINE_MILLIS);
-        service.setRetryPeriodMillis(RETRY_PERIOD_MILLIS);
-        return service;
+        return api.cluster(podName);
     }
 
     CdcHarness instance(String table, String podName, String db) throws Exception {
@@ -132,7 +95,7 @@ class KubernetesStandbyTest {
     }
 
     static List<Lease> leases() {
-        return client.leases().inNamespace(K8S_NAMESPACE).list().getItems();
+        return api.leases();
     }
 
     @Test

@@ -12,7 +12,8 @@ package dev.ddbcdc.camel.checkpoint;
  * <li>{@code dynamodb-cdc/<consumerId>/<tableArn>/generation}: the {@link Generation} of the keys below (none: the
  * first).</li>
  * <li>{@code dynamodb-cdc/<consumerId>/<tableArn>/leader}: the epoch of the instance that leads (clustered consumers
- * only, {@link LeaderEpoch}); every checkpoint write of that leader is guarded by it.</li>
+ * only, {@link LeaderEpoch}); every checkpoint write of that leader is guarded by it. With shard buckets each unit
+ * has its own: {@code .../leader/bucket-07}, {@code .../leader/snapshot}.</li>
  * <li>{@code dynamodb-cdc/<consumerId>/<tableArn>/snapshot}: the snapshot's phase, export ARN and export time.</li>
  * <li>{@code dynamodb-cdc/<consumerId>/<tableArn>/snapshot/<dataFileS3Key>}: the last acknowledged line of an
  * export data file, or its end sentinel. The data file key contains the export id.</li>
@@ -101,6 +102,11 @@ public final class CheckpointKeys {
 
     public String leader() {
         return leaderKey;
+    }
+
+    /** The leader key of one unit of a consumer whose shards are spread in buckets ({@code bucket-07}, {@code snapshot}). */
+    public String leader(String unit) {
+        return leaderKey + "/" + unit;
     }
 
     public String snapshot() {

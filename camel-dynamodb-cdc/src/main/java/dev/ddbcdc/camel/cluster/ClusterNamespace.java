@@ -32,6 +32,18 @@ public final class ClusterNamespace {
         return name.substring(0, keep).replaceAll("-$", "") + "-" + hash;
     }
 
+    /**
+     * {@code base} and {@code suffix}, still at most 63 characters: when they do not fit, {@code base} is shortened
+     * and a hash of it keeps the names of different bases apart.
+     */
+    public static String withSuffix(String base, String suffix) {
+        if (base.length() + suffix.length() <= MAX_LENGTH) {
+            return base + suffix;
+        }
+        int keep = MAX_LENGTH - suffix.length() - HASH_LENGTH - 1;
+        return base.substring(0, keep).replaceAll("-$", "") + "-" + hash(base) + suffix;
+    }
+
     private static String hash(String text) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));

@@ -1,6 +1,7 @@
 package dev.ddbcdc.camel.cluster;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
@@ -26,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * losing it, the engine stops at once: nothing more is read, and exchanges still in flight store their positions only
  * if no other instance has taken a newer epoch meanwhile.
  */
-public final class Standby implements NamespaceLeadership.Listener {
+public final class Standby implements NamespaceLeadership.Listener, Membership {
 
     private static final Logger LOG = LoggerFactory.getLogger(Standby.class);
     private static final long RETRY_BASE_MILLIS = 5_000;
@@ -43,6 +44,8 @@ public final class Standby implements NamespaceLeadership.Listener {
 
     private final FencedStateRepository checkpoints;
     private final String consumerId;
+    /** The unit this standby leads: {@code null} for the whole consumer, else a bucket or the snapshot. */
+    private final String unit;
     private final Supplier<TableFacts> describe;
     private final Engines engines;
     private final Failures failures;
@@ -61,8 +64,15 @@ public final class Standby implements NamespaceLeadership.Listener {
 
     public Standby(FencedStateRepository checkpoints, String consumerId, Supplier<TableFacts> describe,
                    Engines engines, Failures failures, Clock clock) {
+        this(checkpoints, consumerId, null, describe, engines, failures, clock);
+    }
+
+    /** @param unit what is led: {@code null} for the whole consumer, else a bucket ({@link ShardBuckets#unit}) */
+    public Standby(FencedStateRepository checkpoints, String consumerId, String unit, Supplier<TableFacts> describe,
+                   Engines engines, Failures failures, Clock clock) {
         this.checkpoints = checkpoints;
         this.consumerId = consumerId;
+        this.unit = unit;
         this.describe = describe;
         this.engines = engines;
         this.failures = failures;
@@ -83,11 +93,12 @@ public final class Standby implements NamespaceLeadership.Listener {
         leading = true;
         try {
             TableFacts table = describe.get();
-            String leaderKey = new CheckpointKeys(consumerId, table.checkpointArn()).leader();
+            CheckpointKeys keys = new CheckpointKeys(consumerId, table.checkpointArn());
+            String leaderKey = unit == null ? keys.leader() : keys.leader(unit);
             LeaderEpoch claim = LeaderEpoch.take(checkpoints, leaderKey, leadership.memberId(), clock.millis());
             epoch = claim.epoch();
-            LOG.info("Table {}: leading with epoch {} (member {}); resuming from the stored checkpoints",
-                    table.tableName(), claim.epoch(), claim.member());
+            LOG.info("Table {}: leading {} with epoch {} (member {}); resuming from the stored checkpoints",
+                    table.tableName(), unit == null ? "the consumer" : unit, claim.epoch(), claim.member());
             AtomicReference<CdcEngine> fencedEngine = new AtomicReference<>();
             ofLeadership = fencedEngine;
             CdcEngine next = engines.apply(table,
@@ -150,6 +161,7 @@ public final class Standby implements NamespaceLeadership.Listener {
      * Stops reading, but keeps the lead for now, so that the exchanges in flight can complete and store their
      * positions under this leader's epoch before another instance takes over ({@link #stop(long)}).
      */
+    @Override
     public void stopReading() {
         CdcEngine current;
         synchronized (this) {
@@ -162,6 +174,7 @@ public final class Standby implements NamespaceLeadership.Listener {
     }
 
     /** Leaves the cluster: stops reading if leading, waiting up to {@code awaitMillis} for that. */
+    @Override
     public void stop(long awaitMillis) throws Exception {
         NamespaceLeadership joined = leadership;
         if (joined != null) {
@@ -169,10 +182,22 @@ public final class Standby implements NamespaceLeadership.Listener {
         }
     }
 
+    @Override
+    public List<CdcEngine> engines() {
+        CdcEngine current = engine;
+        return current == null ? List.of() : List.of(current);
+    }
+
+    @Override
+    public List<String> led() {
+        return leading ? List.of(unit == null ? "consumer" : unit) : List.of();
+    }
+
     /**
      * FAILED from a failed takeover until the next one succeeds; else STANDBY while another instance leads, and the
      * engine's phase while this one does.
      */
+    @Override
     public Phase phase() {
         if (failure != null) {
             return Phase.FAILED;
@@ -189,30 +214,36 @@ public final class Standby implements NamespaceLeadership.Listener {
         return engine;
     }
 
+    @Override
     public boolean isLeader() {
         return leading;
     }
 
     /** The epoch of the current or last leadership, 0 if this instance never led. */
+    @Override
     public long epoch() {
         return epoch;
     }
 
     /** Checkpoint writes refused because another instance had taken a newer epoch. */
+    @Override
     public long refusedWrites() {
         return refusedWrites.get();
     }
 
     /** Why taking over failed, or {@code null}. */
+    @Override
     public String failure() {
         return failure;
     }
 
+    @Override
     public String namespace() {
         NamespaceLeadership joined = leadership;
         return joined == null ? null : joined.namespace();
     }
 
+    @Override
     public String memberId() {
         NamespaceLeadership joined = leadership;
         return joined == null ? null : joined.memberId();

@@ -161,7 +161,7 @@ public final class CdcEngine {
             return streaming == null ? null : streaming.positions();
         }, (cause, bridgeFrom) -> renew(started, cause, bridgeFrom));
         LossPolicy losses = gaps.policy();
-        FirstStart firstStart = FirstStart.of(setup.stream());
+        FirstStart firstStart = FirstStart.of(setup.stream(), shards.startedElsewhereMillis());
         boolean snapshotOnly = snapshotOnly();
         StreamFollowing following = snapshotOnly ? null
                 : new StreamFollowing(shards, tableName, setup.table().streamArn());
@@ -415,6 +415,10 @@ public final class CdcEngine {
         }
         current.awaitIdle(awaitMillis);
         flush();
+        StreamCoordinator streaming = coordinator;
+        if (streaming != null) {
+            streaming.release(); // its shards off the counters other buckets' engines share
+        }
         synchronized (this) {
             if (phase != Phase.STOPPED) {
                 moveTo(Phase.STOPPED);

@@ -15,6 +15,7 @@ import dev.ddbcdc.camel.flow.RunContext;
 import dev.ddbcdc.camel.options.SnapshotMode;
 import dev.ddbcdc.camel.options.SnapshotOptions;
 import dev.ddbcdc.camel.scan.ScanBudget;
+import dev.ddbcdc.camel.stream.ShardOwnership;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
@@ -23,8 +24,9 @@ import software.amazon.awssdk.services.dynamodb.model.TableDescription;
  * The one place where the kind of snapshot is chosen: the configured {@link SnapshotMode} makes a
  * {@link SnapshotRunner} (export) or a {@link ScanSnapshot} (parallel Scan), and a generation that bridges its gap
  * makes an {@link IncrementalBridge}, after the checks that let bad
- * configuration fail the start with a message that says what to do. Whoever needs a snapshot (the first start, a
- * re-snapshot) asks here.
+ * configuration fail the start with a message that says what to do. An engine that reads one bucket of the shards
+ * (its ownership is not {@link ShardOwnership#ALL}) takes no snapshot: it follows the one its consumer's snapshot unit
+ * takes ({@link FollowedSnapshot}). Whoever needs a snapshot (the first start, a re-snapshot) asks here.
  */
 final class Snapshots {
 
@@ -50,6 +52,9 @@ final class Snapshots {
             return bridge(setup, ports, work, generation);
         }
         SnapshotOptions options = setup.snapshot();
+        if (setup.ownership() != ShardOwnership.ALL) {
+            return new FollowedSnapshot(options, work, versionFloorMillis);
+        }
         SnapshotState persisted = store.load();
         boolean otherKindDone = persisted != null && persisted.mode() != options.mode() && persisted.isDone();
         if (persisted != null && persisted.mode() != options.mode() && !persisted.isDone()) {

@@ -128,15 +128,20 @@ final class MicrometerMeters implements AutoCloseable {
     }
 
     private void registerCluster() {
-        meters.add(Gauge.builder(PREFIX + "cluster.leader", source, s -> s.cluster().leader() ? 1 : 0)
-                .description("1 while this instance leads its cluster namespace and reads, 0 while it stands by")
+        meters.add(Gauge.builder(PREFIX + "cluster.leader", source, s -> s.cluster().leader().getAsBoolean() ? 1 : 0)
+                .description("1 while this instance leads its cluster namespace (or a bucket) and reads, 0 while it"
+                             + " stands by")
                 .tags(tags).register(registry));
-        meters.add(Gauge.builder(PREFIX + "cluster.epoch", source, s -> s.cluster().epoch())
+        meters.add(Gauge.builder(PREFIX + "cluster.units.led", source, s -> s.cluster().unitsLed().getAsLong())
+                .description("How many cluster namespaces this instance leads: with clusterMode=BUCKETS its buckets"
+                             + " and the snapshot's, with standby 1 while leading")
+                .tags(tags).register(registry));
+        meters.add(Gauge.builder(PREFIX + "cluster.epoch", source, s -> s.cluster().epoch().getAsLong())
                 .description("The leader epoch of this instance's current or last leadership (0: never led)")
                 .tags(tags).register(registry));
         counter("checkpoints.refused", "Checkpoint writes refused because another instance had taken a newer leader"
                                        + " epoch (a deposed or stalled leader's late writes)",
-                s -> s.cluster().refusedCheckpointWrites());
+                s -> s.cluster().refusedCheckpointWrites().getAsLong());
     }
 
     private void attempts(String type, ToDoubleFunction<MeterSource> value) {

@@ -53,6 +53,16 @@ public record SnapshotOptions(String consumerId, String exportArn, String export
                 streamOverlap, false);
     }
 
+    /**
+     * These options for the unit that takes the snapshot while buckets of the shards stream elsewhere
+     * ({@code clusterMode=BUCKETS}): the snapshot only, then DONE.
+     */
+    public SnapshotOptions forSnapshotUnit() {
+        return new SnapshotOptions(consumerId, exportArn, exportS3Bucket, exportS3Prefix, exportS3BucketOwner,
+                exportS3SseKmsKeyId, exportFormat, exportPollInterval, maxConcurrentDataFiles,
+                s3DataFileAcknowledgmentTimeout, streamOverlap, true, mode, scan);
+    }
+
     /** A Scan snapshot. */
     public static SnapshotOptions scan(String consumerId, ScanOptions scan, long streamOverlap, boolean snapshotOnly) {
         return new SnapshotOptions(consumerId, null, null, null, null, null, ExportFormat.DYNAMODB_JSON, 0, 1, 0,

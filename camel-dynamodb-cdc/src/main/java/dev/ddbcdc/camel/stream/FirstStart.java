@@ -22,10 +22,13 @@ public final class FirstStart {
 
     private final StartPosition startPosition;
     private final long fromMillis;
+    /** A bucket joining the stream's start made by another bucket: never refused as a start beyond the retention. */
+    private final boolean joined;
 
-    private FirstStart(StartPosition startPosition, long fromMillis) {
+    private FirstStart(StartPosition startPosition, long fromMillis, boolean joined) {
         this.startPosition = startPosition;
         this.fromMillis = fromMillis;
+        this.joined = joined;
     }
 
     /** {@code LATEST} or {@code TRIM_HORIZON}; {@code AT_TIMESTAMP} needs its time ({@link #of(StreamOptions)}). */
@@ -33,7 +36,7 @@ public final class FirstStart {
         if (startPosition == StartPosition.AT_TIMESTAMP) {
             throw new IllegalArgumentException("AT_TIMESTAMP starts from a time: use FirstStart.from(millis)");
         }
-        return new FirstStart(startPosition, -1);
+        return new FirstStart(startPosition, -1, false);
     }
 
     /** The start the options ask for: their start position, or from their start timestamp. */
@@ -43,7 +46,22 @@ public final class FirstStart {
     }
 
     public static FirstStart from(long millis) {
-        return new FirstStart(null, millis);
+        return new FirstStart(null, millis, false);
+    }
+
+    /**
+     * The start the options ask for, for a unit (a bucket of the shards, {@code ShardCheckpointStore#ofUnit}) that
+     * starts on a stream whose first start another unit of the consumer made at {@code startedElsewhereMillis}
+     * ({@code null}: none did): {@code LATEST} then means the records created from that time on, so that no change
+     * made since the stream's start is skipped because this bucket was led later; the other starts are the same for
+     * every unit.
+     */
+    public static FirstStart of(StreamOptions options, Long startedElsewhereMillis) {
+        FirstStart asked = of(options);
+        if (startedElsewhereMillis == null || asked.startPosition != StartPosition.LATEST) {
+            return asked;
+        }
+        return new FirstStart(null, startedElsewhereMillis, true);
     }
 
     /** The start position of a shard listed at the first start. */
@@ -62,12 +80,13 @@ public final class FirstStart {
      * than the stream's retention ago. Never for {@code LATEST} and {@code TRIM_HORIZON}.
      */
     public boolean mayBeTrimmed(long nowMillis) {
-        return startPosition == null
+        return startPosition == null && !joined
                && StreamRetention.mayBeTrimmed(ShardPosition.from(fromMillis).deliversFromMillis(), nowMillis);
     }
 
     @Override
     public String toString() {
-        return startPosition != null ? startPosition.name() : "records created from " + Instant.ofEpochMilli(fromMillis);
+        return startPosition != null ? startPosition.name() : "records created from " + Instant.ofEpochMilli(fromMillis)
+                                                              + (joined ? " (the stream's first start, LATEST)" : "");
     }
 }

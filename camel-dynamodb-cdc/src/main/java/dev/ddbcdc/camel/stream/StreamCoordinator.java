@@ -55,6 +55,8 @@ public final class StreamCoordinator implements ShardReader.Host {
     private final String streamArn;
     private final ShardLineageTracker lineage = new ShardLineageTracker();
     private final Map<String, ShardStart> startPositions = new HashMap<>();
+    /** Set once the run ended ({@link #release()}): the shared counters no longer count this coordinator's shards. */
+    private boolean released;
 
     /** Told when a shard reader halts its lineage after a loss (trimmedDataPolicy=FAIL). */
     public interface Halts {
@@ -99,7 +101,11 @@ public final class StreamCoordinator implements ShardReader.Host {
      * @throws IllegalStateException when the first start cannot fix its positions (the stream cannot be listed)
      */
     public void start() {
-        metrics.lag.clear();
+        if (ownership == ShardOwnership.ALL) {
+            metrics.lag.clear();
+        } else {
+            metrics.lag.forgetIf(ownership::owns); // other buckets' coordinators share the metrics
+        }
         boolean firstStart = !store.streamStarted();
         try {
             discover();
@@ -270,10 +276,30 @@ public final class StreamCoordinator implements ShardReader.Host {
         run.submit(reader, delayMillis);
     }
 
+    /**
+     * The run ended: its shards are no longer read here. Takes them off the shared counters (shards being read, the
+     * lag), which the coordinators of the consumer's other buckets share; called once the run stopped.
+     */
+    public synchronized void release() {
+        if (released) {
+            return;
+        }
+        released = true;
+        lineage.states().forEach((shardId, state) -> {
+            if (state == ShardLineageTracker.State.READING) {
+                metrics.shardsReading.decrementAndGet();
+                metrics.lag.forget(shardId);
+            }
+        });
+    }
+
     @Override
     public void shardFinished(String shardId) {
         boolean childKnown;
         synchronized (this) {
+            if (released) {
+                return; // a reader that ended after the run: the next run lists the shards again
+            }
             metrics.shardsReading.decrementAndGet();
             metrics.lag.forget(shardId);
             lineage.finished(shardId);
@@ -291,6 +317,9 @@ public final class StreamCoordinator implements ShardReader.Host {
     @Override
     public void lineageHalted(String shardId, ShardPosition start, boolean readAny) {
         synchronized (this) {
+            if (released) {
+                return;
+            }
             metrics.shardsReading.decrementAndGet();
             metrics.lag.forget(shardId);
             lineage.halted(shardId);

@@ -2,6 +2,7 @@ package dev.ddbcdc.camel.stream;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * How far the consumer is behind the head of the stream. DynamoDB Streams reports no "millis behind latest", so
@@ -29,6 +30,11 @@ public final class StreamLag {
     /** The shard is no longer read (finished or stopped). */
     void forget(String shardId) {
         newestReadMillis.remove(shardId);
+    }
+
+    /** Forgets the shards {@code which} accepts (those of one bucket's run that ended). */
+    void forgetIf(Predicate<String> which) {
+        newestReadMillis.keySet().removeIf(which);
     }
 
     /** A new start: no shard is read yet. */
