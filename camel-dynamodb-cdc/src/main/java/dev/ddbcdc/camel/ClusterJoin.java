@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import dev.ddbcdc.camel.checkpoint.FencedStateRepository;
 import dev.ddbcdc.camel.cluster.Buckets;
@@ -30,17 +31,21 @@ final class ClusterJoin {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterJoin.class);
 
-    /** What the consumer gives the cluster: its engines, the table, its exception handler and threads. */
-    interface Host {
-        /** An engine over the fenced checkpoints: of the whole consumer ({@code unit == null}) or of one unit. */
-        CdcEngine engine(TableFacts table, StateRepository<String, String> fenced, Buckets.Unit unit);
+    /**
+     * What the consumer gives the cluster.
+     *
+     * @param engines  builds an engine over the fenced checkpoints: of the whole consumer ({@code unit == null}) or of
+     *                 one unit
+     * @param failures the consumer's exception handler
+     * @param threads  a single-thread scheduled executor for one namespace's leadership, shut down with the consumer
+     */
+    record Host(Engines engines, Supplier<TableFacts> describe, Standby.Failures failures,
+                Function<String, ScheduledExecutorService> threads) {
+    }
 
-        TableFacts describe();
-
-        void handle(String message, RuntimeException error);
-
-        /** A single-thread scheduled executor for one namespace's leadership, shut down with the consumer. */
-        ScheduledExecutorService thread(String name);
+    /** The consumer's engine factory. */
+    interface Engines {
+        CdcEngine build(TableFacts table, StateRepository<String, String> fenced, Buckets.Unit unit);
     }
 
     private ClusterJoin() {
@@ -60,24 +65,22 @@ final class ClusterJoin {
         String namespace = configuration.getClusterNamespace() != null ? configuration.getClusterNamespace()
                 : ClusterNamespace.derive(configuration.getConsumerId(), tableName);
         String serviceName = service.getId() != null ? service.getId() : service.getClass().getSimpleName();
-        Standby.Failures failures = host::handle;
         if (configuration.isBucketsEnabled()) {
-            Buckets buckets = Buckets.over(new Buckets.Setup(fencing, configuration.getConsumerId(), host::describe,
-                            (unit, table, fenced) -> host.engine(table, fenced, unit), failures, Clock.systemUTC()),
+            Buckets buckets = Buckets.over(new Buckets.Setup(fencing, configuration.getConsumerId(), host.describe(),
+                            (unit, table, fenced) -> host.engines().build(table, fenced, unit), host.failures(),
+                            Clock.systemUTC()),
                     service, context, configuration.getBucketRebalanceInterval(),
                     new ShardBuckets(configuration.getShardBuckets()), namespace, configuration.isSnapshotEnabled());
             LOG.info("Table {}: reading the shards of the buckets this instance leads, {} buckets in cluster"
                      + " namespaces {}-b* of {}", tableName, configuration.getShardBuckets(), namespace, serviceName);
-            Function<String, ScheduledExecutorService> threads = host::thread;
-            buckets.start(threads);
+            buckets.start(host.threads());
             return buckets;
         }
-        Standby waiting = new Standby(fencing, configuration.getConsumerId(), host::describe,
-                (table, fenced) -> host.engine(table, fenced, null), failures, Clock.systemUTC());
+        Standby waiting = new Standby(fencing, configuration.getConsumerId(), host.describe(),
+                (table, fenced) -> host.engines().build(table, fenced, null), host.failures(), Clock.systemUTC());
         LOG.info("Table {}: standing by in cluster namespace {} of {}; reading begins when this instance leads",
                 tableName, namespace, serviceName);
-        waiting.start(new NamespaceLeadership(service, namespace, host.thread("DynamoDbCdcLeadership[" + tableName
-                                                                              + "]"), waiting));
+        waiting.start(new NamespaceLeadership(service, namespace, host.threads().apply("consumer"), waiting));
         return waiting;
     }
 

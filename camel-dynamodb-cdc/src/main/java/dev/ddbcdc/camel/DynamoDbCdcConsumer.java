@@ -236,35 +236,16 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements HealthCheckA
     /** Joins the cluster: engines run only for what this instance leads ({@link ClusterJoin}). */
     private void joinCluster(String tableName, StateRepository<String, String> checkpoints) throws Exception {
         cluster = ClusterJoin.join(configuration, getEndpoint().getCamelContext(), tableName, checkpoints,
-                new ClusterJoin.Host() {
-                    @Override
-                    public CdcEngine engine(TableFacts table, StateRepository<String, String> fenced,
-                                            Buckets.Unit unit) {
-                        CdcEngine next = newEngine(table, fenced, unit);
-                        if (unit == null) {
-                            engine = next;
-                        }
-                        return next;
-                    }
-
-                    @Override
-                    public TableFacts describe() {
-                        return DynamoDbCdcConsumer.this.describe(tableName);
-                    }
-
-                    @Override
-                    public void handle(String message, RuntimeException error) {
-                        getExceptionHandler().handleException(message, error);
-                    }
-
-                    @Override
-                    public ScheduledExecutorService thread(String name) {
-                        ScheduledExecutorService thread = executors().newScheduledThreadPool(DynamoDbCdcConsumer.this,
-                                "DynamoDbCdcLeadership[" + tableName + " " + name + "]", 1);
-                        leadershipThreads.add(thread);
-                        return thread;
-                    }
-                });
+                new ClusterJoin.Host((table, fenced, unit) -> {
+                    CdcEngine next = newEngine(table, fenced, unit);
+                    engine = unit == null ? next : null;
+                    return next;
+                }, () -> describe(tableName), getExceptionHandler()::handleException, name -> {
+                    ScheduledExecutorService thread = executors().newScheduledThreadPool(this,
+                            "DynamoDbCdcLeadership[" + tableName + " " + name + "]", 1);
+                    leadershipThreads.add(thread);
+                    return thread;
+                }));
     }
 
     private ExecutorServiceManager executors() {

@@ -49,8 +49,9 @@ public class DynamoDbCdcDevConsole extends AbstractDevConsole {
             if (status.containsKey("cluster")) {
                 JsonObject cluster = (JsonObject) status.get("cluster");
                 text.append(String.format("    Cluster: namespace %s, member %s, leader %s, epoch %s, refused"
-                                          + " checkpoint writes %s%n", cluster.get("namespace"), cluster.get("member"),
-                        cluster.get("leader"), cluster.get("epoch"), cluster.get("refusedCheckpointWrites")));
+                                          + " checkpoint writes %s, leads %s%n", cluster.get("namespace"),
+                        cluster.get("member"), cluster.get("leader"), cluster.get("epoch"),
+                        cluster.get("refusedCheckpointWrites"), led(cluster.get("led"))));
             }
             text.append(String.format("    Records: delivered %s, acknowledged %s; lag %s ms%n",
                     status.get("recordsDelivered"), status.get("recordsAcknowledged"), status.get("lagMillis")));
@@ -137,5 +138,10 @@ public class DynamoDbCdcDevConsole extends AbstractDevConsole {
             status.put("lastError", lastError);
         }
         return status;
+    }
+
+    private static String led(Object units) {
+        return units instanceof List<?> list && !list.isEmpty()
+                ? String.join(",", list.stream().map(String::valueOf).toList()) : "nothing";
     }
 }

@@ -15,6 +15,7 @@ import dev.ddbcdc.localaws.LocalAws;
 import dev.ddbcdc.localaws.LocalAwsExtension;
 import dev.ddbcdc.localaws.Tables;
 import org.apache.camel.Exchange;
+import org.apache.camel.health.HealthCheck;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -87,6 +88,11 @@ class KubernetesBucketsTest {
                                             && b.consumer().getPhase() == Phase.STREAMING, Duration.ofSeconds(30),
                     () -> "both streaming: " + a.consumer().getPhase() + " / " + b.consumer().getPhase());
             assertEquals(1, aws.exports().exportRequestCount(), "one export, by the member leading the snapshot");
+            for (CdcHarness member : List.of(a, b)) {
+                HealthCheck.Result ready = HealthChecks.readiness(member);
+                assertEquals(HealthCheck.State.UP, ready.getState(), ready.getDetails().toString());
+                assertEquals(String.join(",", member.consumer().getBucketsLed()), ready.getDetails().get("cluster.led"));
+            }
 
             // changes across shard rollovers, so that children and parents land in different buckets
             for (int round = 1; round <= 3; round++) {

@@ -142,7 +142,8 @@ class MetricsTest {
 
     /** The meters only a consumer with a cluster service registers (StandbyTest checks them). */
     static final Set<String> STANDBY_METERS = Set.of("camel.dynamodb.cdc.cluster.leader",
-            "camel.dynamodb.cdc.cluster.epoch", "camel.dynamodb.cdc.checkpoints.refused");
+            "camel.dynamodb.cdc.cluster.epoch", "camel.dynamodb.cdc.checkpoints.refused",
+            "camel.dynamodb.cdc.cluster.units.led");
 
     /** Every meter's name is in the user guide's Metrics section, and the section names no other. */
     private static void assertEveryMeterIsDocumented(MeterRegistry registry) throws Exception {

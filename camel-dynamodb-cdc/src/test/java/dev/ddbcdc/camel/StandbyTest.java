@@ -240,6 +240,7 @@ class StandbyTest {
         assertEquals(leader, registry.get("camel.dynamodb.cdc.cluster.leader").gauge().value());
         assertEquals(epoch, registry.get("camel.dynamodb.cdc.cluster.epoch").gauge().value());
         assertEquals(0, registry.get("camel.dynamodb.cdc.checkpoints.refused").functionCounter().count());
+        assertEquals(leader, registry.get("camel.dynamodb.cdc.cluster.units.led").gauge().value(), "1 while leading");
         assertTrue(MetricsTest.documentedMeters().containsAll(MetricsTest.STANDBY_METERS));
     }
 

@@ -1,7 +1,6 @@
 package dev.ddbcdc.camel.engine;
 
 import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -17,7 +16,6 @@ import dev.ddbcdc.camel.export.SnapshotMetrics;
 import dev.ddbcdc.camel.flow.Delivery;
 import dev.ddbcdc.camel.flow.LossPolicy;
 import dev.ddbcdc.camel.flow.RunContext;
-import dev.ddbcdc.camel.flow.StreamRetention;
 import dev.ddbcdc.camel.options.BridgeOptions;
 import dev.ddbcdc.camel.options.SnapshotOptions;
 import dev.ddbcdc.camel.options.StartPosition;
@@ -194,24 +192,14 @@ public final class CdcEngine {
                 run.submit(() -> runSnapshot(runner, current, losses, afterReplacement, following),
                         recovery.snapshotDelayMillis(generation, snapshots, run.millis()));
             } else {
-                refuseTrimmedStart(firstStart);
+                if (!shards.streamStarted()) {
+                    firstStart.refuseIfTrimmed(tableName, setup.clock().millis());
+                }
                 startStreaming(current, firstStart, losses, following);
             }
         } catch (RuntimeException e) {
             fail(current, e.getMessage());
             throw e;
-        }
-    }
-
-    /** A first start from a time the stream no longer fully holds (AT_TIMESTAMP over 24 hours ago) reads nothing. */
-    private void refuseTrimmedStart(FirstStart firstStart) {
-        if (!shards.streamStarted() && firstStart.mayBeTrimmed(setup.clock().millis())) {
-            throw new IllegalArgumentException("Table " + tableName + ": startTimestamp "
-                    + Instant.ofEpochMilli(setup.stream().startTimestamp()) + " is more than "
-                    + StreamRetention.RETENTION.toHours() + " hours ago, the stream's retention: changes made since"
-                    + " then may already be trimmed from it, so nothing was read. Start from a time within the"
-                    + " retention, or use startPosition=TRIM_HORIZON for every change still in the stream, or take a"
-                    + " snapshot of the whole table (snapshotMode=SCAN or EXPORT)");
         }
     }
 

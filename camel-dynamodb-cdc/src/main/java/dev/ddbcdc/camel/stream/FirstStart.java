@@ -84,6 +84,22 @@ public final class FirstStart {
                && StreamRetention.mayBeTrimmed(ShardPosition.from(fromMillis).deliversFromMillis(), nowMillis);
     }
 
+    /**
+     * A first start from a time the stream no longer fully holds (AT_TIMESTAMP over 24 hours ago) reads nothing.
+     *
+     * @throws IllegalArgumentException naming the time and what to do instead
+     */
+    public void refuseIfTrimmed(String tableName, long nowMillis) {
+        if (mayBeTrimmed(nowMillis)) {
+            throw new IllegalArgumentException("Table " + tableName + ": startTimestamp "
+                    + Instant.ofEpochMilli(fromMillis) + " is more than " + StreamRetention.RETENTION.toHours()
+                    + " hours ago, the stream's retention: changes made since then may already be trimmed from it, so"
+                    + " nothing was read. Start from a time within the retention, or use startPosition=TRIM_HORIZON"
+                    + " for every change still in the stream, or take a snapshot of the whole table (snapshotMode=SCAN"
+                    + " or EXPORT)");
+        }
+    }
+
     @Override
     public String toString() {
         return startPosition != null ? startPosition.name() : "records created from " + Instant.ofEpochMilli(fromMillis)

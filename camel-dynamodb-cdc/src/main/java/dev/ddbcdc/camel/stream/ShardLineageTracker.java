@@ -84,12 +84,18 @@ public final class ShardLineageTracker {
         set(shardId, State.HALTED);
     }
 
-    /** The shards read by another owner, not finished yet. */
-    public List<String> elsewhere() {
+    /**
+     * The shards read by another owner whose end a shard of ours waits for: the parents, in state ELSEWHERE, of
+     * waiting shards. Only their ends need looking for; another owner's other shards are none of ours.
+     */
+    public List<String> awaitedElsewhere() {
         List<String> ids = new ArrayList<>();
         shards.forEach((id, node) -> {
-            if (node.state == State.ELSEWHERE) {
-                ids.add(id);
+            if (node.state == State.WAITING && node.parentId != null) {
+                Node parent = shards.get(node.parentId);
+                if (parent != null && parent.state == State.ELSEWHERE) {
+                    ids.add(node.parentId);
+                }
             }
         });
         return ids;
@@ -114,9 +120,13 @@ public final class ShardLineageTracker {
         return node == null ? null : node.state;
     }
 
-    /** Forgets finished shards the stream no longer lists, keeping memory flat over a long run. */
+    /**
+     * Forgets finished shards, and other owners' shards, that the stream no longer lists, keeping memory flat over a
+     * long run.
+     */
     public void forgetFinishedExcept(Set<String> listed) {
-        shards.entrySet().removeIf(e -> e.getValue().state == State.FINISHED && !listed.contains(e.getKey()));
+        shards.entrySet().removeIf(e -> (e.getValue().state == State.FINISHED || e.getValue().state == State.ELSEWHERE)
+                                        && !listed.contains(e.getKey()));
     }
 
     /** Every known shard's state, in the order the shards were found. */

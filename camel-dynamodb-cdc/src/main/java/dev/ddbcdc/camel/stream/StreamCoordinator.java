@@ -251,9 +251,12 @@ public final class StreamCoordinator implements ShardReader.Host {
         }
     }
 
-    /** Shards of other owners whose end sentinel is in the checkpoint store count as finished. */
+    /**
+     * Shards of other owners whose end sentinel is in the checkpoint store count as finished. Only those a shard of
+     * ours waits for are looked at: one checkpoint read per awaited parent, not one per shard of every other bucket.
+     */
     private void finishEndedElsewhere() {
-        for (String id : lineage.elsewhere()) {
+        for (String id : lineage.awaitedElsewhere()) {
             ShardPosition position = store.load(id);
             if (position != null && position.isEnd()) {
                 lineage.finished(id);

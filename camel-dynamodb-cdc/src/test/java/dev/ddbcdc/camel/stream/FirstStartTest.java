@@ -3,6 +3,8 @@ package dev.ddbcdc.camel.stream;
 import dev.ddbcdc.camel.checkpoint.ShardPosition;
 import dev.ddbcdc.camel.flow.StreamRetention;
 import dev.ddbcdc.camel.options.StartPosition;
+import dev.ddbcdc.camel.options.StreamOptions;
+import dev.ddbcdc.camel.options.TrimmedDataPolicy;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,6 +36,27 @@ class FirstStartTest {
             assertTrue(position.requiresContinuity(), "trimmed records from then are a loss");
             assertTrue(position.isStorable());
         }
+    }
+
+    @Test
+    void aBucketLedAfterTheStreamsFirstStartJoinsItInsteadOfStartingAtItsOwnLatest() {
+        long started = 1_000_000;
+        long now = started + StreamRetention.RETENTION.toMillis() + 60_000; // led a day later (shardBuckets grew)
+        FirstStart joined = FirstStart.of(options(StartPosition.LATEST), started);
+        for (boolean closed : new boolean[] { true, false }) {
+            assertEquals(ShardPosition.from(started), joined.positionFor(closed, now),
+                    "the changes since the stream's first start, not those since this bucket's");
+        }
+        assertFalse(joined.mayBeTrimmed(now), "not refused as a start beyond the retention: the user did not ask it");
+        assertEquals(FirstStart.at(StartPosition.LATEST).positionFor(false, now),
+                FirstStart.of(options(StartPosition.LATEST), null).positionFor(false, now), "the first bucket");
+        assertEquals(ShardPosition.trimHorizon(),
+                FirstStart.of(options(StartPosition.TRIM_HORIZON), started).positionFor(true, now),
+                "TRIM_HORIZON is the same for every bucket");
+    }
+
+    static StreamOptions options(StartPosition start) {
+        return new StreamOptions(start, 100, 50, 1000, 60_000, 4, TrimmedDataPolicy.FAIL, 600_000);
     }
 
     @Test

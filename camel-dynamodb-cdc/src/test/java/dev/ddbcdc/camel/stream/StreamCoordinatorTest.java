@@ -57,7 +57,15 @@ class StreamCoordinatorTest {
     final ManualScheduler scheduler = new ManualScheduler(clock);
     final RunContext run = new RunContext(clock, scheduler);
     final FakeStream stream = new FakeStream(STREAM_ARN);
-    final MemoryStateRepository repository = new MemoryStateRepository();
+    /** Checkpoint reads per key. */
+    final Map<String, Integer> reads = new ConcurrentHashMap<>();
+    final MemoryStateRepository repository = new MemoryStateRepository() {
+        @Override
+        public String getState(String key) {
+            reads.merge(key, 1, Integer::sum);
+            return super.getState(key);
+        }
+    };
     final ShardCheckpointStore store = new ShardCheckpointStore(repository, new CheckpointKeys("consumer-1", STREAM_ARN));
     final StreamMetrics metrics = new StreamMetrics();
     final List<Delivered> delivered = new CopyOnWriteArrayList<>();
@@ -520,6 +528,10 @@ class StreamCoordinatorTest {
         assertEquals(2, coordinator.shardCount(ShardLineageTracker.State.ELSEWHERE));
         assertNull(store.load("p"), "nothing is written for another owner's shard");
 
+        assertEquals(null, reads.get(store.key("b")), "another owner's shard that none of ours waits for is not looked"
+                                                        + " at");
+        assertTrue(reads.getOrDefault(store.key("p"), 0) >= 5, "the awaited parent is, every second");
+
         store.save("p", ShardPosition.end()); // the other owner finished p
         advanceUntil("c is read once p's END is in the store", () -> deliveredOf("c").size() == 1);
         assertEquals(List.of(rc), deliveredOf("c"));
@@ -527,5 +539,30 @@ class StreamCoordinatorTest {
         scheduler.advance(2 * 60_000);
         assertEquals(List.of(), stream.iteratorCalls("b"));
         assertEquals(List.of(), stream.iteratorCalls("p"));
+    }
+
+    @Test
+    void aBucketsRunThatEndsTakesOnlyItsOwnShardsOffTheCountersTheBucketsShare() {
+        stream.shard("a", null);
+        stream.record("a", at(-60_000));
+        stream.shard("b", null);
+        stream.record("b", at(-60_000));
+        RunContext otherRun = new RunContext(clock, scheduler);
+        StreamCoordinator bucketA = coordinator(FirstStart.at(StartPosition.TRIM_HORIZON), TrimmedDataPolicy.FAIL,
+                "a"::equals);
+        StreamCoordinator bucketB = coordinator(otherRun, FirstStart.at(StartPosition.TRIM_HORIZON),
+                TrimmedDataPolicy.FAIL, "b"::equals);
+        bucketA.start();
+        bucketB.start();
+        advanceUntil("both read", () -> deliveredOf("a").size() == 1 && deliveredOf("b").size() == 1);
+        assertEquals(2, metrics.shardsReading.get(), "the open shards of both buckets");
+
+        run.stop(); // bucket a moved to another member
+        bucketA.release();
+        bucketA.release();
+        assertEquals(1, metrics.shardsReading.get(), "b is still read here; a released once");
+        assertEquals(-1, metrics.lag.millisBehind("a", NOW), "a's lag is forgotten");
+        assertTrue(metrics.lag.millisBehind("b", NOW) >= 0, "b's lag is kept");
+        otherRun.stop();
     }
 }
