@@ -13,7 +13,7 @@ import dev.ddbcdc.localaws.LocalAws;
 /**
  * Runs the benchmark scenarios against the in-process local AWS test kit, prints the results table and writes it,
  * with the machine it ran on, to the report file. {@code --scale=1} is the full size; {@code --scenarios=} a
- * comma-separated subset of snapshot, catchup, latency, restart, shards, lanes, jdbc (default all).
+ * comma-separated subset of snapshot, catchup, latency, restart, shards, lanes, jdbc, scaleout (default all).
  */
 public final class BenchmarkMain {
 
@@ -24,7 +24,8 @@ public final class BenchmarkMain {
 
     static List<Scenario> all() {
         return List.of(new SnapshotLoadScenario(), new StreamCatchUpScenario(), new LatencyScenario(),
-                new RestartScenario(), new ManyShardsScenario(), new LanesScenario(), new JdbcSinkScenario());
+                new RestartScenario(), new ManyShardsScenario(), new LanesScenario(), new JdbcSinkScenario(),
+                new ScaleOutScenario());
     }
 
     public static void main(String[] argv) throws Exception {

@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 final class ChildJvm {
 
     static final String RESULT = "RESULT ";
+    static final String STATUS = "STATUS ";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private ChildJvm() {
@@ -63,6 +64,147 @@ final class ChildJvm {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while " + main.getSimpleName() + " ran", e);
+        }
+    }
+
+    /**
+     * Starts {@code main} with {@code jvmOptions} and {@code args} and returns at once: for children that run side by
+     * side and are told what to do on their standard input. The child's {@code STATUS {json}} lines are kept (the
+     * latest one), its {@code RESULT {json}} line is the result; anything else it prints goes to our stderr, tagged
+     * with {@code name}.
+     */
+    static Running start(Class<?> main, String name, List<String> jvmOptions, List<String> args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(main.getName());
+        command.addAll(args);
+        try {
+            return new Running(name,
+                    new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start());
+        } catch (IOException e) {
+            throw new IllegalStateException("Could not start " + name, e);
+        }
+    }
+
+    /** A child started by {@link #start}: its latest status, commands to it, its result and its end. */
+    static final class Running implements AutoCloseable {
+
+        private final String name;
+        private final Process process;
+        private final java.io.Writer stdin;
+        private final java.util.concurrent.CompletableFuture<Map<String, Object>> result =
+                new java.util.concurrent.CompletableFuture<>();
+        private volatile Map<String, Object> status = Map.of();
+
+        private Running(String name, Process process) {
+            this.name = name;
+            this.process = process;
+            this.stdin = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+            Thread reader = new Thread(this::read, name + "-stdout");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        private void read() {
+            try (BufferedReader out = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = out.readLine()) != null) {
+                    if (line.startsWith(STATUS)) {
+                        status = JSON.readValue(line.substring(STATUS.length()),
+                                new TypeReference<Map<String, Object>>() {
+                                });
+                    } else if (line.startsWith(RESULT)) {
+                        result.complete(JSON.readValue(line.substring(RESULT.length()),
+                                new TypeReference<Map<String, Object>>() {
+                                }));
+                    } else {
+                        System.err.println("  [" + name + "] " + line);
+                    }
+                }
+            } catch (IOException e) {
+                result.completeExceptionally(e);
+            }
+            result.completeExceptionally(new IllegalStateException(name + " ended without a result"));
+        }
+
+        String name() {
+            return name;
+        }
+
+        /** The latest status the child printed (empty before the first). */
+        Map<String, Object> status() {
+            return status;
+        }
+
+        boolean isAlive() {
+            return process.isAlive();
+        }
+
+        /** Sends one line to the child's standard input. */
+        void send(String command) {
+            try {
+                stdin.write(command + "\n");
+                stdin.flush();
+            } catch (IOException e) {
+                throw new IllegalStateException("Could not tell " + name + " to " + command
+                                                + (process.isAlive() ? "" : " (it ended, exit "
+                                                                            + process.exitValue() + ")"), e);
+            }
+        }
+
+        /** The child's result, once it printed it. */
+        Map<String, Object> awaitResult(long timeoutSeconds) {
+            try {
+                return result.get(timeoutSeconds, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new IllegalStateException(name + " gave no result within " + timeoutSeconds + " s");
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException(name + " failed: " + e.getCause().getMessage(), e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while waiting for " + name, e);
+            }
+        }
+
+        /** Waits for the child to end; throws if it does not in time or ends with an error. */
+        void awaitExit(long timeoutSeconds) {
+            try {
+                if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    throw new IllegalStateException(name + " did not end within " + timeoutSeconds + " s");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while waiting for " + name, e);
+            }
+            if (process.exitValue() != 0) {
+                throw new IllegalStateException(name + " ended with exit " + process.exitValue());
+            }
+        }
+
+        /** Ends the child if it still runs (after a failure elsewhere). */
+        @Override
+        public void close() {
+            if (process.isAlive()) {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    /** For the child: prints a status line the parent keeps (the latest). */
+    static void printStatus(Map<String, ?> status) {
+        try {
+            String line = STATUS + JSON.writeValueAsString(status);
+            synchronized (System.out) {
+                System.out.println(line);
+                System.out.flush();
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -42,7 +42,7 @@ final class FakeStream implements DynamoDbStreamsClient {
     private final Map<String, Integer> ordinals = new HashMap<>();
     private final int recordsPerShard;
     private final int keys;
-    private final Instant created = Instant.now();
+    private final Instant created;
     final AtomicLong describeStreamCalls = new AtomicLong();
     final AtomicLong getRecordsCalls = new AtomicLong();
     final AtomicLong getShardIteratorCalls = new AtomicLong();
@@ -53,8 +53,18 @@ final class FakeStream implements DynamoDbStreamsClient {
 
     /** @param keys items each shard's records change in turn, or 0 for an item of its own per record */
     FakeStream(int lineages, int generations, int recordsPerShard, int keys) {
+        this(lineages, generations, recordsPerShard, keys, Instant.now());
+    }
+
+    /**
+     * @param keys    items each shard's records change in turn, or 0 for an item of its own per record
+     * @param created the creation time of every record: two streams made with the same arguments, in any JVM, hold
+     *                the same shards and records (what the members of the scale-out scenario need)
+     */
+    FakeStream(int lineages, int generations, int recordsPerShard, int keys, Instant created) {
         this.recordsPerShard = recordsPerShard;
         this.keys = keys;
+        this.created = created;
         for (int g = 0; g < generations; g++) {
             for (int l = 0; l < lineages; l++) {
                 int ordinal = shards.size();

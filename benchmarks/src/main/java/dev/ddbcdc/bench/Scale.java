@@ -86,4 +86,20 @@ record Scale(double factor) {
     int jdbcKeys() {
         return jdbcChanges() / 10;
     }
+
+    /**
+     * Seconds the scale-out scenario waits once the buckets are spread before its window ({@link #windowSeconds()}):
+     * the members that just took buckets over reach their pace.
+     */
+    int scaleOutSettleSeconds() {
+        return full() ? 5 : 3;
+    }
+
+    /**
+     * Seconds the scale-out scenario's members run at least before its window, whether one or several: the same JIT
+     * warm-up for both (one member leads every bucket at once, several take longer to spread them).
+     */
+    int scaleOutWarmUpSeconds() {
+        return full() ? 30 : 15;
+    }
 }

@@ -117,6 +117,14 @@ final class SnapshotLoadScenario implements Scenario {
                 + " in the same pass as the parsing, one read per file): streaming every file through MD5 alone takes"
                 + " %s s, %s of the consumer's load time (%s s).", Format.samples(md5Seconds),
                 Format.percent(md5Seconds.median() / oursSeconds.median()), Format.number(oursSeconds.median())));
+        long[] jsonBytes = dataFileBytes(aws, jsonSmall);
+        long[] ionBytes = dataFileBytes(aws, ionSmall);
+        result.note(String.format(Locale.ROOT, "Data files of the same %,d items in each format, bytes per item:"
+                + " DYNAMODB_JSON %.1f gzip-compressed, %.1f uncompressed; ION %.1f gzip-compressed (%.2fx JSON's),"
+                + " %.1f uncompressed (%.2fx JSON's).", formatItems, jsonBytes[0] / (double) formatItems,
+                jsonBytes[1] / (double) formatItems, ionBytes[0] / (double) formatItems,
+                ionBytes[0] / (double) jsonBytes[0], ionBytes[1] / (double) formatItems,
+                ionBytes[1] / (double) jsonBytes[1]));
         result.note("Profile of one consumer load of the ION export (where parsing Ion costs):");
         result.notes.addAll(profile(endpoints, "consumer", ionWarmUp, ionSmall));
         if (result.anyMissed()) {
@@ -154,6 +162,22 @@ final class SnapshotLoadScenario implements Scenario {
                         Args.of("table", TABLE), Args.of("warmup", warmUp), Args.of("export", export),
                         Args.of("profile", profile), Args.of("options", options)),
                 3600);
+    }
+
+    /** The bytes of an export's data files: {compressed, uncompressed}. */
+    static long[] dataFileBytes(LocalAws aws, String exportArn) throws java.io.IOException {
+        String id = exportArn.substring(exportArn.lastIndexOf('/') + 1);
+        long compressed = 0;
+        long uncompressed = 0;
+        for (S3Object object : aws.s3().listObjectsV2Paginator(b -> b.bucket(BUCKET)
+                .prefix("AWSDynamoDB/" + id + "/data/")).contents()) {
+            compressed += object.size();
+            try (java.io.InputStream in = new java.util.zip.GZIPInputStream(
+                    aws.s3().getObject(b -> b.bucket(BUCKET).key(object.key())), 1 << 16)) {
+                uncompressed += in.transferTo(java.io.OutputStream.nullOutputStream());
+            }
+        }
+        return new long[] {compressed, uncompressed};
     }
 
     private static long compressedBytes(LocalAws aws, String exportArn) {

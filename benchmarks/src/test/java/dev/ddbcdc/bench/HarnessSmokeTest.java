@@ -129,6 +129,29 @@ class HarnessSmokeTest {
     }
 
     @Test
+    void scaleOutMembersSimulateTheSameStreamAndKnowWhenTheBucketsAreSpread() {
+        java.time.Instant created = java.time.Instant.ofEpochMilli(1_700_000_000_000L);
+        FakeStream a = new FakeStream(64, 1, 5, 0, created);
+        FakeStream b = new FakeStream(64, 1, 5, 0, created);
+        var shards = a.describeStream(r -> r.streamArn(FakeStream.STREAM_ARN)).streamDescription().shards();
+        assertEquals(shards, b.describeStream(r -> r.streamArn(FakeStream.STREAM_ARN)).streamDescription().shards());
+        for (Shard shard : List.of(shards.get(0), shards.get(63))) {
+            assertNull(shard.sequenceNumberRange().endingSequenceNumber(), "open");
+            String iterator = a.getShardIterator(r -> r.streamArn(FakeStream.STREAM_ARN).shardId(shard.shardId())
+                    .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
+            assertEquals(a.getRecords(r -> r.shardIterator(iterator)).records(),
+                    b.getRecords(r -> r.shardIterator(iterator)).records());
+        }
+        assertTrue(ScaleOutScenario.spread(List.of(16), 16));
+        assertTrue(ScaleOutScenario.spread(List.of(6, 5, 5), 16));
+        assertTrue(ScaleOutScenario.spread(List.of(5, 5, 6), 16));
+        assertFalse(ScaleOutScenario.spread(List.of(7, 5, 4), 16));
+        assertFalse(ScaleOutScenario.spread(List.of(6, 5, 4), 16), "a bucket nobody leads");
+        assertFalse(ScaleOutScenario.spread(List.of(15), 16));
+        assertEquals(800, ScaleOutScenario.memberCeiling());
+    }
+
+    @Test
     void lanesKeepEachItemsOrderAndBatchesCountTheirChanges() throws Exception {
         LanesScenario.Run run = LanesScenario.run(4, 60, 12, null);
         assertTrue(run.maxInRoute() >= 1 && run.maxInRoute() <= 4, run.toString());

@@ -26,6 +26,7 @@ import dev.ddbcdc.camel.event.OutputFormatter;
 import dev.ddbcdc.camel.event.StreamRecordMapper;
 import dev.ddbcdc.camel.export.SnapshotMetrics;
 import dev.ddbcdc.camel.flow.Closeables;
+import dev.ddbcdc.camel.flow.RunContext;
 import dev.ddbcdc.camel.flow.SerialLanes;
 import dev.ddbcdc.camel.metrics.MeterSource;
 import dev.ddbcdc.camel.metrics.MetricsRegistration;
@@ -72,6 +73,8 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements HealthCheckA
     private volatile CdcEngine engine;
     private AwsConnections connections;
     private ScheduledExecutorService executor;
+    /** Listing shards, watching the table, looking for other buckets' ends: never behind the readers. */
+    private ScheduledExecutorService control;
     /** The cluster this consumer is a member of (standby or buckets), or {@code null} when it is not clustered. */
     private volatile Membership cluster;
     private ExecutorService lanePool;
@@ -111,6 +114,7 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements HealthCheckA
                 threads++;
             }
             executor = executors().newScheduledThreadPool(this, "DynamoDbCdc[" + tableName + "]", threads);
+            control = executors().newScheduledThreadPool(this, "DynamoDbCdcControl[" + tableName + "]", 1);
             if (configuration.getLanesPerShard() > 1) {
                 lanePool = executors().newFixedThreadPool(this, "DynamoDbCdcLanes[" + tableName + "]",
                         configuration.getLanesPerShard() * configuration.getMaxConcurrentShards());
@@ -131,15 +135,7 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements HealthCheckA
             LOG.debug("Table {}: consumer started (acknowledgments={})", tableName, configuration.isAcknowledgments());
         } catch (Exception e) {
             leaveCluster();
-            if (executor != null) {
-                executors().shutdownNow(executor);
-                executor = null;
-            }
-            if (lanePool != null) {
-                executors().shutdownNow(lanePool);
-                lanePool = null;
-                lanes = null;
-            }
+            shutdownPools(false);
             Closeables.closeQuietly(meters);
             meters = null;
             connections.close();
@@ -188,7 +184,8 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements HealthCheckA
                 : new LaneDispatcher(delivery, configuration.getLanesPerShard(), lanes, running);
         CdcEngine next = new CdcEngine(setup, ports, shards,
                 snapshot || setup.bridge() != null ? new SnapshotCheckpointStore(checkpoints, keys) : null, delivery,
-                dispatcher, metrics, snapshotMetrics, executor, new CdcEngine.Events() {
+                dispatcher, metrics, snapshotMetrics, new RunContext.Threads(executor, control),
+                new CdcEngine.Events() {
                     @Override
                     public void handle(String message, RuntimeException error) {
                         getExceptionHandler().handleException(message, error);
@@ -296,15 +293,7 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements HealthCheckA
         if (current != null) {
             current.stop(STOP_AWAIT_MILLIS);
         }
-        if (executor != null) {
-            executors().shutdownGraceful(executor);
-            executor = null;
-        }
-        if (lanePool != null) { // a lane's records of the stopped run are dropped: they are read again
-            executors().shutdownGraceful(lanePool);
-            lanePool = null;
-            lanes = null;
-        }
+        shutdownPools(true); // a lane's records of the stopped run are dropped: they are read again
         if (current != null) {
             current.flush(); // what the tasks acknowledged while the pools shut down
         }
@@ -319,6 +308,21 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements HealthCheckA
         Closeables.closeQuietly(meters);
         meters = null;
         super.doStop();
+    }
+
+    /** The readers', control and lane pools: gracefully (waiting for their tasks) at a stop, at once otherwise. */
+    private void shutdownPools(boolean graceful) {
+        for (ExecutorService pool : new ExecutorService[] {executor, control, lanePool}) {
+            if (pool != null && graceful) {
+                executors().shutdownGraceful(pool);
+            } else if (pool != null) {
+                executors().shutdownNow(pool);
+            }
+        }
+        executor = null;
+        control = null;
+        lanePool = null;
+        lanes = null;
     }
 
     /** Leaves the cluster (stopping the engines of what it leads), so that other instances take over at once. */

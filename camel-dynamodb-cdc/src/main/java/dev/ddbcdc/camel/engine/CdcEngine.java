@@ -3,7 +3,6 @@ package dev.ddbcdc.camel.engine;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 
 import dev.ddbcdc.camel.checkpoint.Generation;
 import dev.ddbcdc.camel.checkpoint.Phase;
@@ -102,7 +101,7 @@ public final class CdcEngine {
     private final RecordDispatcher dispatcher;
     private final StreamMetrics metrics;
     private final SnapshotMetrics snapshotMetrics;
-    private final ScheduledExecutorService executor;
+    private final RunContext.Threads threads;
     private final Events events;
     private final String tableName;
     private final GapRecovery recovery;
@@ -120,7 +119,7 @@ public final class CdcEngine {
 
     public CdcEngine(Setup setup, Ports ports, ShardCheckpointStore shards, SnapshotCheckpointStore snapshots,
                      Delivery delivery, RecordDispatcher dispatcher, StreamMetrics metrics,
-                     SnapshotMetrics snapshotMetrics, ScheduledExecutorService executor, Events events) {
+                     SnapshotMetrics snapshotMetrics, RunContext.Threads threads, Events events) {
         this.setup = setup;
         this.ports = ports;
         this.shards = shards;
@@ -129,7 +128,7 @@ public final class CdcEngine {
         this.dispatcher = dispatcher;
         this.metrics = metrics;
         this.snapshotMetrics = snapshotMetrics;
-        this.executor = executor;
+        this.threads = threads;
         this.events = events;
         this.tableName = setup.table().tableName();
         this.recovery = new GapRecovery(setup);
@@ -150,7 +149,7 @@ public final class CdcEngine {
         handOver = null;
         coordinator = null;
         snapshot = null;
-        run = new RunContext(setup.clock(), executor);
+        run = new RunContext(setup.clock(), threads);
         metrics.streamProblem(null); // a problem of an earlier run is found again if it is still there
         generation = shards.generation();
         RunContext started = run;
@@ -220,7 +219,7 @@ public final class CdcEngine {
         }
         current.stop(); // no reader dispatches another record; a snapshot that ends now is not current any more
         try {
-            executor.execute(() -> beginNext(current, cause, bridgeFromMillis));
+            threads.work().execute(() -> beginNext(current, cause, bridgeFromMillis));
         } catch (RejectedExecutionException e) {
             LOG.info("Table {}: the route is stopping; its next start finds the gap again", tableName);
         }
@@ -339,7 +338,7 @@ public final class CdcEngine {
 
                     @Override
                     public void endedWithoutChild(String shardId) {
-                        current.submit(watch, 0); // a disabled or replaced stream is told within seconds
+                        current.control(watch); // a disabled or replaced stream is told within seconds
                     }
                 }, tableName, streamArn);
         moveTo(Phase.STREAMING); // before the first reader runs

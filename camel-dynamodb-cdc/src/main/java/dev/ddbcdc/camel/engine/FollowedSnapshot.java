@@ -41,6 +41,9 @@ final class FollowedSnapshot implements Snapshot {
                 state = null;
             }
             if (state != null && state.isDone()) {
+                if (shown == Phase.EXPORTING) {
+                    work.phases().accept(Phase.LOADING); // it was loaded while this one looked away
+                }
                 HandOver handOver = HandOver.of(state.exportArn(), state.time(), options.streamOverlap(),
                         versionFloorMillis);
                 return HandOverCheck.complete(state, handOver, false, work.streamStarted(), work.run().millis(),

@@ -8,23 +8,46 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One run of the engine, from a start to its stop: whether it still runs, its clock, and the executor its tasks run
+ * One run of the engine, from a start to its stop: whether it still runs, its clock, and the executors its tasks run
  * on. A stopped run never runs again (a new start makes a new one), so a task of an earlier run still queued on the
  * shared executor sees that it must not go on. Tasks submitted here are counted while they run, so a stop can wait
  * for the run's work to come to rest.
+ * <p>
+ * Periodic and control tasks (listing the shards, watching the table, looking for other buckets' shard ends) run on
+ * a control executor of their own when there is one: on the work executor they would wait behind every shard reader
+ * queued before them, which with a slow route holds a thread for seconds per read.
  */
 public final class RunContext {
 
     private static final long PAUSE_STEP_MILLIS = 50;
 
+    /**
+     * The executors of the engine's runs.
+     *
+     * @param work    readers, loaders, scans, the snapshot
+     * @param control periodic and control tasks: short, never waiting for a delivery
+     */
+    public record Threads(ScheduledExecutorService work, ScheduledExecutorService control) {
+        /** Everything on one executor. */
+        public static Threads of(ScheduledExecutorService executor) {
+            return new Threads(executor, executor);
+        }
+    }
+
     private final Clock clock;
     private final ScheduledExecutorService executor;
+    private final ScheduledExecutorService control;
     private final AtomicInteger active = new AtomicInteger();
     private volatile boolean running = true;
 
     public RunContext(Clock clock, ScheduledExecutorService executor) {
+        this(clock, Threads.of(executor));
+    }
+
+    public RunContext(Clock clock, Threads threads) {
         this.clock = clock;
-        this.executor = executor;
+        this.executor = threads.work();
+        this.control = threads.control();
     }
 
     public boolean isRunning() {
@@ -46,6 +69,15 @@ public final class RunContext {
 
     /** Runs the task on the executor now (or after {@code delayMillis}), unless the run has stopped. */
     public void submit(Runnable task, long delayMillis) {
+        submitTo(executor, task, delayMillis);
+    }
+
+    /** Runs a control task (short, never waiting for a delivery) now, on the control executor. */
+    public void control(Runnable task) {
+        submitTo(control, task, 0);
+    }
+
+    private void submitTo(ScheduledExecutorService target, Runnable task, long delayMillis) {
         if (!running) {
             return;
         }
@@ -61,9 +93,9 @@ public final class RunContext {
         };
         try {
             if (delayMillis <= 0) {
-                executor.execute(counted);
+                target.execute(counted);
             } else {
-                executor.schedule(counted, delayMillis, TimeUnit.MILLISECONDS);
+                target.schedule(counted, delayMillis, TimeUnit.MILLISECONDS);
             }
         } catch (RejectedExecutionException e) {
             if (running) {
@@ -73,10 +105,13 @@ public final class RunContext {
         }
     }
 
-    /** Runs the task every {@code periodMillis} while the run lasts, the first time after {@code initialDelayMillis}. */
+    /**
+     * Runs the task every {@code periodMillis} while the run lasts, the first time after {@code initialDelayMillis},
+     * on the control executor.
+     */
     public void every(Runnable task, long initialDelayMillis, long periodMillis) {
         ScheduledFuture<?>[] self = new ScheduledFuture<?>[1];
-        self[0] = executor.scheduleWithFixedDelay(() -> {
+        self[0] = control.scheduleWithFixedDelay(() -> {
             if (!running) {
                 ScheduledFuture<?> future = self[0];
                 if (future != null) {

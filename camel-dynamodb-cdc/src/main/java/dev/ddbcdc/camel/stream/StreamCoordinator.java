@@ -312,7 +312,7 @@ public final class StreamCoordinator implements ShardReader.Host {
         if (!childKnown) {
             // its children are not listed yet: look now rather than at the next interval (a listed child was
             // created with its siblings, so listing the whole stream again at every shard end would find nothing)
-            run.submit(this::discoverSafely, 0);
+            run.control(this::discoverSafely);
             halts.endedWithoutChild(shardId);
         }
     }

@@ -31,6 +31,7 @@ import dev.ddbcdc.camel.fakes.FakeStream;
 import dev.ddbcdc.camel.fakes.ManualScheduler;
 import dev.ddbcdc.camel.flow.Acknowledgement;
 import dev.ddbcdc.camel.flow.Delivery;
+import dev.ddbcdc.camel.flow.RunContext;
 import dev.ddbcdc.camel.flow.StreamChangedException;
 import dev.ddbcdc.camel.flow.TestClock;
 import dev.ddbcdc.camel.options.ExportFormat;
@@ -286,7 +287,7 @@ class CdcEngineTest {
         CdcEngine engine = new CdcEngine(setup, new CdcEngine.Ports(table, exportPort, s3, proxy), shards(streamArn),
                 snapshot == null ? null : new SnapshotCheckpointStore(repository,
                         new CheckpointKeys(CONSUMER, streamArn)),
-                delivery, dispatcher, metrics, snapshotMetrics, executor, events);
+                delivery, dispatcher, metrics, snapshotMetrics, RunContext.Threads.of(executor), events);
         engines.add(engine);
         current = engine;
         return engine;

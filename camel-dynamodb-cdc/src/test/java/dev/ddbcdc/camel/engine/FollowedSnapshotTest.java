@@ -107,6 +107,17 @@ class FollowedSnapshotTest {
     }
 
     @Test
+    void aSnapshotLoadedBetweenTwoLooksStillPassesThroughLoading() throws Exception {
+        CompletableFuture<SnapshotResult> result = follow();
+        store.save(new SnapshotState(Phase.EXPORTING, 1, EXPORT_TIME.toEpochMilli(), ARN));
+        advanceUntil(() -> phases.contains(Phase.EXPORTING));
+        store.save(new SnapshotState(Phase.STREAMING, 1, EXPORT_TIME.toEpochMilli(), ARN));
+        advanceUntil(result::isDone);
+        assertInstanceOf(SnapshotResult.Completed.class, result.get(1, TimeUnit.SECONDS));
+        assertEquals(List.of(Phase.EXPORTING, Phase.LOADING), phases, "EXPORTING cannot go to STREAMING");
+    }
+
+    @Test
     void stopsWaitingWhenTheRunStops() throws Exception {
         CompletableFuture<SnapshotResult> result = follow();
         run.stop();
