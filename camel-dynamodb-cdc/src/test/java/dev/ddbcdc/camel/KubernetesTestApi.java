@@ -26,19 +26,19 @@ import org.apache.camel.component.kubernetes.cluster.KubernetesClusterService;
  * is such a member is valid whatever its renew time says; a member takes a Lease that is empty (at once) or whose
  * holder is no longer a member (then waits one lease duration before it leads, for the old leader to stop).
  */
-final class KubernetesTestApi implements AutoCloseable {
+public final class KubernetesTestApi implements AutoCloseable {
 
     /** Short for a fast test; the service requires lease > renew deadline > jitter (1.2) x retry period. */
-    static final long LEASE_MILLIS = 3000;
-    static final long RENEW_DEADLINE_MILLIS = 2000;
-    static final long RETRY_PERIOD_MILLIS = 500;
-    static final String K8S_NAMESPACE = "orders";
-    static final Map<String, String> CLUSTER_LABELS = Map.of("app", "orders-cdc");
+    public static final long LEASE_MILLIS = 3000;
+    public static final long RENEW_DEADLINE_MILLIS = 2000;
+    public static final long RETRY_PERIOD_MILLIS = 500;
+    public static final String K8S_NAMESPACE = "orders";
+    public static final Map<String, String> CLUSTER_LABELS = Map.of("app", "orders-cdc");
 
     final KubernetesMockServer server;
     final KubernetesClient client;
 
-    KubernetesTestApi() {
+    public KubernetesTestApi() {
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
                 new KubernetesCrudDispatcher(Collections.emptyList()), false);
         server.init();
@@ -46,7 +46,7 @@ final class KubernetesTestApi implements AutoCloseable {
     }
 
     /** A pod as the kubelet reports a started and ready one, carrying {@code labels}. */
-    void runningReadyPod(String name, Map<String, String> labels) {
+    public void runningReadyPod(String name, Map<String, String> labels) {
         Pod pod = new PodBuilder().withNewMetadata().withName(name).withNamespace(K8S_NAMESPACE).withLabels(labels)
                 .endMetadata()
                 .withNewSpec().addNewContainer().withName("cdc").withImage("orders-cdc:1").endContainer().endSpec()
@@ -59,7 +59,7 @@ final class KubernetesTestApi implements AutoCloseable {
     }
 
     /** Kubernetes removes a terminated pod. */
-    void deletePod(String name) {
+    public void deletePod(String name) {
         client.pods().inNamespace(K8S_NAMESPACE).withName(name).delete();
     }
 
@@ -69,21 +69,33 @@ final class KubernetesTestApi implements AutoCloseable {
      * constructor (without one it builds the default client, which finds the API from the environment, as in a pod).
      */
     KubernetesClusterService cluster(String podName) {
+        return service(url(), K8S_NAMESPACE, podName, LEASE_MILLIS, RENEW_DEADLINE_MILLIS, RETRY_PERIOD_MILLIS);
+    }
+
+    /** The cluster service of one pod on the API at {@code masterUrl} (in this JVM or, for a child, the parent's). */
+    public static KubernetesClusterService service(String masterUrl, String k8sNamespace, String podName,
+                                                   long leaseMillis, long renewDeadlineMillis,
+                                                   long retryPeriodMillis) {
         KubernetesConfiguration configuration = new KubernetesConfiguration();
-        configuration.setMasterUrl(server.url("/"));
-        configuration.setNamespace(K8S_NAMESPACE);
+        configuration.setMasterUrl(masterUrl);
+        configuration.setNamespace(k8sNamespace);
         KubernetesClusterService service = new KubernetesClusterService(configuration);
         service.setId(podName);
         service.setPodName(podName);
         service.setClusterLabels(CLUSTER_LABELS);
-        service.setLeaseDurationMillis(LEASE_MILLIS);
-        service.setRenewDeadlineMillis(RENEW_DEADLINE_MILLIS);
-        service.setRetryPeriodMillis(RETRY_PERIOD_MILLIS);
+        service.setLeaseDurationMillis(leaseMillis);
+        service.setRenewDeadlineMillis(renewDeadlineMillis);
+        service.setRetryPeriodMillis(retryPeriodMillis);
         return service;
     }
 
-    List<Lease> leases() {
+    public List<Lease> leases() {
         return client.leases().inNamespace(K8S_NAMESPACE).list().getItems();
+    }
+
+    /** The API's URL, for a cluster service built from it in another JVM. */
+    public String url() {
+        return server.url("/");
     }
 
     @Override

@@ -8,6 +8,7 @@ import org.apache.camel.cluster.CamelClusterEventListener;
 import org.apache.camel.cluster.CamelClusterMember;
 import org.apache.camel.cluster.CamelClusterService;
 import org.apache.camel.cluster.CamelClusterView;
+import org.apache.camel.cluster.CamelPreemptiveClusterView;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -113,10 +114,20 @@ public final class NamespaceLeadership implements CamelClusterEventListener.Lead
                             : givenUp ? " (it could not take over; it stands for election again in " + rejoinDelay
                                         + " ms)" : "");
             listener.deposed();
-            if (running) {
+            if (running && !givenUpByRebalancing(current)) {
                 rejoin();
             }
         }
+    }
+
+    /**
+     * Whether the lead went because a rebalancing service disabled the view (it spreads namespaces over members): the
+     * view gives the lead up by itself and stands for election again once enabled, so it must not be restarted, which
+     * would stop camel-kubernetes' view while it releases its Lease and make it take the Lease back.
+     */
+    private boolean givenUpByRebalancing(CamelClusterView current) {
+        return current instanceof CamelPreemptiveClusterView preemptive && preemptive.isDisabled() && !fencedOut
+               && !givenUp;
     }
 
     /**

@@ -1,19 +1,10 @@
 package dev.ddbcdc.camel.cluster;
 
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
+import dev.ddbcdc.camel.KubernetesTestApi;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import org.apache.camel.component.kubernetes.KubernetesConfiguration;
 import org.apache.camel.component.kubernetes.cluster.KubernetesClusterService;
 
 /**
@@ -26,32 +17,26 @@ import org.apache.camel.component.kubernetes.cluster.KubernetesClusterService;
  */
 final class KubernetesCluster implements AutoCloseable {
 
-    /** Short for a fast test; the service requires lease > renew deadline > jitter (1.2) x retry period. */
-    static final long LEASE_MILLIS = 3000;
-    static final long RENEW_DEADLINE_MILLIS = 2000;
-    static final long RETRY_PERIOD_MILLIS = 500;
-    static final String NAMESPACE = "orders";
-    static final Map<String, String> LABELS = Map.of("app", "orders-cdc");
+    static final long LEASE_MILLIS = KubernetesTestApi.LEASE_MILLIS;
+    static final long RENEW_DEADLINE_MILLIS = KubernetesTestApi.RENEW_DEADLINE_MILLIS;
+    static final long RETRY_PERIOD_MILLIS = KubernetesTestApi.RETRY_PERIOD_MILLIS;
+    static final String NAMESPACE = KubernetesTestApi.K8S_NAMESPACE;
+    static final Map<String, String> LABELS = KubernetesTestApi.CLUSTER_LABELS;
 
-    private final KubernetesMockServer server;
-    private final KubernetesClient client;
+    private final KubernetesTestApi api;
 
-    private KubernetesCluster(KubernetesMockServer server) {
-        this.server = server;
-        this.client = server.createClient();
+    private KubernetesCluster(KubernetesTestApi api) {
+        this.api = api;
     }
 
     /** Starts the mock server on a free loopback port. */
     static KubernetesCluster start() {
-        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(Collections.emptyList()), false);
-        server.init();
-        return new KubernetesCluster(server);
+        return new KubernetesCluster(new KubernetesTestApi());
     }
 
     /** The members' cluster spec, {@code kubernetes:<url>|<namespace>|<lease>|<renew>|<retry>}. */
     String spec() {
-        return "kubernetes:" + String.join("|", server.url("/"), NAMESPACE, Long.toString(LEASE_MILLIS),
+        return "kubernetes:" + String.join("|", api.url(), NAMESPACE, Long.toString(LEASE_MILLIS),
                 Long.toString(RENEW_DEADLINE_MILLIS), Long.toString(RETRY_PERIOD_MILLIS));
     }
 
@@ -60,50 +45,29 @@ final class KubernetesCluster implements AutoCloseable {
         return "member-" + id;
     }
 
-    /**
-     * The cluster service of member {@code id} from the part of a spec after {@code kubernetes:}. Built on a
-     * {@link KubernetesConfiguration}: the service's own master URL and namespace take effect only over one.
-     */
+    /** The cluster service of member {@code id} from the part of a spec after {@code kubernetes:}. */
     static KubernetesClusterService service(String spec, int id) {
         String[] f = spec.split("\\|");
-        KubernetesConfiguration configuration = new KubernetesConfiguration();
-        configuration.setMasterUrl(f[0]);
-        configuration.setNamespace(f[1]);
-        KubernetesClusterService service = new KubernetesClusterService(configuration);
-        service.setId(podName(id));
-        service.setPodName(podName(id));
-        service.setClusterLabels(LABELS);
-        service.setLeaseDurationMillis(Long.parseLong(f[2]));
-        service.setRenewDeadlineMillis(Long.parseLong(f[3]));
-        service.setRetryPeriodMillis(Long.parseLong(f[4]));
-        return service;
+        return KubernetesTestApi.service(f[0], f[1], podName(id), Long.parseLong(f[2]), Long.parseLong(f[3]),
+                Long.parseLong(f[4]));
     }
 
     /** Creates member {@code id}'s Pod as the kubelet reports a started and ready one, with the cluster labels. */
     void runningReadyPod(int id) {
-        Pod pod = new PodBuilder().withNewMetadata().withName(podName(id)).withNamespace(NAMESPACE).withLabels(LABELS)
-                .endMetadata()
-                .withNewSpec().addNewContainer().withName("cdc").withImage("orders-cdc:1").endContainer().endSpec()
-                .withNewStatus().withPhase("Running")
-                .addNewCondition().withType("Ready").withStatus("True").endCondition()
-                .addNewContainerStatus().withName("cdc").withReady(true).withNewState().withNewRunning().endRunning()
-                .endState().endContainerStatus()
-                .endStatus().build();
-        client.pods().inNamespace(NAMESPACE).resource(pod).create();
+        api.runningReadyPod(podName(id), LABELS);
     }
 
     /** Deletes member {@code id}'s Pod, as Kubernetes does once its container died. */
     void deletePod(int id) {
-        client.pods().inNamespace(NAMESPACE).withName(podName(id)).delete();
+        api.deletePod(podName(id));
     }
 
     List<Lease> leases() {
-        return client.leases().inNamespace(NAMESPACE).list().getItems();
+        return api.leases();
     }
 
     @Override
     public void close() {
-        client.close();
-        server.destroy();
+        api.close();
     }
 }
