@@ -3,6 +3,7 @@ package dev.ddbcdc.camel;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -51,8 +52,15 @@ final class ClusterJoin {
     private ClusterJoin() {
     }
 
-    static Membership join(DynamoDbCdcConfiguration configuration, CamelContext context, String tableName,
-                           StateRepository<String, String> checkpoints, Host host) throws Exception {
+    /**
+     * Joins the cluster.
+     *
+     * @param created told of the membership before it joins (and may be elected), so that a start that fails midway
+     *                leaves it to be stopped
+     */
+    static void join(DynamoDbCdcConfiguration configuration, CamelContext context, String tableName,
+                     StateRepository<String, String> checkpoints, Host host, Consumer<Membership> created)
+            throws Exception {
         if (!(checkpoints instanceof FencedStateRepository fencing)) {
             throw new IllegalArgumentException("Standby (clusterService/clustered) needs a checkpointRepository that"
                                                + " several instances can share safely, a FencedStateRepository:"
@@ -73,15 +81,16 @@ final class ClusterJoin {
                     new ShardBuckets(configuration.getShardBuckets()), namespace, configuration.isSnapshotEnabled());
             LOG.info("Table {}: reading the shards of the buckets this instance leads, {} buckets in cluster"
                      + " namespaces {}-b* of {}", tableName, configuration.getShardBuckets(), namespace, serviceName);
+            created.accept(buckets);
             buckets.start(host.threads());
-            return buckets;
+            return;
         }
         Standby waiting = new Standby(fencing, configuration.getConsumerId(), host.describe(),
                 (table, fenced) -> host.engines().build(table, fenced, null), host.failures(), Clock.systemUTC());
         LOG.info("Table {}: standing by in cluster namespace {} of {}; reading begins when this instance leads",
                 tableName, namespace, serviceName);
+        created.accept(waiting);
         waiting.start(new NamespaceLeadership(service, namespace, host.threads().apply("consumer"), waiting));
-        return waiting;
     }
 
     /** The clusterService option, else the single cluster service of the context (as the clustered route policy). */

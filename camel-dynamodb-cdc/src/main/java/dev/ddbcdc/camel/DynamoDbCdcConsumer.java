@@ -232,7 +232,7 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements HealthCheckA
 
     /** Joins the cluster: engines run only for what this instance leads ({@link ClusterJoin}). */
     private void joinCluster(String tableName, StateRepository<String, String> checkpoints) throws Exception {
-        cluster = ClusterJoin.join(configuration, getEndpoint().getCamelContext(), tableName, checkpoints,
+        ClusterJoin.join(configuration, getEndpoint().getCamelContext(), tableName, checkpoints,
                 new ClusterJoin.Host((table, fenced, unit) -> {
                     CdcEngine next = newEngine(table, fenced, unit);
                     engine = unit == null ? next : null;
@@ -242,7 +242,7 @@ public class DynamoDbCdcConsumer extends DefaultConsumer implements HealthCheckA
                             "DynamoDbCdcLeadership[" + tableName + " " + name + "]", 1);
                     leadershipThreads.add(thread);
                     return thread;
-                }));
+                }), member -> cluster = member);
     }
 
     private ExecutorServiceManager executors() {
