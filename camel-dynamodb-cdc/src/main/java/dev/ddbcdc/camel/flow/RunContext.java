@@ -1,11 +1,15 @@
 package dev.ddbcdc.camel.flow;
 
 import java.time.Clock;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One run of the engine, from a start to its stop: whether it still runs, its clock, and the executors its tasks run
@@ -20,6 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class RunContext {
 
     private static final long PAUSE_STEP_MILLIS = 50;
+    private static final int MIN_PURGE_AT = 64;
 
     /**
      * The executors of the engine's runs.
@@ -38,6 +43,9 @@ public final class RunContext {
     private final ScheduledExecutorService executor;
     private final ScheduledExecutorService control;
     private final AtomicInteger active = new AtomicInteger();
+    /** Tasks of this run waiting for their time (a reader's next poll, periodic tasks): cancelled at the stop. */
+    private final Set<Future<?>> waiting = ConcurrentHashMap.newKeySet();
+    private volatile int purgeAt = MIN_PURGE_AT;
     private volatile boolean running = true;
 
     public RunContext(Clock clock, ScheduledExecutorService executor) {
@@ -54,9 +62,17 @@ public final class RunContext {
         return running;
     }
 
-    /** Ends the run: every task of it stops at its next check. */
+    /**
+     * Ends the run: every task of it stops at its next check, and those waiting for their time are cancelled, so that
+     * an executor shut down gracefully after the stop need not wait for them (a reader's next poll, up to
+     * idlePollDelay away, would otherwise run once more after the shutdown).
+     */
     public void stop() {
         running = false;
+        for (Future<?> task : waiting) {
+            task.cancel(false);
+        }
+        waiting.clear();
     }
 
     public Clock clock() {
@@ -95,7 +111,16 @@ public final class RunContext {
             if (delayMillis <= 0) {
                 target.execute(counted);
             } else {
-                target.schedule(counted, delayMillis, TimeUnit.MILLISECONDS);
+                AtomicReference<Future<?>> self = new AtomicReference<>();
+                Future<?> scheduled = target.schedule(() -> {
+                    Future<?> own = self.get();
+                    if (own != null) {
+                        waiting.remove(own);
+                    }
+                    counted.run();
+                }, delayMillis, TimeUnit.MILLISECONDS);
+                self.set(scheduled);
+                waitFor(scheduled);
             }
         } catch (RejectedExecutionException e) {
             if (running) {
@@ -126,6 +151,30 @@ public final class RunContext {
                 active.decrementAndGet();
             }
         }, initialDelayMillis, periodMillis, TimeUnit.MILLISECONDS);
+        waitFor(self[0]);
+    }
+
+    /**
+     * Keeps {@code task} to cancel at the stop. A delayed task forgets itself when it runs; one that ran before it was
+     * kept is forgotten here, now or when the set has grown past twice what was there at the last look.
+     */
+    private void waitFor(Future<?> task) {
+        waiting.add(task);
+        if (task.isDone()) {
+            waiting.remove(task);
+        }
+        if (waiting.size() > purgeAt) {
+            waiting.removeIf(Future::isDone);
+            purgeAt = Math.max(MIN_PURGE_AT, 2 * waiting.size());
+        }
+        if (!running) {
+            task.cancel(false); // stopped meanwhile
+        }
+    }
+
+    /** How many tasks are kept to cancel at the stop (for tests). */
+    int waitingTasks() {
+        return waiting.size();
     }
 
     /** Waits up to {@code timeoutMillis} until no task of this run is running; true if none is. */

@@ -49,4 +49,33 @@ class RunContextTest {
         run.stop();
         assertTrue(run.awaitIdle(5_000), "at rest once they end");
     }
+
+    @Test
+    void aStopCancelsWhatWaitsForItsTimeSoAGracefulShutdownNeedNotWaitForIt() throws Exception {
+        RunContext run = new RunContext(Clock.systemUTC(), new RunContext.Threads(work, control));
+        CountDownLatch ran = new CountDownLatch(1);
+        run.submit(ran::countDown, 5_000); // a reader's next poll after an idle one
+        run.every(ran::countDown, 5_000, 5_000);
+        run.stop();
+        long started = System.nanoTime();
+        work.shutdown();
+        control.shutdown();
+        assertTrue(work.awaitTermination(1, TimeUnit.SECONDS) && control.awaitTermination(1, TimeUnit.SECONDS),
+                "the executors ended at once");
+        assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) < 1_000);
+        assertTrue(ran.getCount() == 1, "nothing of the stopped run ran");
+    }
+
+    @Test
+    void delayedTasksThatRanAreForgotten() throws Exception {
+        RunContext run = new RunContext(Clock.systemUTC(), new RunContext.Threads(work, control));
+        CountDownLatch ran = new CountDownLatch(500);
+        for (int i = 0; i < 500; i++) {
+            run.submit(ran::countDown, 1);
+        }
+        assertTrue(ran.await(5, TimeUnit.SECONDS));
+        run.submit(() -> { }, 60_000); // one more look at what waits
+        assertTrue(run.waitingTasks() <= 2, "only what still waits is kept: " + run.waitingTasks());
+        run.stop();
+    }
 }
