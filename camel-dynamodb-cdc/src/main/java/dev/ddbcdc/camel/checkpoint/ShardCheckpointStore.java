@@ -82,23 +82,44 @@ public final class ShardCheckpointStore {
         if (unit != null && !streamStarted()) {
             return null;
         }
-        String value = CheckpointValues.read(keys.streamMarker(), repository.getState(keys.streamMarker()));
-        if (value == null || !value.startsWith("started:")) {
-            return null;
+        StreamStart start = StreamStart.parse(CheckpointValues.read(keys.streamMarker(),
+                repository.getState(keys.streamMarker())));
+        return start == null ? null : start.millis();
+    }
+
+    /**
+     * The first start of a consumer on a stream: when, and how it began ({@code how}: the start position it fixed,
+     * {@code null} in a marker written before it was recorded).
+     */
+    public record StreamStart(long millis, String how) {
+        static StreamStart parse(String value) {
+            if (value == null || !value.startsWith("started:")) {
+                return null;
+            }
+            String rest = value.substring("started:".length());
+            int space = rest.indexOf(' ');
+            try {
+                return new StreamStart(Long.parseLong(space < 0 ? rest : rest.substring(0, space)),
+                        space < 0 ? null : rest.substring(space + 1));
+            } catch (NumberFormatException e) {
+                return null;
+            }
         }
-        try {
-            return Long.parseLong(value.substring("started:".length()));
-        } catch (NumberFormatException e) {
-            return null;
+
+        String serialize() {
+            return "started:" + millis + (how == null ? "" : " " + how);
         }
     }
 
     /**
-     * For a unit that did not start on this stream yet: when another unit of the consumer made the stream's first
-     * start, or {@code null} when none did (or this is not a unit, or it started already).
+     * For a unit that did not start on this stream yet: the stream's first start, made by another unit of the
+     * consumer, which this one joins; {@code null} when none was made (or this is not a unit, or it started already).
      */
-    public Long startedElsewhereMillis() {
-        return unit == null || streamStarted() ? null : new ShardCheckpointStore(repository, keys).streamStartedMillis();
+    public StreamStart startedElsewhere() {
+        if (unit == null || streamStarted()) {
+            return null;
+        }
+        return StreamStart.parse(CheckpointValues.read(keys.streamMarker(), repository.getState(keys.streamMarker())));
     }
 
     /** The shard positions and stream marker of another stream of the table (a replaced one), same generation. */
@@ -106,12 +127,21 @@ public final class ShardCheckpointStore {
         return new ShardCheckpointStore(repository, keys.ofStream(streamArn), unit);
     }
 
-    /** Records this consumer's (or unit's) first start on the stream; a unit's also marks the stream's, once. */
+    /** Records this consumer's (or unit's) first start on the stream. */
     public void markStreamStarted(long millis) {
-        if (unit != null && startedElsewhereMillis() == null) {
-            repository.setState(keys.streamMarker(), CheckpointValues.write("started:" + millis));
+        markStreamStarted(millis, null);
+    }
+
+    /**
+     * Records this consumer's (or unit's) first start on the stream and how it began; a unit's also marks the
+     * stream's, once, for the units that start later to join.
+     */
+    public void markStreamStarted(long millis, String how) {
+        String value = CheckpointValues.write(new StreamStart(millis, how).serialize());
+        if (unit != null && startedElsewhere() == null) {
+            repository.setState(keys.streamMarker(), value);
         }
-        repository.setState(unitMarker(), CheckpointValues.write("started:" + millis));
+        repository.setState(unitMarker(), value);
     }
 
     /** The ARN of the stream this consumer followed last on this table, or {@code null} when none was recorded. */

@@ -158,7 +158,7 @@ public final class CdcEngine {
             return streaming == null ? null : streaming.positions();
         }, (cause, bridgeFrom) -> renew(started, cause, bridgeFrom));
         LossPolicy losses = gaps.policy();
-        FirstStart firstStart = FirstStart.of(setup.stream(), shards.startedElsewhereMillis());
+        FirstStart firstStart = FirstStart.of(setup.stream(), shards.startedElsewhere());
         boolean snapshotOnly = snapshotOnly();
         StreamFollowing following = snapshotOnly ? null
                 : new StreamFollowing(shards, tableName, setup.table().streamArn());

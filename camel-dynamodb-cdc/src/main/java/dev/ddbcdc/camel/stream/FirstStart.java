@@ -2,6 +2,7 @@ package dev.ddbcdc.camel.stream;
 
 import java.time.Instant;
 
+import dev.ddbcdc.camel.checkpoint.ShardCheckpointStore;
 import dev.ddbcdc.camel.checkpoint.ShardPosition;
 import dev.ddbcdc.camel.flow.StreamRetention;
 import dev.ddbcdc.camel.options.StartPosition;
@@ -19,6 +20,8 @@ import dev.ddbcdc.camel.options.StreamOptions;
  * </ul>
  */
 public final class FirstStart {
+
+    private static final String FROM = "FROM:";
 
     private final StartPosition startPosition;
     private final long fromMillis;
@@ -51,17 +54,34 @@ public final class FirstStart {
 
     /**
      * The start the options ask for, for a unit (a bucket of the shards, {@code ShardCheckpointStore#ofUnit}) that
-     * starts on a stream whose first start another unit of the consumer made at {@code startedElsewhereMillis}
-     * ({@code null}: none did): {@code LATEST} then means the records created from that time on, so that no change
-     * made since the stream's start is skipped because this bucket was led later; the other starts are the same for
-     * every unit.
+     * starts on a stream whose first start another unit of the consumer made ({@code null}: none did): it joins that
+     * start as it was made, so that no change made since is skipped because this bucket was led later. A start from
+     * the latest record becomes the records created from that time; one from the oldest record (a stream replaced
+     * while the consumer was stopped, or TRIM_HORIZON) stays so; one from a time stays from that time. A marker that
+     * does not say how it began (written before it was recorded) is read as the options say.
      */
-    public static FirstStart of(StreamOptions options, Long startedElsewhereMillis) {
+    public static FirstStart of(StreamOptions options, ShardCheckpointStore.StreamStart startedElsewhere) {
         FirstStart asked = of(options);
-        if (startedElsewhereMillis == null || asked.startPosition != StartPosition.LATEST) {
+        if (startedElsewhere == null) {
             return asked;
         }
-        return new FirstStart(null, startedElsewhereMillis, true);
+        String how = startedElsewhere.how();
+        if (how == null) {
+            return asked.startPosition == StartPosition.LATEST ? new FirstStart(null, startedElsewhere.millis(), true)
+                    : asked;
+        }
+        if (how.equals(StartPosition.TRIM_HORIZON.name())) {
+            return at(StartPosition.TRIM_HORIZON);
+        }
+        if (how.startsWith(FROM)) {
+            return new FirstStart(null, Long.parseLong(how.substring(FROM.length())), true);
+        }
+        return new FirstStart(null, startedElsewhere.millis(), true); // LATEST: the records from then on
+    }
+
+    /** How this start began, for the stream's marker ({@link #of(StreamOptions, ShardCheckpointStore.StreamStart)}). */
+    public String how() {
+        return startPosition != null ? startPosition.name() : FROM + fromMillis;
     }
 
     /** The start position of a shard listed at the first start. */

@@ -168,7 +168,7 @@ public final class StreamCoordinator implements ShardReader.Host {
             checkParentNotLost(shard, listed);
         }
         if (firstStart) {
-            store.markStreamStarted(now);
+            store.markStreamStarted(now, firstStartPosition.how());
             LOG.info("Table {}: first start on stream {} at {}", tableName, streamArn, firstStartPosition);
         }
         lineage.forgetFinishedExcept(listed);

@@ -19,21 +19,30 @@ class ShardCheckpointStoreTest {
         ShardCheckpointStore first = consumer.ofUnit("bucket-03");
         ShardCheckpointStore later = consumer.ofUnit("bucket-11");
         assertFalse(first.streamStarted());
-        assertNull(first.startedElsewhereMillis(), "nobody started the stream yet");
+        assertNull(first.startedElsewhere(), "nobody started the stream yet");
 
-        first.markStreamStarted(1_000);
+        first.markStreamStarted(1_000, "TRIM_HORIZON");
         assertTrue(first.streamStarted());
         assertTrue(consumer.streamStarted(), "the stream's own marker too, once");
         assertEquals(1_000L, consumer.streamStartedMillis());
-        assertNull(first.startedElsewhereMillis(), "its own start");
+        assertNull(first.startedElsewhere(), "its own start");
 
         assertFalse(later.streamStarted(), "a bucket not led yet has not started");
-        assertEquals(1_000L, later.startedElsewhereMillis(), "and joins the stream's first start");
-        later.markStreamStarted(5_000);
+        assertEquals(new ShardCheckpointStore.StreamStart(1_000, "TRIM_HORIZON"), later.startedElsewhere(),
+                "and joins the stream's first start as it was made");
+        later.markStreamStarted(5_000, "TRIM_HORIZON");
         assertTrue(later.streamStarted());
-        assertNull(later.startedElsewhereMillis());
+        assertNull(later.startedElsewhere());
         assertEquals(1_000L, consumer.streamStartedMillis(), "the stream's first start stays the first one");
-        assertNull(consumer.startedElsewhereMillis(), "a consumer without buckets makes its own first start");
+        assertNull(consumer.startedElsewhere(), "a consumer without buckets makes its own first start");
+    }
+
+    @Test
+    void aMarkerWrittenBeforeItSaidHowItBeganIsStillRead() {
+        repository.setState(new CheckpointKeys("orders", "arn:aws:dynamodb:us-east-1:1:table/t/stream/s")
+                .streamMarker(), CheckpointValues.write("started:1234"));
+        assertEquals(1_234L, consumer.streamStartedMillis());
+        assertEquals(new ShardCheckpointStore.StreamStart(1_234, null), consumer.ofUnit("bucket-1").startedElsewhere());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.ddbcdc.camel.stream;
 
+import dev.ddbcdc.camel.checkpoint.ShardCheckpointStore;
 import dev.ddbcdc.camel.checkpoint.ShardPosition;
 import dev.ddbcdc.camel.flow.StreamRetention;
 import dev.ddbcdc.camel.options.StartPosition;
@@ -39,20 +40,35 @@ class FirstStartTest {
     }
 
     @Test
-    void aBucketLedAfterTheStreamsFirstStartJoinsItInsteadOfStartingAtItsOwnLatest() {
+    void aBucketLedAfterTheStreamsFirstStartJoinsItAsItWasMade() {
         long started = 1_000_000;
         long now = started + StreamRetention.RETENTION.toMillis() + 60_000; // led a day later (shardBuckets grew)
-        FirstStart joined = FirstStart.of(options(StartPosition.LATEST), started);
+        FirstStart latest = FirstStart.at(StartPosition.LATEST);
+        FirstStart joined = FirstStart.of(options(StartPosition.LATEST), new ShardCheckpointStore.StreamStart(started,
+                latest.how()));
         for (boolean closed : new boolean[] { true, false }) {
             assertEquals(ShardPosition.from(started), joined.positionFor(closed, now),
                     "the changes since the stream's first start, not those since this bucket's");
         }
         assertFalse(joined.mayBeTrimmed(now), "not refused as a start beyond the retention: the user did not ask it");
-        assertEquals(FirstStart.at(StartPosition.LATEST).positionFor(false, now),
-                FirstStart.of(options(StartPosition.LATEST), null).positionFor(false, now), "the first bucket");
-        assertEquals(ShardPosition.trimHorizon(),
-                FirstStart.of(options(StartPosition.TRIM_HORIZON), started).positionFor(true, now),
-                "TRIM_HORIZON is the same for every bucket");
+        assertEquals(latest.positionFor(false, now), FirstStart.of(options(StartPosition.LATEST), null)
+                .positionFor(false, now), "the first bucket");
+
+        // the stream was replaced while the consumer was stopped: the first bucket read the new one from its oldest
+        // record, and so does every bucket led later, whatever startPosition says
+        FirstStart afterReplacement = FirstStart.of(options(StartPosition.LATEST),
+                new ShardCheckpointStore.StreamStart(started, FirstStart.at(StartPosition.TRIM_HORIZON).how()));
+        assertEquals(ShardPosition.trimHorizon(), afterReplacement.positionFor(true, now));
+
+        FirstStart fromTime = FirstStart.of(options(StartPosition.LATEST),
+                new ShardCheckpointStore.StreamStart(started, FirstStart.from(120_000).how()));
+        assertEquals(ShardPosition.from(120_000), fromTime.positionFor(false, now), "a hand-over's time");
+
+        // a marker written before it said how it began: as the options say, LATEST from its time
+        assertEquals(ShardPosition.from(started), FirstStart.of(options(StartPosition.LATEST),
+                new ShardCheckpointStore.StreamStart(started, null)).positionFor(false, now));
+        assertEquals(ShardPosition.trimHorizon(), FirstStart.of(options(StartPosition.TRIM_HORIZON),
+                new ShardCheckpointStore.StreamStart(started, null)).positionFor(true, now));
     }
 
     static StreamOptions options(StartPosition start) {
