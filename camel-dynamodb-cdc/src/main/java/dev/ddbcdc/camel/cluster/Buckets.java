@@ -3,6 +3,7 @@ package dev.ddbcdc.camel.cluster;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -61,7 +62,8 @@ public final class Buckets implements Membership {
     private final RebalancingCamelClusterService ownRebalancer;
     private final List<Unit> units;
     private final String baseNamespace;
-    private final List<Standby> standbys = new ArrayList<>();
+    /** Read by readiness checks and consoles while {@link #start} adds to it. */
+    private final List<Standby> standbys = new CopyOnWriteArrayList<>();
 
     private Buckets(Setup setup, CamelClusterService service, RebalancingCamelClusterService ownRebalancer,
                     List<Unit> units, String baseNamespace) {
