@@ -43,12 +43,20 @@ public final class LocalDynamoDb implements AutoCloseable {
         this.port = port;
     }
 
-    /** Starts an in-memory, shared-database DynamoDB Local on a free loopback port. */
+    /**
+     * Starts an in-memory, shared-database DynamoDB Local on a free loopback port. Several may start at once (test
+     * cases that run concurrently, each with its own): DynamoDB Local parses its options with commons-cli's static
+     * option builder, which is not thread-safe (two parses at once failed with "Unrecognized option:
+     * -disableTelemetry"), so the parse is serialised.
+     */
     public static LocalDynamoDb start() {
         int port = freePort();
         try {
-            DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(new String[] {
-                    "-inMemory", "-sharedDb", "-disableTelemetry", "-port", Integer.toString(port) });
+            DynamoDBProxyServer server;
+            synchronized (LocalDynamoDb.class) {
+                server = ServerRunner.createServerFromCommandLineArgs(new String[] {
+                        "-inMemory", "-sharedDb", "-disableTelemetry", "-port", Integer.toString(port) });
+            }
             server.start();
             return new LocalDynamoDb(server, port);
         } catch (Exception e) {
