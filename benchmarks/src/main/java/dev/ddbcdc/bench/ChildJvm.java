@@ -26,8 +26,8 @@ final class ChildJvm {
     private ChildJvm() {
     }
 
-    /** Runs {@code main} with {@code jvmOptions} and {@code args}; returns the child's result. */
-    static Map<String, Object> run(Class<?> main, List<String> jvmOptions, List<String> args, long timeoutSeconds) {
+    /** The command line of a child JVM running {@code main} on this JVM's class path. */
+    private static List<String> command(Class<?> main, List<String> jvmOptions, List<String> args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
@@ -35,6 +35,12 @@ final class ChildJvm {
         command.add(System.getProperty("java.class.path"));
         command.add(main.getName());
         command.addAll(args);
+        return command;
+    }
+
+    /** Runs {@code main} with {@code jvmOptions} and {@code args}; returns the child's result. */
+    static Map<String, Object> run(Class<?> main, List<String> jvmOptions, List<String> args, long timeoutSeconds) {
+        List<String> command = command(main, jvmOptions, args);
         try {
             Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             String result = null;
@@ -74,13 +80,7 @@ final class ChildJvm {
      * with {@code name}.
      */
     static Running start(Class<?> main, String name, List<String> jvmOptions, List<String> args) {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmOptions);
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(main.getName());
-        command.addAll(args);
+        List<String> command = command(main, jvmOptions, args);
         try {
             return new Running(name,
                     new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start());
