@@ -37,7 +37,9 @@ final class VersionedSink implements Processor {
             String export = exchange.getMessage().getHeader(DynamoDbCdcConstants.EXPORT_ARN, String.class);
             String snapshot = export != null ? export
                     : "scan@" + exchange.getMessage().getHeader(DynamoDbCdcConstants.TIMESTAMP);
-            firstOfSnapshot.putIfAbsent(snapshot, arrival);
+            // the lowest arrival, not the first registered: segments deliver at once, and the item numbered first
+            // may register second (it would then look older than its own snapshot and be swept)
+            firstOfSnapshot.merge(snapshot, arrival, Math::min);
             lastSnapshot = snapshot;
         }
         long version = exchange.getMessage().getHeader(DynamoDbCdcConstants.DOCUMENT_VERSION, Long.class);

@@ -103,15 +103,20 @@ final class ScanSnapshot implements Snapshot {
         SnapshotItemMapper mapper = new SnapshotItemMapper(tableName, keySchema, null, state.time().toEpochMilli(),
                 handOverOf(state).documentVersion());
         long started = run.millis();
+        // the metrics span the consumer's snapshots (a gap's new snapshot adds to them): this run's share is logged
+        long acknowledgedBefore = metrics.itemsAcknowledged.get();
+        long pagesBefore = metrics.scanPages.get();
+        double unitsBefore = metrics.readUnits.sum();
         scan = new TableScan(scans, store, state, options.scan(), budget, keySchema, mapper, delivery, metrics, run,
                 tableName);
         boolean done = scan.scan();
         if (done) {
             long seconds = Math.max(1, (run.millis() - started) / 1000);
+            double units = metrics.readUnits.sum() - unitsBefore;
             LOG.info("Table {}: snapshot scanned: {} items delivered and acknowledged in this run in {} s, {} Scan"
-                     + " calls, {} read units ({} a second)", tableName, metrics.itemsAcknowledged.get(), seconds,
-                    metrics.scanPages.get(), Math.round(metrics.readUnits.sum()),
-                    Math.round(metrics.readUnits.sum() / seconds));
+                     + " calls, {} read units ({} a second)", tableName,
+                    metrics.itemsAcknowledged.get() - acknowledgedBefore, seconds,
+                    metrics.scanPages.get() - pagesBefore, Math.round(units), Math.round(units / seconds));
         }
         return done;
     }
