@@ -12,13 +12,22 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * Scenario 1 in a JVM of its own with a capped heap: loads an export once to warm up, then once measured, either
+ * Scenario 1 in a JVM of its own with a capped heap: loads a smaller export {@value #WARM_UP_LOADS} times to warm up,
+ * then the export measured once, either
  * through the dynamodb-cdc consumer into a route that only counts ({@code consumer}), or as the bare single-thread
  * gunzip and parse ({@code baseline}), or streaming the files through MD5 only ({@code md5}, the price of the
  * consumer's checksum). {@code --options} adds endpoint options to the consumer's (e.g. {@code batchSize=500}).
  * Prints items/s, heap peak and, with {@code --profile}, where the CPU time went.
  */
 public final class SnapshotLoadChild {
+
+    /**
+     * Warm-up loads before the measured one. After one, the consumer's JVMs still compiled for 0.3 to 1.0 s of the
+     * measured load (the consumer runs far more code than the bare read, and on two loader threads), which put 0.3 to
+     * 0.9 us per item of compilation into its CPU figure at random; after three, compilation during the measured load
+     * is a few hundred milliseconds in either reader.
+     */
+    static final int WARM_UP_LOADS = 3;
 
     /** Exchanges of the last load through the consumer (fewer than its items when they came in batches). */
     private static long exchanges;
@@ -35,7 +44,9 @@ public final class SnapshotLoadChild {
         try (DynamoDbClient dynamoDb = endpoints.dynamoDbClient(); S3Client s3 = endpoints.s3Client()) {
             ExportFiles warmUp = ExportFiles.of(dynamoDb, s3, args.get("warmup"));
             ExportFiles measured = ExportFiles.of(dynamoDb, s3, args.get("export"));
-            run(mode, endpoints, s3, table, args.get("warmup"), warmUp, options);
+            for (int load = 0; load < WARM_UP_LOADS; load++) {
+                run(mode, endpoints, s3, table, args.get("warmup"), warmUp, options);
+            }
             HeapWatch.usedAfterFullGc();
             Map<String, Object> result = new LinkedHashMap<>();
             JfrProfile profile = args.get("profile", "").isEmpty() ? null
@@ -44,11 +55,15 @@ public final class SnapshotLoadChild {
             com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
                     java.lang.management.ManagementFactory.getOperatingSystemMXBean();
             try (HeapWatch heap = new HeapWatch()) {
+                java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory
+                        .getCompilationMXBean();
+                long jitStart = jit.getTotalCompilationTime();
                 long cpuStart = os.getProcessCpuTime();
                 long start = System.nanoTime();
                 long items = run(mode, endpoints, s3, table, args.get("export"), measured, options);
                 seconds = (System.nanoTime() - start) / 1e9;
                 double cpuSeconds = (os.getProcessCpuTime() - cpuStart) / 1e9;
+                long jitMillis = jit.getTotalCompilationTime() - jitStart;
                 if (items != measured.itemCount()) {
                     throw new IllegalStateException(mode + " read " + items + " items, the export has "
                                                     + measured.itemCount());
@@ -58,6 +73,7 @@ public final class SnapshotLoadChild {
                 result.put("seconds", seconds);
                 result.put("itemsPerSecond", items / seconds);
                 result.put("cpuMicrosPerItem", cpuSeconds * 1e6 / items);
+                result.put("jitMillis", jitMillis);
                 result.put("heapPeakMb", heap.peakUsedMb());
                 result.put("heapAfterGcMaxMb", heap.maxLiveAfterGcMb());
                 result.put("gcShare", heap.gcTimeShare());

@@ -13,7 +13,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 /**
  * Scenario 1, snapshot load: a synthetic export in S3 (the test kit writes it in the real layout), loaded by the
  * consumer into a route that only counts, against a bare single-thread gunzip and parse of the same files. Each run is
- * a fresh JVM with a 256 MB heap cap, warmed up on a smaller export first; baseline and consumer alternate.
+ * a fresh JVM with a 256 MB heap cap, warmed up by loads of a smaller export first; baseline and consumer alternate.
  */
 final class SnapshotLoadScenario implements Scenario {
 
@@ -61,6 +61,9 @@ final class SnapshotLoadScenario implements Scenario {
         Samples oursSeconds = new Samples();
         Samples oursCpu = new Samples();
         Samples baselineCpu = new Samples();
+        Samples oursJit = new Samples();
+        Samples oneThreadCpu = new Samples();
+        Samples baselineJit = new Samples();
         Samples oursIon = new Samples();
         Samples oursBatched = new Samples();
         Samples batchedExchanges = new Samples();
@@ -70,10 +73,12 @@ final class SnapshotLoadScenario implements Scenario {
             baseline.add(ChildJvm.number(bare, "itemsPerSecond"));
             baselineHeap.add(ChildJvm.number(bare, "heapPeakMb"));
             baselineCpu.add(ChildJvm.number(bare, "cpuMicrosPerItem"));
+            baselineJit.add(ChildJvm.number(bare, "jitMillis"));
             Map<String, Object> cdc = child(endpoints, "consumer", warmUp, export, "");
             ours.add(ChildJvm.number(cdc, "itemsPerSecond"));
             oursSeconds.add(ChildJvm.number(cdc, "seconds"));
             oursCpu.add(ChildJvm.number(cdc, "cpuMicrosPerItem"));
+            oursJit.add(ChildJvm.number(cdc, "jitMillis"));
             oursHeap.add(ChildJvm.number(cdc, "heapPeakMb"));
             oursAfterGc.add(ChildJvm.number(cdc, "heapAfterGcMaxMb"));
             gcShare.add(ChildJvm.number(cdc, "gcShare"));
@@ -81,6 +86,8 @@ final class SnapshotLoadScenario implements Scenario {
             oursBatched.add(ChildJvm.number(batched, "itemsPerSecond"));
             batchedExchanges.add(ChildJvm.number(batched, "exchanges"));
             md5Seconds.add(ChildJvm.number(child(endpoints, "md5", warmUp, export, ""), "seconds"));
+            oneThreadCpu.add(ChildJvm.number(child(endpoints, "consumer", warmUp, export, "",
+                    "maxConcurrentDataFiles=1"), "cpuMicrosPerItem"));
             System.err.printf(Locale.ROOT, "  snapshot run %d: baseline %.0f items/s, consumer %.0f items/s, with"
                     + " batchSize=%d %.0f items/s%n", rep + 1, baseline.values().get(rep), ours.values().get(rep), BATCH,
                     oursBatched.values().get(rep));
@@ -88,12 +95,12 @@ final class SnapshotLoadScenario implements Scenario {
         String name = "1. Snapshot load";
         ScenarioResult result = new ScenarioResult(name, String.format(Locale.ROOT,
                 "%,d items (%s) in %d gzip data files, %.1f MB compressed, written into S3Mock by the test kit in %.0f s;"
-                + " each run in a fresh JVM with %s, warmed up on a %,d-item export first. Consumer: defaults"
+                + " each run in a fresh JVM with %s, warmed up by %d loads of a %,d-item export first. Consumer: defaults"
                 + " (maxConcurrentDataFiles=0: one data file per processor, %d here; in-memory checkpoints,"
                 + " acknowledgments on), the route only counts;"
                 + " and the same with batchSize=%d (a List of up to %d items of one data file per exchange).",
                 scale.snapshotItems(), "every attribute type, about 300 bytes a line", scale.snapshotDataFiles(),
-                compressed / 1e6, generated, HEAP_CAP, scale.snapshotWarmUpItems(),
+                compressed / 1e6, generated, HEAP_CAP, SnapshotLoadChild.WARM_UP_LOADS, scale.snapshotWarmUpItems(),
                 Runtime.getRuntime().availableProcessors(), BATCH, BATCH));
         result.figure(new Figure(name, "items/s delivered", "items/s", ours, "bare 1-thread gunzip + parse",
                 baseline, Target.ratioAtLeast(1.0), ""));
@@ -110,6 +117,14 @@ final class SnapshotLoadScenario implements Scenario {
         result.note(String.format(Locale.ROOT, "Consumer heap just after collections, at most %s MB (an upper bound of"
                 + " the live set); GC took %s of the wall time.", Format.samples(oursAfterGc),
                 Format.percent(gcShare.median())));
+        result.note(String.format(Locale.ROOT, "JIT compilation during the measured load (the JVM's total compilation"
+                + " time, on its compiler threads; in the CPU figures): consumer %s ms, baseline %s ms.",
+                Format.samples(oursJit), Format.samples(baselineJit)));
+        result.note(String.format(Locale.ROOT, "CPU per item of the consumer with maxConcurrentDataFiles=1 (one loader"
+                + " thread, as the baseline has): %s us, %.2fx the baseline's; the second loader thread adds CPU per"
+                + " item (two loaders and S3Mock's serving share %d cores) and gives the items/s.",
+                Format.samples(oneThreadCpu), oneThreadCpu.median() / baselineCpu.median(),
+                Runtime.getRuntime().availableProcessors()));
         result.note(String.format(Locale.ROOT, "Exchanges per load with batchSize=%d: %s for %,d items%s.", BATCH,
                 Format.samples(batchedExchanges), scale.snapshotItems(),
                 batchedExchanges.max() >= scale.snapshotItems() ? " (one per item: the items were not batched)" : ""));
