@@ -121,9 +121,9 @@ final class SnapshotLoadScenario implements Scenario {
                 + " time, on its compiler threads; in the CPU figures): consumer %s ms, baseline %s ms.",
                 Format.samples(oursJit), Format.samples(baselineJit)));
         result.note(String.format(Locale.ROOT, "CPU per item of the consumer with maxConcurrentDataFiles=1 (one loader"
-                + " thread, as the baseline has): %s us, %.2fx the baseline's; the second loader thread adds CPU per"
-                + " item (two loaders and S3Mock's serving share %d cores) and gives the items/s.",
-                Format.samples(oneThreadCpu), oneThreadCpu.median() / baselineCpu.median(),
+                + " thread, as the baseline has): %s us, %.2fx the baseline's; %.2fx with the default, one loader per"
+                + " processor (the loaders and S3Mock's serving share %d cores).", Format.samples(oneThreadCpu),
+                oneThreadCpu.median() / baselineCpu.median(), oursCpu.median() / baselineCpu.median(),
                 Runtime.getRuntime().availableProcessors()));
         result.note(String.format(Locale.ROOT, "Exchanges per load with batchSize=%d: %s for %,d items%s.", BATCH,
                 Format.samples(batchedExchanges), scale.snapshotItems(),
