@@ -111,7 +111,7 @@ final class RestartScenario implements Scenario {
             coldStart = first.secondsToFirst();
             if (ours) {
                 DynamoDbCdcConsumer consumer = first.consumer(DynamoDbCdcConsumer.class);
-                LatencyScenario.waitFor(() -> consumer.getMetrics().recordsAcknowledged.get() >= n, 10_000);
+                LatencyScenario.waitFor(() -> consumer.getMetrics().recordsAcknowledged.sum() >= n, 10_000);
             }
         }
         StreamFiller.write(aws.dynamoDbLocal().client(), table, "r", 2 * n, WRITTEN_WHILE_DOWN);

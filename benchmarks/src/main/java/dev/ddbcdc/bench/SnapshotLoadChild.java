@@ -111,7 +111,7 @@ public final class SnapshotLoadChild {
                 throw new IllegalStateException("The consumer delivered " + route.count() + " of " + expected);
             }
             DynamoDbCdcConsumer consumer = route.consumer(DynamoDbCdcConsumer.class);
-            long acknowledged = consumer.getSnapshotMetrics().itemsAcknowledged.get();
+            long acknowledged = consumer.getSnapshotMetrics().itemsAcknowledged.sum();
             if (acknowledged < expected - 1000) {
                 throw new IllegalStateException("Only " + acknowledged + " of " + expected + " acknowledged");
             }

@@ -50,7 +50,7 @@ public final class DynamoDbCdcConsumerHealthCheck extends AbstractHealthCheck {
         }
         builder.detail("shards.reading", stream.shardsReading.get());
         builder.detail("shards.halted", haltedLineages);
-        builder.detail("records.delivered", stream.recordsDelivered.get());
+        builder.detail("records.delivered", stream.recordsDelivered.sum());
         builder.detail("records.trimmedDataEvents", stream.trimmedDataEvents.get());
         if (phase == Phase.STREAMING) {
             builder.detail("stream.lagMillis", stream.lag.millisBehind());
@@ -66,7 +66,7 @@ public final class DynamoDbCdcConsumerHealthCheck extends AbstractHealthCheck {
                 builder.detail("snapshot.dataFiles.done", snapshot.dataFilesDone.get());
                 builder.detail("snapshot.dataFiles.total", snapshot.dataFilesTotal.get());
             }
-            builder.detail("snapshot.items.acknowledged", snapshot.itemsAcknowledged.get());
+            builder.detail("snapshot.items.acknowledged", snapshot.itemsAcknowledged.sum());
             builder.detail("snapshot.items.total", snapshot.itemsTotal.get());
         }
         String lastError = phase == Phase.FAILED ? consumer.getFailure() : stream.lastError();

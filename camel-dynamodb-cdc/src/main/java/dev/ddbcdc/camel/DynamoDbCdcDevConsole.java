@@ -101,8 +101,8 @@ public class DynamoDbCdcDevConsole extends AbstractDevConsole {
             cluster.put("led", new JsonArray(consumer.getBucketsLed()));
             status.put("cluster", cluster);
         }
-        status.put("recordsDelivered", stream.recordsDelivered.get());
-        status.put("recordsAcknowledged", stream.recordsAcknowledged.get());
+        status.put("recordsDelivered", stream.recordsDelivered.sum());
+        status.put("recordsAcknowledged", stream.recordsAcknowledged.sum());
         status.put("lagMillis", stream.lag.millisBehind());
         List<JsonObject> shards = new ArrayList<>();
         for (ShardStatus shard : consumer.getShards()) {
@@ -129,7 +129,7 @@ public class DynamoDbCdcDevConsole extends AbstractDevConsole {
                 progress.put("dataFilesDone", snapshot.dataFilesDone.get());
                 progress.put("dataFilesTotal", snapshot.dataFilesTotal.get());
             }
-            progress.put("itemsAcknowledged", snapshot.itemsAcknowledged.get());
+            progress.put("itemsAcknowledged", snapshot.itemsAcknowledged.sum());
             progress.put("itemsTotal", snapshot.itemsTotal.get());
             status.put("snapshot", progress);
         }

@@ -2,6 +2,7 @@ package dev.ddbcdc.camel;
 
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -116,7 +117,7 @@ final class ExchangeDelivery implements Delivery, RecordDispatcher {
     }
 
     private void send(String source, Consumer<Exchange> filler, Supplier<String> deliveredKeys,
-                      Supplier<String> description, Acknowledgement acknowledgement, AtomicLong delivered,
+                      Supplier<String> description, Acknowledgement acknowledgement, LongAdder delivered,
                       AtomicLong alreadyDelivered) {
         String deliveredKey = idempotentRepository == null ? null : deliveredKeys.get();
         if (deliveredKey != null && idempotentRepository.contains(deliveredKey)) {
@@ -124,7 +125,7 @@ final class ExchangeDelivery implements Delivery, RecordDispatcher {
             acknowledgement.completed();
             return;
         }
-        delivered.incrementAndGet();
+        delivered.increment();
         if (batches != null && source != null) {
             batches.add(source, new BatchDelivery.Pending(filler, deliveredKey, acknowledgement));
             return;

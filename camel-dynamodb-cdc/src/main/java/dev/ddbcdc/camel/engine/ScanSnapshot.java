@@ -104,7 +104,7 @@ final class ScanSnapshot implements Snapshot {
                 handOverOf(state).documentVersion());
         long started = run.millis();
         // the metrics span the consumer's snapshots (a gap's new snapshot adds to them): this run's share is logged
-        long acknowledgedBefore = metrics.itemsAcknowledged.get();
+        long acknowledgedBefore = metrics.itemsAcknowledged.sum();
         long pagesBefore = metrics.scanPages.get();
         double unitsBefore = metrics.readUnits.sum();
         scan = new TableScan(scans, store, state, options.scan(), budget, keySchema, mapper, delivery, metrics, run,
@@ -115,7 +115,7 @@ final class ScanSnapshot implements Snapshot {
             double units = metrics.readUnits.sum() - unitsBefore;
             LOG.info("Table {}: snapshot scanned: {} items delivered and acknowledged in this run in {} s, {} Scan"
                      + " calls, {} read units ({} a second)", tableName,
-                    metrics.itemsAcknowledged.get() - acknowledgedBefore, seconds,
+                    metrics.itemsAcknowledged.sum() - acknowledgedBefore, seconds,
                     metrics.scanPages.get() - pagesBefore, Math.round(units), Math.round(units / seconds));
         }
         return done;

@@ -231,7 +231,7 @@ public final class SnapshotRunner implements Snapshot {
         boolean done = loader.load(task -> run.submit(task, 0), options.maxConcurrentDataFiles());
         if (done) {
             LOG.info("Table {}: snapshot loaded: {} items delivered and acknowledged in this run ({} were before) in {} s",
-                    tableName, metrics.itemsAcknowledged.get(), metrics.itemsAlreadyDone.get(),
+                    tableName, metrics.itemsAcknowledged.sum(), metrics.itemsAlreadyDone.get(),
                     (run.millis() - started) / 1000);
         }
         return done;

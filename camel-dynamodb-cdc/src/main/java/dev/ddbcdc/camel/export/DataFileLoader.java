@@ -222,7 +222,7 @@ final class DataFileLoader {
     private void dispatch(Map<String, Object> item, long line) {
         // boxed once: the window's position and the item's line header
         AckWindow<Long>.Ticket ticket = acks.register(Long.valueOf(line));
-        metrics.itemsDispatched.incrementAndGet();
+        metrics.itemsDispatched.increment();
         ItemExchange exchange = new ItemExchange(item, ticket);
         delivery.deliver(file.key(), exchange, exchange, () -> "item at line " + line + " of " + where, exchange);
     }

@@ -92,7 +92,7 @@ public final class SnapshotLoader {
                 long done = filesDone.incrementAndGet();
                 metrics.dataFilesDone.incrementAndGet();
                 LOG.info("Table {}: data file {}/{} loaded: {} ({} of {} items acknowledged in this run)", tableName,
-                        done, files, loader.file().key(), metrics.itemsAcknowledged.get(),
+                        done, files, loader.file().key(), metrics.itemsAcknowledged.sum(),
                         metrics.itemsTotal.get() - metrics.itemsAlreadyDone.get());
             }
         } catch (RuntimeException e) {

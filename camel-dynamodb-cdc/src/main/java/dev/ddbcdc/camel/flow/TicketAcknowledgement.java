@@ -3,6 +3,7 @@ package dev.ddbcdc.camel.flow;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The acknowledgement of one record registered in an {@link AckWindow}: it completes or fails the record's ticket and
@@ -11,14 +12,14 @@ import java.util.concurrent.atomic.AtomicLong;
 public class TicketAcknowledgement<P> implements Acknowledgement.Joint {
 
     private final AckWindow<P>.Ticket ticket;
-    private final AtomicLong acknowledged;
+    private final LongAdder acknowledged;
     private final AtomicLong failed;
 
     /**
      * @param acknowledged counts the records acknowledged
      * @param failed       counts the failed exchanges
      */
-    public TicketAcknowledgement(AckWindow<P>.Ticket ticket, AtomicLong acknowledged, AtomicLong failed) {
+    public TicketAcknowledgement(AckWindow<P>.Ticket ticket, LongAdder acknowledged, AtomicLong failed) {
         this.ticket = ticket;
         this.acknowledged = acknowledged;
         this.failed = failed;
@@ -31,7 +32,7 @@ public class TicketAcknowledgement<P> implements Acknowledgement.Joint {
 
     @Override
     public final void completed() {
-        acknowledged.incrementAndGet();
+        acknowledged.increment();
         ticket.complete();
     }
 
@@ -53,7 +54,7 @@ public class TicketAcknowledgement<P> implements Acknowledgement.Joint {
         for (Acknowledgement item : run) {
             tickets.add(((TicketAcknowledgement<P>) item).ticket);
         }
-        acknowledged.addAndGet(run.size());
+        acknowledged.add(run.size());
         ticket.window().completeAll(tickets);
     }
 }

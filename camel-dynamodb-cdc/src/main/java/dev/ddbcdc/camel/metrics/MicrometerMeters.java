@@ -64,9 +64,9 @@ final class MicrometerMeters implements AutoCloseable {
                     .tag("phase", phase.name()).register(registry));
         }
         counter("change.events", "Stream records delivered to the route as an exchange",
-                s -> s.stream().recordsDelivered.get());
+                s -> s.stream().recordsDelivered.sum());
         counter("change.events.acknowledged", "Stream records whose exchange completed",
-                s -> s.stream().recordsAcknowledged.get());
+                s -> s.stream().recordsAcknowledged.sum());
         counter("change.events.skipped", SKIPPED, "reason", "before_start", s -> s.stream().recordsBeforeStart.get());
         counter("change.events.skipped", SKIPPED, "reason", "already_delivered",
                 s -> s.stream().recordsAlreadyDelivered.get());
@@ -106,9 +106,9 @@ final class MicrometerMeters implements AutoCloseable {
                 .description("Items in the export (0 until its manifest is read); for a scan, the table's item count"
                              + " as DescribeTable gives it").tags(tags).register(registry));
         counter("snapshot.items.delivered", "Snapshot items delivered to the route as READ",
-                s -> s.snapshot().itemsDelivered.get());
+                s -> s.snapshot().itemsDelivered.sum());
         counter("snapshot.items.acknowledged", "Snapshot items whose exchange completed",
-                s -> s.snapshot().itemsAcknowledged.get());
+                s -> s.snapshot().itemsAcknowledged.sum());
         counter("snapshot.items.skipped", "Snapshot items acknowledged in an earlier run, not delivered again",
                 s -> s.snapshot().itemsAlreadyDone.get());
         counter("snapshot.items.already.delivered", "Snapshot items the idempotent repository held: acknowledged"

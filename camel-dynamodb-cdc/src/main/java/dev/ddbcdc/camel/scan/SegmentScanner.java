@@ -178,7 +178,7 @@ final class SegmentScanner {
     private void dispatch(Map<String, AttributeValue> item) {
         AckWindow<ScanPosition>.Ticket ticket = acks.register(
                 ScanPosition.after(scan.keySchema.keyAttributesOf(item)));
-        scan.metrics.itemsDispatched.incrementAndGet();
+        scan.metrics.itemsDispatched.increment();
         ScanItem exchange = new ScanItem(item, ticket);
         scan.delivery.deliver(source, exchange, exchange,
                 () -> "item " + ticket.position().keyText() + " of " + where, exchange);

@@ -223,11 +223,11 @@ final class ShardReader implements Runnable {
         if (age.skip(record, ticket)) {
             return;
         }
-        metrics.recordsDispatched.incrementAndGet();
+        metrics.recordsDispatched.increment();
         dispatcher.dispatch(shardId, record, new Acknowledgement() {
             @Override
             public void completed() {
-                metrics.recordsAcknowledged.incrementAndGet();
+                metrics.recordsAcknowledged.increment();
                 ticket.complete();
             }
 

@@ -2,15 +2,20 @@ package dev.ddbcdc.camel.stream;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 
-/** Counters of the stream engine, read by tests, logs, the health check and the Micrometer meters. */
+/**
+ * Counters of the stream engine, read by tests, logs, the health check and the Micrometer meters. The counters every
+ * record moves are {@link LongAdder}s: the shard readers' threads update them at once, and an {@code AtomicLong}
+ * that several threads increment per record bounces between their caches.
+ */
 public final class StreamMetrics {
 
     /** Records the shard readers handed to delivery (before the idempotent repository's filter). */
-    public final AtomicLong recordsDispatched = new AtomicLong();
+    public final LongAdder recordsDispatched = new LongAdder();
     /** Records delivered to the route as an exchange. */
-    public final AtomicLong recordsDelivered = new AtomicLong();
-    public final AtomicLong recordsAcknowledged = new AtomicLong();
+    public final LongAdder recordsDelivered = new LongAdder();
+    public final LongAdder recordsAcknowledged = new LongAdder();
     public final AtomicLong recordsBeforeStart = new AtomicLong();
     /** Records older than maxRecordAge when read: skipped, reported and checkpointed ({@link RecordAge}). */
     public final AtomicLong recordsTooOld = new AtomicLong();
