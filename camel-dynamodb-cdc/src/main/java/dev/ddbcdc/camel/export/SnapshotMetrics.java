@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Counters of the snapshot, read by tests, logs, the health check and the Micrometer meters. The counters every item
  * moves are {@link LongAdder}s: the data file loaders (or scan segments) update them at once, and an
- * {@code AtomicLong} that two loaders incremented three times per item cost about 4% of the snapshot's CPU per item
+ * {@code AtomicLong} that two loaders incremented three times per item cost 4-7% of the snapshot's CPU per item
  * (benchmark 1, two loaders on two processors).
  */
 public final class SnapshotMetrics {
